@@ -1,0 +1,21 @@
+package dev.errand.apps.coupons;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits and pacing of campaign uploads. */
+@ConfigMapping(prefix = "errand.campaign")
+public interface CampaignConfig {
+
+    /** Most rows (user IDs, after the header) one upload may have. */
+    @WithDefault("1000000")
+    int maxRows();
+
+    /** Largest upload body, in bytes. */
+    @WithDefault("104857600")
+    long maxUploadBytes();
+
+    /** Recipients sent to the broker per batch; each batch waits for the broker to store it. */
+    @WithDefault("2000")
+    int enqueueBatch();
+}

@@ -1,0 +1,101 @@
+package dev.errand.apps.coupons;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import dev.errand.core.handling.PermanentFailure;
+import dev.errand.core.handling.RetryLater;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+
+/**
+ * Calls the promotions API politely: within the configured rate (waiting for a turn, never failing),
+ * behind a circuit breaker, and translating its answers into what Errand retries or not.
+ */
+@ApplicationScoped
+public class PromotionsGateway {
+
+    public static final String BREAKER = "promotions-api";
+
+    private final PromotionsClient client;
+    private final Bucket limiter;
+
+    public PromotionsGateway(@RestClient PromotionsClient client, PromoConfig config) {
+        this.client = client;
+        this.limiter = config.rateLimit().isPresent() && config.rateLimit().getAsInt() > 0
+                ? limiter(config.rateLimit().getAsInt())
+                : null;
+    }
+
+    /**
+     * Grants one coupon; the same idempotency key never grants twice on the API's side.
+     *
+     * @return the API's coupon id
+     * @throws RetryLater        on 429 (honouring Retry-After); not a sign of an unhealthy API
+     * @throws PermanentFailure  on any other 4xx: the request itself is wrong
+     * @throws PromotionsUnavailable on 5xx and timeouts
+     */
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, successThreshold = 2,
+            skipOn = { RetryLater.class, PermanentFailure.class })
+    @CircuitBreakerName(BREAKER)
+    public String grant(String idempotencyKey, GrantCoupon command) throws InterruptedException {
+        if (limiter != null) {
+            limiter.asBlocking().consume(1);
+        }
+        PromotionsClient.GrantRequest request = new PromotionsClient.GrantRequest(
+                command.campaignId().toString(), command.userId(), command.amountCents());
+        try (Response response = client.grant(idempotencyKey, request)) {
+            int status = response.getStatus();
+            if (status == 200 || status == 201) {
+                return String.valueOf(response.readEntity(io.vertx.core.json.JsonObject.class).getValue("couponId"));
+            }
+            if (status == 429) {
+                throw new RetryLater("promotions API rate limit (429)", retryAfter(response));
+            }
+            if (status >= 400 && status < 500) {
+                throw new PermanentFailure("promotions API refused the grant with " + status + ": "
+                        + response.readEntity(String.class));
+            }
+            throw new PromotionsUnavailable("promotions API answered " + status);
+        } catch (ProcessingException e) {
+            throw new PromotionsUnavailable("promotions API unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration retryAfter(Response response) {
+        String header = response.getHeaderString("Retry-After");
+        try {
+            return header == null ? Duration.ofSeconds(1) : Duration.ofSeconds(Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            // An HTTP-date is allowed too; one second is a safe reading of one we do not parse.
+            return Duration.ofSeconds(1);
+        }
+    }
+
+    private static Bucket limiter(int perSecond) {
+        // A tenth of a second of burst: enough to absorb scheduling jitter, too little to trip the
+        // API's own limit.
+        return Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(Math.max(1, perSecond / 10))
+                        .refillGreedy(perSecond, Duration.ofSeconds(1)).build())
+                .build();
+    }
+
+    /** The API is down, failing or too slow: worth retrying, and counted by the circuit breaker. */
+    public static class PromotionsUnavailable extends RuntimeException {
+        public PromotionsUnavailable(String message) {
+            super(message);
+        }
+
+        public PromotionsUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.errand.core.contract;
+
+import java.util.Map;
+
+/**
+ * What Errand read from one delivery, whether or not it follows the contract: enough to process it,
+ * or to dead-letter it faithfully.
+ *
+ * @param messageId     the AMQP message-id as text, or null when absent
+ * @param address       the address the message was received from
+ * @param subject       the AMQP subject: the task type
+ * @param correlationId the AMQP correlation-id as text, or null
+ * @param priority      AMQP priority, 0 to 9
+ * @param contentType   the AMQP content-type, or null
+ * @param body          the body as text (JSON when the message follows the contract)
+ * @param properties    application properties
+ */
+public record Envelope(String messageId, String address, String subject, String correlationId, int priority,
+        String contentType, String body, Map<String, Object> properties) {
+
+    /** Attempts made before this delivery, as carried by {@link WireContract#ATTEMPTS}. */
+    public int previousAttempts() {
+        Object value = properties.get(WireContract.ATTEMPTS);
+        if (value instanceof Number number) {
+            return Math.max(0, number.intValue());
+        }
+        if (value instanceof String text) {
+            try {
+                return Math.max(0, Integer.parseInt(text.trim()));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    public String property(String name) {
+        Object value = properties.get(name);
+        return value == null ? null : value.toString();
+    }
+}

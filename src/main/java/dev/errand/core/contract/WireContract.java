@@ -1,0 +1,35 @@
+package dev.errand.core.contract;
+
+/**
+ * Names on the wire that any AMQP 1.0 sender or reader of an Errand queue relies on.
+ * docs/wire-contract.md explains each; tests and configuration use these constants rather than
+ * repeating the strings.
+ */
+public final class WireContract {
+
+    /** The only body type Errand accepts. */
+    public static final String CONTENT_TYPE = "application/json";
+    /** Largest body, in bytes, that Errand will process. */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+    /** Longest accepted message-id, in characters; it is the idempotency key and is stored. */
+    public static final int MAX_MESSAGE_ID_LENGTH = 255;
+
+    /** Application property: how many times this work has been attempted before this delivery. */
+    public static final String ATTEMPTS = "errand_attempts";
+    /** Application property reserved for per-key ordering (not yet used for ordering). */
+    public static final String ORDERING_KEY = "errand_ordering_key";
+    /** Application property set on a replayed message: how many times it was replayed. */
+    public static final String REPLAYED = "errand_replayed";
+
+    /** Dead-letter application property: {@link FailureKind} of the failure, lower case. */
+    public static final String DL_REASON = "errand_reason";
+    public static final String DL_ERROR_CLASS = "errand_error_class";
+    public static final String DL_ERROR_MESSAGE = "errand_error_message";
+    public static final String DL_FIRST_FAILURE = "errand_first_failure";
+    public static final String DL_LAST_FAILURE = "errand_last_failure";
+    public static final String DL_ORIGINAL_ADDRESS = "errand_original_address";
+    public static final String DL_CONSUMER = "errand_consumer";
+
+    private WireContract() {
+    }
+}

@@ -1,0 +1,110 @@
+package dev.errand.core.deadletter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.errand.core.contract.WireContract;
+import dev.errand.core.sending.ErrandSender;
+import dev.errand.core.sending.OutboundMessage;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Sends dead letters back to the queue they came from, with their original message-id, so they run
+ * through the normal path again, idempotency included. The attempt count starts afresh.
+ */
+@ApplicationScoped
+public class DeadLetterReplayer {
+
+    private static final long SEND_TIMEOUT_SECONDS = 30;
+
+    private final DeadLetterRepository deadLetters;
+    private final ErrandSender sender;
+
+    public DeadLetterReplayer(DeadLetterRepository deadLetters, ErrandSender sender) {
+        this.deadLetters = deadLetters;
+        this.sender = sender;
+    }
+
+    /** Replays one dead letter; it must be {@link DeadLetterStatus#DEAD_LETTERED}. */
+    public void replay(long id) {
+        DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> markReplayed(deadLetters.findById(id)));
+        await(send(letter), letter.id);
+    }
+
+    /** Replays every dead letter of a queue (or of all queues when null); returns how many. */
+    public int replayAll(String queue) {
+        List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
+            List<DeadLetter> waiting = deadLetters.listForReplay(queue);
+            waiting.forEach(this::markReplayed);
+            return waiting;
+        });
+        List<CompletableFuture<Void>> sends = letters.stream().map(letter -> send(letter)
+                .exceptionallyCompose(error -> {
+                    revert(letter.id);
+                    return CompletableFuture.failedStage(error);
+                }).toCompletableFuture()).toList();
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(SEND_TIMEOUT_SECONDS,
+                TimeUnit.SECONDS).join();
+        return letters.size();
+    }
+
+    /**
+     * Marked before sending: if the message failed again before a later update, that update would
+     * overwrite its new dead-letter record.
+     */
+    private DeadLetter markReplayed(DeadLetter letter) {
+        if (letter == null) {
+            throw new DeadLetterNotFound();
+        }
+        if (letter.status != DeadLetterStatus.DEAD_LETTERED) {
+            throw new DeadLetterNotReplayable(letter.id, letter.status);
+        }
+        letter.status = DeadLetterStatus.REPLAYED;
+        letter.replayCount++;
+        return letter;
+    }
+
+    private CompletionStage<Void> send(DeadLetter letter) {
+        return sender.send(new OutboundMessage(letter.originalAddress, letter.messageId, letter.subject,
+                letter.correlationId, letter.priority, letter.body,
+                letter.contentType == null ? WireContract.CONTENT_TYPE : letter.contentType,
+                Map.of(WireContract.REPLAYED, letter.replayCount)));
+    }
+
+    private void await(CompletionStage<Void> send, long id) {
+        try {
+            send.toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            revert(id);
+            throw new IllegalStateException("The broker did not accept the replayed message " + id, e);
+        }
+    }
+
+    private void revert(long id) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            DeadLetter letter = deadLetters.findById(id);
+            if (letter != null && letter.status == DeadLetterStatus.REPLAYED) {
+                letter.status = DeadLetterStatus.DEAD_LETTERED;
+            }
+        });
+    }
+
+    /** No dead letter has that id. */
+    public static class DeadLetterNotFound extends RuntimeException {
+        DeadLetterNotFound() {
+            super("No dead letter with that id");
+        }
+    }
+
+    /** The dead letter was already replayed or discarded. */
+    public static class DeadLetterNotReplayable extends RuntimeException {
+        DeadLetterNotReplayable(long id, DeadLetterStatus status) {
+            super("Dead letter " + id + " is " + status + ", only DEAD_LETTERED can be replayed");
+        }
+    }
+}

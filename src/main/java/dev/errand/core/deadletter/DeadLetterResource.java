@@ -1,0 +1,98 @@
+package dev.errand.core.deadletter;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/** Lists, replays and discards dead letters. */
+@Path("/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeadLetterResource {
+
+    /** One dead letter as shown to operators. */
+    public record View(long id, String messageId, String queue, String consumer, String subject,
+            String correlationId, String reason, String errorClass, String errorMessage, int attempts,
+            Instant firstFailureAt, Instant lastFailureAt, Instant deadLetteredAt, DeadLetterStatus status,
+            int replayCount, String body) {
+
+        static View of(DeadLetter letter) {
+            return new View(letter.id, letter.messageId, letter.originalAddress, letter.consumer, letter.subject,
+                    letter.correlationId, letter.reason, letter.errorClass, letter.errorMessage, letter.attempts,
+                    letter.firstFailureAt, letter.lastFailureAt, letter.deadLetteredAt, letter.status,
+                    letter.replayCount, letter.body);
+        }
+    }
+
+    /** A page of dead letters. */
+    public record PageView(int page, int size, long total, List<View> items) {
+    }
+
+    private final DeadLetterRepository deadLetters;
+    private final DeadLetterReplayer replayer;
+
+    public DeadLetterResource(DeadLetterRepository deadLetters, DeadLetterReplayer replayer) {
+        this.deadLetters = deadLetters;
+        this.replayer = replayer;
+    }
+
+    @GET
+    public PageView list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size,
+            @QueryParam("queue") String queue,
+            @QueryParam("status") @DefaultValue("DEAD_LETTERED") DeadLetterStatus status) {
+        return QuarkusTransaction.joiningExisting().call(() -> new PageView(page, size,
+                deadLetters.count(status, queue),
+                deadLetters.page(status, queue, page, size).stream().map(View::of).toList()));
+    }
+
+    @GET
+    @Path("/{id}")
+    public View get(@PathParam("id") long id) {
+        DeadLetter letter = deadLetters.findById(id);
+        if (letter == null) {
+            throw new DeadLetterReplayer.DeadLetterNotFound();
+        }
+        return View.of(letter);
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    public Response replay(@PathParam("id") long id) {
+        replayer.replay(id);
+        return Response.accepted(Map.of("id", id, "status", DeadLetterStatus.REPLAYED)).build();
+    }
+
+    @POST
+    @Path("/replay")
+    public Response replayAll(@QueryParam("queue") String queue) {
+        return Response.accepted(Map.of("replayed", replayer.replayAll(queue))).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response discard(@PathParam("id") long id) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            DeadLetter letter = deadLetters.findById(id);
+            if (letter == null) {
+                throw new DeadLetterReplayer.DeadLetterNotFound();
+            }
+            letter.status = DeadLetterStatus.DISCARDED;
+        });
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.errand.core.embedded;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+/**
+ * ActiveMQ Artemis inside the JVM, speaking AMQP 1.0 on loopback, with a persistent journal so that
+ * an accepted message survives a {@code kill -9}.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private final EmbeddedActiveMQ server;
+    private final int port;
+
+    private EmbeddedBroker(EmbeddedActiveMQ server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    public static EmbeddedBroker start(Path folder, int requestedPort, List<String> queues) throws Exception {
+        int port = requestedPort == 0 ? freePort() : requestedPort;
+        Configuration config = new ConfigurationImpl()
+                .setName("errand-embedded")
+                .setPersistenceEnabled(true)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(folder.resolve("journal").toString())
+                .setBindingsDirectory(folder.resolve("bindings").toString())
+                .setPagingDirectory(folder.resolve("paging").toString())
+                .setLargeMessagesDirectory(folder.resolve("large-messages").toString())
+                // Loopback only; a deployment that needs authentication runs an external broker.
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                // A nearly full developer disk must not silently block every producer.
+                .setMaxDiskUsage(100)
+                .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
+                        + "?protocols=AMQP;amqpCredits=1000;amqpLowCredits=300;amqpDuplicateDetection=false");
+        // Redelivery of a released/modified message is delayed on the broker, so a message that
+        // Errand could not dead-letter is not spun in a hot loop.
+        config.addAddressSetting("#", new AddressSettings()
+                .setRedeliveryDelay(Duration.ofSeconds(1).toMillis())
+                .setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(Duration.ofSeconds(30).toMillis())
+                .setMaxDeliveryAttempts(-1)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true)
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false)
+                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                .setDefaultQueueRoutingType(RoutingType.ANYCAST));
+        for (String queue : queues) {
+            config.addQueueConfiguration(QueueConfiguration.of(queue)
+                    .setAddress(queue)
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true));
+        }
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
+        server.start();
+        return new EmbeddedBroker(server, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Messages waiting in a queue, or -1 when the queue does not exist. */
+    public long messageCount(String queue) {
+        var binding = server.getActiveMQServer().locateQueue(queue);
+        return binding == null ? -1 : binding.getMessageCount();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}

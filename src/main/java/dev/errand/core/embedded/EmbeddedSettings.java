@@ -1,0 +1,28 @@
+package dev.errand.core.embedded;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where and how the embedded broker and database run.
+ * <p>
+ * A plain record rather than a {@code @ConfigMapping}: the embedded servers start before Quarkus does,
+ * because the datasource and the AMQP connector must already know where to connect when the
+ * application boots.
+ *
+ * @param dataDir  folder holding the broker journal ({@code broker/}) and the database files ({@code postgres/})
+ * @param amqpPort port of the AMQP 1.0 acceptor, bound to 127.0.0.1; 0 picks a free port
+ * @param queues   durable ANYCAST queues declared up front, so a sender never publishes into an address
+ *                 that has no queue yet
+ */
+public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues) {
+
+    public EmbeddedSettings {
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (amqpPort < 0 || amqpPort > 65535) {
+            throw new IllegalArgumentException("amqpPort must be between 0 and 65535, was " + amqpPort);
+        }
+        queues = List.copyOf(queues);
+    }
+}

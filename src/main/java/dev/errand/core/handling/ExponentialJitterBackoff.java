@@ -1,0 +1,46 @@
+package dev.errand.core.handling;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+
+/**
+ * Exponential backoff with "equal jitter": the n-th retry waits a random time between half and all of
+ * {@code min(maxDelay, initialDelay * 2^(n-1))}, so retries of many messages that failed together
+ * spread out instead of hitting downstream in waves. A {@link RetryLater} from downstream is honoured:
+ * the wait is then at least what it asked for.
+ * <p>
+ * Used by SmallRye Fault Tolerance's retry, one instance per invocation.
+ */
+public final class ExponentialJitterBackoff implements CustomBackoffStrategy {
+
+    private final long maxDelayMillis;
+    private long nextBaseMillis;
+
+    public ExponentialJitterBackoff(Duration maxDelay) {
+        if (maxDelay.isNegative() || maxDelay.isZero()) {
+            throw new IllegalArgumentException("maxDelay must be positive, was " + maxDelay);
+        }
+        this.maxDelayMillis = maxDelay.toMillis();
+    }
+
+    @Override
+    public void init(long initialDelayInMillis) {
+        nextBaseMillis = Math.max(1, initialDelayInMillis);
+    }
+
+    @Override
+    public long nextDelayInMillis(Throwable cause) {
+        long base = Math.min(nextBaseMillis, maxDelayMillis);
+        nextBaseMillis = Math.min(maxDelayMillis, nextBaseMillis * 2);
+        long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        RetryLater retryLater = Failures.find(cause, RetryLater.class);
+        if (retryLater != null) {
+            // Add a little jitter so the callers that were refused together do not return together.
+            long asked = retryLater.after().toMillis();
+            return Math.max(delay, asked + ThreadLocalRandom.current().nextLong(asked / 10 + 1));
+        }
+        return delay;
+    }
+}

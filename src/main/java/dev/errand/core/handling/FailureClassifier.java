@@ -1,0 +1,49 @@
+package dev.errand.core.handling;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import dev.errand.core.contract.ContractViolation;
+
+/**
+ * Tells transient failures (retry) from permanent ones (dead-letter at once). Permanent are
+ * {@link PermanentFailure}, {@link ContractViolation} and the configured classes, anywhere in the
+ * cause chain; everything else is transient.
+ */
+public final class FailureClassifier {
+
+    private static final Logger LOG = Logger.getLogger(FailureClassifier.class);
+
+    private final List<Class<?>> permanent;
+
+    public FailureClassifier(List<String> permanentClassNames) {
+        List<Class<?>> classes = new ArrayList<>(List.of(PermanentFailure.class, ContractViolation.class));
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (String name : permanentClassNames) {
+            try {
+                classes.add(Class.forName(name.trim(), false, loader));
+            } catch (ClassNotFoundException e) {
+                // A class that is not on the classpath can never be thrown, so it cannot matter.
+                LOG.debugf("Permanent exception class %s is not on the classpath", name);
+            }
+        }
+        this.permanent = List.copyOf(classes);
+    }
+
+    public boolean isPermanent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Class<?> type : permanent) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    public boolean isTransient(Throwable error) {
+        return !isPermanent(error);
+    }
+}

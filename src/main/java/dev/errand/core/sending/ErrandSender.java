@@ -1,0 +1,82 @@
+package dev.errand.core.sending;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import dev.errand.core.contract.WireContract;
+import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Sends messages to any address through one anonymous-relay AMQP link. The returned stage completes
+ * only when the broker has accepted (stored) the message, and fails when it refused it or could not
+ * be reached: callers never report success for a message the broker did not store.
+ */
+@ApplicationScoped
+public class ErrandSender {
+
+    /** The outgoing channel; configured with {@code use-anonymous-sender=true}. */
+    public static final String CHANNEL = "errand-outbound";
+
+    private final Emitter<Object> emitter;
+
+    // The emitter buffers what the link has no credit for yet; callers bound what they have in flight.
+    public ErrandSender(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<Object> emitter) {
+        this.emitter = emitter;
+    }
+
+    public CompletionStage<Void> send(OutboundMessage outbound) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        OutgoingAmqpMetadata.OutgoingAmqpMetadataBuilder metadata = OutgoingAmqpMetadata.builder()
+                .withAddress(outbound.address())
+                .withMessageId(outbound.messageId())
+                .withDurable(true)
+                .withPriority((short) outbound.priority())
+                .withContentType(outbound.contentType());
+        if (outbound.subject() != null) {
+            metadata.withSubject(outbound.subject());
+        }
+        if (outbound.correlationId() != null) {
+            metadata.withCorrelationId(outbound.correlationId());
+        }
+        if (!outbound.properties().isEmpty()) {
+            metadata.withApplicationProperties(new JsonObject(new java.util.LinkedHashMap<>(outbound.properties())));
+        }
+        Object payload = body(outbound);
+        Message<Object> message = Message.of(payload)
+                .addMetadata(metadata.build())
+                .withAck(() -> {
+                    stored.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(error -> {
+                    stored.completeExceptionally(error);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            emitter.send(message);
+        } catch (RuntimeException e) {
+            stored.completeExceptionally(e);
+        }
+        return stored;
+    }
+
+    /** A JSON object goes out as a data section (content-type application/json); anything else as text. */
+    private static Object body(OutboundMessage outbound) {
+        if (WireContract.CONTENT_TYPE.equals(outbound.contentType()) && outbound.body() != null) {
+            try {
+                return new JsonObject(outbound.body());
+            } catch (RuntimeException notAnObject) {
+                return outbound.body();
+            }
+        }
+        return outbound.body() == null ? "" : outbound.body();
+    }
+}
