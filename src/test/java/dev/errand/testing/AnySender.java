@@ -1,0 +1,72 @@
+package dev.errand.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.vertx.amqp.AmqpClient;
+import io.vertx.amqp.AmqpClientOptions;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpReceiver;
+import io.vertx.amqp.AmqpReceiverOptions;
+import io.vertx.amqp.AmqpSender;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * A plain AMQP 1.0 client standing for "any sender": it knows nothing of Errand but the wire
+ * contract.
+ */
+public final class AnySender implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final Vertx vertx = Vertx.vertx();
+    private final AmqpConnection connection;
+
+    public AnySender() {
+        var config = ConfigProvider.getConfig();
+        AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions()
+                .setHost(config.getValue("amqp-host", String.class))
+                .setPort(config.getValue("amqp-port", Integer.class)));
+        connection = await(client.connect());
+    }
+
+    /** Sends and waits until the broker has accepted the message. */
+    public void send(String address, AmqpMessage message) {
+        AmqpSender sender = await(connection.createSender(address));
+        try {
+            await(sender.sendWithAck(message));
+        } finally {
+            await(sender.close());
+        }
+    }
+
+    /** Opens a receiver that takes messages and never settles them, like a consumer about to crash. */
+    public AmqpReceiver receiveWithoutSettling(String address, List<AmqpMessage> received) {
+        AmqpReceiver receiver = await(connection.createReceiver(address,
+                new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(10)));
+        receiver.handler(received::add);
+        return receiver;
+    }
+
+    @Override
+    public void close() {
+        try {
+            await(connection.close());
+        } finally {
+            await(vertx.close());
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("AMQP operation failed", e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.errand.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.path.json.JsonPath;
+
+/** Campaign helpers over the public REST API. */
+public final class Campaigns {
+
+    private Campaigns() {
+    }
+
+    /** Uploads a CSV and returns the campaign id. */
+    public static long upload(String name, String csv) {
+        return given().contentType("text/csv").body(csv)
+                .queryParam("name", name).queryParam("couponCents", 1500)
+                .post("/campaigns")
+                .then().statusCode(202).extract().jsonPath().getLong("id");
+    }
+
+    /** A campaign with no recipients, for tests that send their own grant messages. */
+    public static long anEmptyCampaign() {
+        return upload("handmade", "user_id\n!not-a-valid-id!\n");
+    }
+
+    public static JsonPath progress(long id) {
+        return given().get("/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
+    }
+}

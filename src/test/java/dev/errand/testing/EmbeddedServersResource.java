@@ -1,0 +1,32 @@
+package dev.errand.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.errand.apps.coupons.CouponChannels;
+import dev.errand.core.embedded.ErrandLauncher;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A real Artemis and a real PostgreSQL for the test run, in a fresh folder so no journal of an
+ * earlier run is replayed into this one.
+ */
+public class EmbeddedServersResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Path dataDir = Files.createTempDirectory("errand-test-");
+            return ErrandLauncher.startForTests(dataDir, List.of(CouponChannels.GRANTS_QUEUE));
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the embedded broker and database", e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        // The servers stop with the JVM: other test classes may still be using them until then.
+    }
+}

@@ -1,0 +1,79 @@
+package dev.errand.testing;
+
+import java.util.UUID;
+
+import dev.errand.apps.coupons.CouponChannels;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpMessageBuilder;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/** Builds grant messages as the wire contract describes them; tests change one thing at a time. */
+public final class GrantMessages {
+
+    private String messageId;
+    private String contentType = "application/json";
+    private String body;
+    private long campaignId;
+    private String userId = "user-" + UUID.randomUUID().toString().substring(0, 8);
+    private int amountCents = 1500;
+
+    private GrantMessages() {
+    }
+
+    public static GrantMessages aGrant(long campaignId) {
+        GrantMessages grant = new GrantMessages();
+        grant.campaignId = campaignId;
+        return grant;
+    }
+
+    public GrantMessages forUser(String userId) {
+        this.userId = userId;
+        return this;
+    }
+
+    public GrantMessages withoutMessageId() {
+        this.messageId = "";
+        return this;
+    }
+
+    public GrantMessages withContentType(String contentType) {
+        this.contentType = contentType;
+        return this;
+    }
+
+    public GrantMessages withBody(String body) {
+        this.body = body;
+        return this;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public String messageId() {
+        return messageId == null ? CouponChannels.messageId(campaignId, userId) : messageId;
+    }
+
+    public AmqpMessage build() {
+        String json = body != null ? body
+                : new JsonObject().put("campaignId", campaignId).put("userId", userId).put("amountCents", amountCents)
+                        .encode();
+        AmqpMessageBuilder builder = AmqpMessage.create()
+                .durable(true)
+                .subject(CouponChannels.GRANT_SUBJECT)
+                .correlationId(CouponChannels.correlationId(campaignId))
+                .withBufferAsBody(Buffer.buffer(json));
+        if (contentType != null) {
+            builder.contentType(contentType);
+        }
+        if (!"".equals(messageId)) {
+            builder.id(messageId());
+        }
+        return builder.build();
+    }
+
+    public void sendWith(AnySender sender) {
+        sender.send(CouponChannels.GRANTS_QUEUE, build());
+    }
+}
