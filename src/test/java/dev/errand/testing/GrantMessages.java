@@ -32,6 +32,11 @@ public final class GrantMessages {
         return this;
     }
 
+    public GrantMessages withAmountCents(int amountCents) {
+        this.amountCents = amountCents;
+        return this;
+    }
+
     public GrantMessages withoutMessageId() {
         this.messageId = "";
         return this;

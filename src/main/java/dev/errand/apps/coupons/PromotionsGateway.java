@@ -60,12 +60,22 @@ public class PromotionsGateway {
                 throw new RetryLater("promotions API rate limit (429)", retryAfter(response));
             }
             if (status >= 400 && status < 500) {
-                throw new PermanentFailure("promotions API refused the grant with " + status + ": "
-                        + response.readEntity(String.class));
+                throw new PermanentFailure("promotions API refused the grant (" + status + "): "
+                        + detail(response.readEntity(String.class)));
             }
             throw new PromotionsUnavailable("promotions API answered " + status);
         } catch (ProcessingException e) {
             throw new PromotionsUnavailable("promotions API unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The problem's detail when the API answered problem JSON, else the body as it came. */
+    private static String detail(String body) {
+        try {
+            String detail = new io.vertx.core.json.JsonObject(body).getString("detail");
+            return detail == null ? body : detail;
+        } catch (RuntimeException notJson) {
+            return body;
         }
     }
 

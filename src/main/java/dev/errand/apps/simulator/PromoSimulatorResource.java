@@ -28,6 +28,9 @@ public class PromoSimulatorResource {
     public record GrantRequest(@NotBlank String campaignId, @NotBlank String userId, @NotNull @Positive Integer amountCents) {
     }
 
+    /** The promotion's largest coupon; above it the API answers 422, as the real one would. */
+    static final int MAX_AMOUNT_CENTS = 100_000;
+
     /** What the simulator has seen since the last reset. */
     public record Stats(long requests, long coupons, long duplicateCoupons, long rateLimited, long injectedErrors) {
     }
@@ -56,6 +59,10 @@ public class PromoSimulatorResource {
         }
         if (gate instanceof SimulatorState.InjectedError) {
             return problem(500, "injected-error", "Injected failure");
+        }
+        if (request.amountCents() > MAX_AMOUNT_CENTS) {
+            return problem(422, "amount-too-large", "Coupon amount above the promotion's maximum of "
+                    + MAX_AMOUNT_CENTS + " cents");
         }
         String key = state.settings().honourIdempotencyKey() && idempotencyKey != null && !idempotencyKey.isBlank()
                 ? idempotencyKey

@@ -1,0 +1,106 @@
+package dev.errand.apps.coupons;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+
+/** Each kind of bad upload gets a 4xx problem body, and nothing is stored or enqueued. */
+@QuarkusTest
+@TestProfile(CampaignUploadValidationTest.SmallLimits.class)
+class CampaignUploadValidationTest {
+
+    /** Limits small enough to cross in a test. */
+    public static class SmallLimits implements QuarkusTestProfile {
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("errand.campaign.max-rows", "10", "errand.campaign.max-upload-bytes", "2048");
+        }
+    }
+
+    @Inject
+    EntityManager em;
+
+    @Test
+    void aWrongContentTypeIsRefused() {
+        assertRefused(given().contentType("application/json").body("{\"user_id\": \"a\"}"), 415, "Unsupported Media Type");
+    }
+
+    @Test
+    void aFileWithoutTheUserIdHeaderIsRefused() {
+        assertRefused(given().contentType("text/csv").body("email\na@example.com\n"), 400, "Missing user_id header");
+    }
+
+    @Test
+    void anEmptyFileIsRefused() {
+        assertRefused(given().contentType("text/csv").body(""), 400, "Empty file");
+    }
+
+    @Test
+    void aHeaderWithoutRowsIsRefused() {
+        assertRefused(given().contentType("text/csv").body("user_id\n\n"), 400, "No user IDs");
+    }
+
+    @Test
+    void moreRowsThanTheLimitAreRefused() {
+        // max-rows is 10 here: 11 rows are one too many.
+        StringBuilder csv = new StringBuilder("user_id\n");
+        for (int i = 0; i < 11; i++) {
+            csv.append("limit-user-").append(i).append('\n');
+        }
+        assertRefused(given().contentType("text/csv").body(csv.toString()), 413, "Too many rows");
+    }
+
+    @Test
+    void aBodyOverTheSizeLimitIsRefused() {
+        // max-upload-bytes is 2048 here; nine rows of 300 bytes pass it while staying under max-rows.
+        StringBuilder csv = new StringBuilder("user_id\n");
+        for (int i = 0; i < 9; i++) {
+            csv.append("\"").append("x".repeat(300)).append("\"\n");
+        }
+        assertRefused(given().contentType("text/csv").body(csv.toString()), 413, "Upload too large");
+    }
+
+    @Test
+    void aMalformedCsvIsRefused() {
+        assertRefused(given().contentType("text/csv").body("user_id\n\"unterminated\n"), 400, "Invalid CSV");
+    }
+
+    @Test
+    void aMissingCouponAmountIsRefused() {
+        given().contentType("text/csv").body("user_id\nu1\n").queryParam("name", "n")
+                .post("/campaigns")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("title", equalTo("Invalid coupon amount"));
+    }
+
+    private void assertRefused(io.restassured.specification.RequestSpecification request, int status, String title) {
+        long campaignsBefore = count("campaign");
+        long recipientsBefore = count("campaign_recipient");
+        ValidatableResponse response = request.queryParam("name", "bad").queryParam("couponCents", 1500)
+                .post("/campaigns").then();
+        response.statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("title", equalTo(title))
+                .body("type", containsString("/problems/"));
+        assertEquals(campaignsBefore, count("campaign"), "no campaign is stored");
+        assertEquals(recipientsBefore, count("campaign_recipient"), "no recipient is stored, so none is enqueued");
+    }
+
+    private long count(String table) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
+                .createNativeQuery("select count(*) from " + table).getSingleResult()).longValue());
+    }
+}

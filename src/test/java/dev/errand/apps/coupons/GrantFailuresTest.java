@@ -1,0 +1,132 @@
+package dev.errand.apps.coupons;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.testing.AnySender;
+import dev.errand.testing.Campaigns;
+import dev.errand.testing.GrantMessages;
+import dev.errand.testing.Simulator;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+
+/** How the worker meets a failing promotions API. */
+@QuarkusTest
+class GrantFailuresTest {
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    @BeforeEach
+    void healthyApi() {
+        Simulator.reset();
+        breakers.resetAll();
+    }
+
+    @Test
+    void transientErrorsAreRetriedToSuccess() {
+        Simulator.configure(Map.of("errorRate", 1.0));
+        long campaign = Campaigns.anEmptyCampaign();
+        try (AnySender sender = new AnySender()) {
+            GrantMessages.aGrant(campaign).sendWith(sender);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Simulator.stat("injectedErrors") >= 2);
+        Simulator.configure(Map.of("errorRate", 0.0));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> grants(campaign) == 1);
+        assertEquals(1, Simulator.stat("coupons"));
+        assertEquals(0, Campaigns.progress(campaign).getInt("deadLettered"));
+    }
+
+    @Test
+    void a429IsHonouredAndNothingIsDeadLettered() {
+        // One call per second: of ten messages sent at once, most meet a 429 with Retry-After: 1.
+        Simulator.configure(Map.of("rateLimit", 1));
+        long campaign = Campaigns.anEmptyCampaign();
+        try (AnySender sender = new AnySender()) {
+            for (int i = 0; i < 5; i++) {
+                GrantMessages.aGrant(campaign).sendWith(sender);
+            }
+        }
+        await().atMost(Duration.ofSeconds(40)).until(() -> grants(campaign) == 5);
+        assertTrue(Simulator.stat("rateLimited") > 0, "the API must have refused some calls");
+        assertEquals(0, Campaigns.progress(campaign).getInt("deadLettered"));
+        assertEquals(0, Simulator.stat("duplicateCoupons"));
+    }
+
+    @Test
+    void theBreakerOpensDuringAnOutageAndClosesAfterIt() {
+        Simulator.configure(Map.of("outage", true));
+        long campaign = Campaigns.anEmptyCampaign();
+        try (AnySender sender = new AnySender()) {
+            // 20 calls is the breaker's request volume threshold; all of them fail.
+            for (int i = 0; i < 25; i++) {
+                GrantMessages.aGrant(campaign).sendWith(sender);
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> breakers.currentState(PromotionsGateway.BREAKER) == CircuitBreakerState.OPEN);
+            long callsWhenOpened = Simulator.stat("requests");
+
+            Simulator.configure(Map.of("outage", false));
+            GrantMessages afterOutage = GrantMessages.aGrant(campaign);
+            afterOutage.sendWith(sender);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> granted(campaign, afterOutage.userId())
+                            && breakers.currentState(PromotionsGateway.BREAKER) == CircuitBreakerState.CLOSED);
+            assertTrue(callsWhenOpened >= 20, "the breaker opened after real failures, not before");
+        }
+    }
+
+    @Test
+    void aRefusalFromTheApiIsDeadLetteredAtOnceWithItsReason() {
+        // The promotions API refuses coupons over $1,000 with a 422: retrying cannot help.
+        long campaign = Campaigns.anEmptyCampaign();
+        GrantMessages tooGenerous = GrantMessages.aGrant(campaign).withAmountCents(500_000);
+        try (AnySender sender = new AnySender()) {
+            tooGenerous.sendWith(sender);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("deadLettered") == 1);
+        given().queryParam("queue", CouponChannels.GRANTS_QUEUE).get("/dead-letters")
+                .then().statusCode(200)
+                .body("items.find { it.messageId == '%s' }.reason".formatted(tooGenerous.messageId()),
+                        equalTo("permanent-failure"))
+                .body("items.find { it.messageId == '%s' }.attempts".formatted(tooGenerous.messageId()), equalTo(1))
+                .body("items.find { it.messageId == '%s' }.errorClass".formatted(tooGenerous.messageId()),
+                        equalTo("dev.errand.core.handling.PermanentFailure"));
+        assertEquals(1, Simulator.stat("requests"));
+        String failures = given().get("/campaigns/{id}/failures", campaign).then().statusCode(200)
+                .contentType("text/csv").extract().asString();
+        assertEquals("user_id,reason\n" + tooGenerous.userId()
+                + ",permanent-failure: promotions API refused the grant (422): "
+                + "Coupon amount above the promotion's maximum of 100000 cents\n", failures);
+    }
+
+    long grants(long campaign) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
+                .createNativeQuery("select count(*) from coupon_grant where campaign_id = :id")
+                .setParameter("id", campaign).getSingleResult()).longValue());
+    }
+
+    boolean granted(long campaign, String user) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
+                .createNativeQuery("select count(*) from coupon_grant where campaign_id = :id and user_id = :user")
+                .setParameter("id", campaign).setParameter("user", user).getSingleResult()).longValue() == 1);
+    }
+}

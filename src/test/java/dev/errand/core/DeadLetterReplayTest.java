@@ -1,0 +1,97 @@
+package dev.errand.core;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.apps.coupons.CouponChannels;
+import dev.errand.testing.AnySender;
+import dev.errand.testing.Campaigns;
+import dev.errand.testing.GrantMessages;
+import dev.errand.testing.Simulator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class DeadLetterReplayTest {
+
+    @BeforeEach
+    void resetSimulator() {
+        Simulator.reset();
+    }
+
+    @Test
+    void aReplayedDeadLetterRunsAgainAndSucceeds() {
+        long campaign = Campaigns.anEmptyCampaign();
+        GrantMessages grant = GrantMessages.aGrant(campaign);
+        long id = deadLetterAfterEveryRetryFails(campaign, grant);
+        JsonPath letter = given().get("/dead-letters/{id}", id).then().statusCode(200).extract().jsonPath();
+        assertEquals("retries-exhausted", letter.getString("reason"));
+        // The first attempt and 8 retries (the test profile's max-retries for this consumer).
+        assertEquals(9, letter.getInt("attempts"));
+        assertEquals(CouponChannels.GRANTS_QUEUE, letter.getString("queue"));
+
+        Simulator.configure(Map.of("errorRate", 0.0));
+        given().post("/dead-letters/{id}/replay", id).then().statusCode(202).body("status", equalTo("REPLAYED"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("granted") == 1);
+        JsonPath done = Campaigns.progress(campaign);
+        assertEquals("COMPLETED", done.getString("status"));
+        assertEquals(0, done.getInt("deadLettered"));
+        given().get("/dead-letters/{id}", id).then().body("status", equalTo("REPLAYED")).body("replayCount", equalTo(1));
+        // Replaying twice is refused: the message is already back on its queue.
+        given().post("/dead-letters/{id}/replay", id).then().statusCode(409)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void replayingAllOfAQueueRedrivesEveryDeadLetterOfIt() {
+        long campaign = Campaigns.anEmptyCampaign();
+        deadLetterAfterEveryRetryFails(campaign, GrantMessages.aGrant(campaign));
+        deadLetterAfterEveryRetryFails(campaign, GrantMessages.aGrant(campaign));
+        Simulator.configure(Map.of("errorRate", 0.0));
+
+        given().queryParam("queue", CouponChannels.GRANTS_QUEUE).post("/dead-letters/replay")
+                .then().statusCode(202);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("granted") == 2);
+        assertEquals(0, Simulator.stat("duplicateCoupons"));
+    }
+
+    @Test
+    void aDiscardedDeadLetterLeavesTheListAndCountsAsFailed() {
+        long campaign = Campaigns.anEmptyCampaign();
+        GrantMessages grant = GrantMessages.aGrant(campaign);
+        long id = deadLetterAfterEveryRetryFails(campaign, grant);
+
+        given().delete("/dead-letters/{id}", id).then().statusCode(204);
+
+        given().queryParam("size", 500).get("/dead-letters").then().statusCode(200)
+                .body("items.findAll { it.id == %d }.size()".formatted(id), equalTo(0));
+        JsonPath progress = Campaigns.progress(campaign);
+        assertEquals(1, progress.getInt("failed"));
+        assertEquals(0, progress.getInt("deadLettered"));
+        assertEquals("COMPLETED_WITH_FAILURES", progress.getString("status"));
+        given().delete("/dead-letters/{id}", 987654321L).then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    /** Every call fails until the retries run out; returns the dead letter's id. */
+    private static long deadLetterAfterEveryRetryFails(long campaign, GrantMessages grant) {
+        Simulator.configure(Map.of("errorRate", 1.0));
+        try (AnySender sender = new AnySender()) {
+            grant.sendWith(sender);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().queryParam("size", 500).get("/dead-letters")
+                .jsonPath().getList("items.findAll { it.messageId == '%s' }".formatted(grant.messageId())).size() == 1);
+        return given().queryParam("size", 500).get("/dead-letters").jsonPath()
+                .getLong("items.find { it.messageId == '%s' }.id".formatted(grant.messageId()));
+    }
+}
