@@ -1,13 +1,20 @@
 package dev.errand.apps.simulator;
 
-import java.util.List;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.agroal.api.AgroalDataSource;
 
-/** The simulated promotions system's own book of issued coupons, in its own table. */
+/**
+ * The simulated promotions system's own book of issued coupons, in its own table. Plain JDBC in
+ * autocommit: each call is one statement (two for a repeated key), and the simulator should cost
+ * the benchmark as little as an external system would.
+ */
 @ApplicationScoped
 public class PromoLedger {
 
@@ -19,63 +26,67 @@ public class PromoLedger {
     public record Totals(long coupons, long duplicateCoupons) {
     }
 
-    private final EntityManager em;
+    private static final String INSERT = """
+            insert into promo_coupon (campaign_id, user_id, amount_cents, idempotency_key) values (?, ?, ?, ?)
+            on conflict (idempotency_key) where idempotency_key is not null do nothing
+            returning id""";
 
-    public PromoLedger(EntityManager em) {
-        this.em = em;
+    private final AgroalDataSource dataSource;
+
+    public PromoLedger(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
     }
 
+    /** Issues a coupon; with a key already seen, returns that key's coupon instead. */
     public Coupon issue(String campaignId, String userId, int amountCents, String idempotencyKey) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            if (idempotencyKey == null) {
-                return insert(campaignId, userId, amountCents, null);
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                insert.setString(1, campaignId);
+                insert.setString(2, userId);
+                insert.setInt(3, amountCents);
+                if (idempotencyKey == null) {
+                    insert.setNull(4, Types.VARCHAR);
+                } else {
+                    insert.setString(4, idempotencyKey);
+                }
+                try (ResultSet inserted = insert.executeQuery()) {
+                    if (inserted.next()) {
+                        return new Coupon(inserted.getLong(1), campaignId, userId, amountCents, false);
+                    }
+                }
             }
-            @SuppressWarnings("unchecked")
-            List<Object> inserted = em.createNativeQuery("""
-                    insert into promo_coupon (campaign_id, user_id, amount_cents, idempotency_key)
-                    values (:campaign, :user, :amount, :key)
-                    on conflict (idempotency_key) where idempotency_key is not null do nothing
-                    returning id""")
-                    .setParameter("campaign", campaignId)
-                    .setParameter("user", userId)
-                    .setParameter("amount", amountCents)
-                    .setParameter("key", idempotencyKey)
-                    .getResultList();
-            if (!inserted.isEmpty()) {
-                return new Coupon(((Number) inserted.get(0)).longValue(), campaignId, userId, amountCents, false);
+            try (PreparedStatement first = connection.prepareStatement(
+                    "select id, campaign_id, user_id, amount_cents from promo_coupon where idempotency_key = ?")) {
+                first.setString(1, idempotencyKey);
+                try (ResultSet row = first.executeQuery()) {
+                    row.next();
+                    return new Coupon(row.getLong(1), row.getString(2), row.getString(3), row.getInt(4), true);
+                }
             }
-            Object[] first = (Object[]) em.createNativeQuery("""
-                    select id, campaign_id, user_id, amount_cents from promo_coupon where idempotency_key = :key""")
-                    .setParameter("key", idempotencyKey)
-                    .getSingleResult();
-            return new Coupon(((Number) first[0]).longValue(), (String) first[1], (String) first[2],
-                    ((Number) first[3]).intValue(), true);
-        });
-    }
-
-    private Coupon insert(String campaignId, String userId, int amountCents, String key) {
-        Number id = (Number) em.createNativeQuery("""
-                insert into promo_coupon (campaign_id, user_id, amount_cents, idempotency_key)
-                values (:campaign, :user, :amount, :key) returning id""")
-                .setParameter("campaign", campaignId)
-                .setParameter("user", userId)
-                .setParameter("amount", amountCents)
-                .setParameter("key", key)
-                .getSingleResult();
-        return new Coupon(id.longValue(), campaignId, userId, amountCents, false);
+        } catch (SQLException e) {
+            throw new IllegalStateException("promotions ledger unavailable", e);
+        }
     }
 
     /** Duplicates are coupons beyond the first for a (campaign, user): the number that must stay 0. */
     public Totals totals() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Object[] row = (Object[]) em.createNativeQuery("""
-                    select count(*), count(*) - count(distinct (campaign_id, user_id)) from promo_coupon""")
-                    .getSingleResult();
-            return new Totals(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
-        });
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement count = connection.prepareStatement(
+                        "select count(*), count(*) - count(distinct (campaign_id, user_id)) from promo_coupon");
+                ResultSet row = count.executeQuery()) {
+            row.next();
+            return new Totals(row.getLong(1), row.getLong(2));
+        } catch (SQLException e) {
+            throw new IllegalStateException("promotions ledger unavailable", e);
+        }
     }
 
     public void clear() {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("truncate promo_coupon").executeUpdate());
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement truncate = connection.prepareStatement("truncate promo_coupon")) {
+            truncate.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("promotions ledger unavailable", e);
+        }
     }
 }

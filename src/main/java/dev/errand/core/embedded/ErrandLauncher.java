@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 
 /**
@@ -57,10 +58,10 @@ public final class ErrandLauncher {
     }
 
     private static void closeAfterQuarkus(EmbeddedServers servers) {
-        try {
-            Quarkus.waitForExit();
-        } catch (RuntimeException e) {
-            LOG.debug("Quarkus was not running", e);
+        Application application = Application.currentApplication();
+        if (application != null) {
+            // Quarkus' own hook is stopping it; returns once every channel and pool has closed.
+            application.awaitShutdown();
         }
         try {
             servers.close();

@@ -10,8 +10,8 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import dev.errand.core.contract.WireContract;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -68,15 +68,11 @@ public class ErrandSender {
         return stored;
     }
 
-    /** A JSON object goes out as a data section (content-type application/json); anything else as text. */
+    /**
+     * The body goes out as a data section of UTF-8 bytes under the message's own content-type, as the
+     * wire contract asks; passing bytes keeps the connector from parsing and re-encoding the JSON.
+     */
     private static Object body(OutboundMessage outbound) {
-        if (WireContract.CONTENT_TYPE.equals(outbound.contentType()) && outbound.body() != null) {
-            try {
-                return new JsonObject(outbound.body());
-            } catch (RuntimeException notAnObject) {
-                return outbound.body();
-            }
-        }
-        return outbound.body() == null ? "" : outbound.body();
+        return Buffer.buffer(outbound.body() == null ? "" : outbound.body());
     }
 }
