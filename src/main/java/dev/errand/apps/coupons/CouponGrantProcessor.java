@@ -36,7 +36,7 @@ public class CouponGrantProcessor {
     }
 
     // Runs in Errands' transaction: the grant row and the processed-message marker commit together.
-    private void grant(Task<GrantCoupon> task) throws InterruptedException {
+    private void grant(Task<GrantCoupon> task) throws Exception {
         GrantCoupon command = task.payload();
         String couponId = promotions.grant(task.messageId(), command);
         em.createNativeQuery("""

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import dev.errand.core.handling.OutsideTransaction;
 import dev.errand.core.handling.PermanentFailure;
 import dev.errand.core.handling.RetryLater;
 import io.github.bucket4j.Bandwidth;
@@ -25,10 +26,13 @@ public class PromotionsGateway {
     public static final String BREAKER = "promotions-api";
 
     private final PromotionsClient client;
+    private final OutsideTransaction outsideTransaction;
     private final Bucket limiter;
 
-    public PromotionsGateway(@RestClient PromotionsClient client, PromoConfig config) {
+    public PromotionsGateway(@RestClient PromotionsClient client, OutsideTransaction outsideTransaction,
+            PromoConfig config) {
         this.client = client;
+        this.outsideTransaction = outsideTransaction;
         this.limiter = config.rateLimit().isPresent() && config.rateLimit().getAsInt() > 0
                 ? limiter(config.rateLimit().getAsInt())
                 : null;
@@ -45,13 +49,13 @@ public class PromotionsGateway {
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, successThreshold = 2,
             skipOn = { RetryLater.class, PermanentFailure.class })
     @CircuitBreakerName(BREAKER)
-    public String grant(String idempotencyKey, GrantCoupon command) throws InterruptedException {
+    public String grant(String idempotencyKey, GrantCoupon command) throws Exception {
         if (limiter != null) {
             limiter.asBlocking().consume(1);
         }
         PromotionsClient.GrantRequest request = new PromotionsClient.GrantRequest(
                 command.campaignId().toString(), command.userId(), command.amountCents());
-        try (Response response = client.grant(idempotencyKey, request)) {
+        try (Response response = outsideTransaction.call(() -> client.grant(idempotencyKey, request))) {
             int status = response.getStatus();
             if (status == 200 || status == 201) {
                 return String.valueOf(response.readEntity(io.vertx.core.json.JsonObject.class).getValue("couponId"));
