@@ -37,6 +37,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setRegisterShutdownHook(false)
                 .setOverrideWorkingDirectory(folder.getParent().resolve("postgres-binaries").toFile())
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // zonky's defaults suit throw-away test databases (fsync off, asynchronous commit);
+                // Errand's data must survive a crash like the broker's journal does.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("shared_buffers", "256MB")
                 .setServerConfig("listen_addresses", "127.0.0.1")
