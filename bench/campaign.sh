@@ -24,43 +24,21 @@ while [ $# -gt 0 ]; do
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-[ "$build" = 1 ] && ./mvnw -q -B package -DskipTests
-
 work="$root/bench/work/$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$work"
-http_port=${BENCH_HTTP_PORT:-18080}
-amqp_port=${BENCH_AMQP_PORT:-15672}
-base="http://127.0.0.1:$http_port"
+. "$root/bench/lib.sh"
+[ "$build" = 1 ] && build_service
+trap stop_service EXIT
 
 client_limit=()
 [ "$rate_limit" != 0 ] && client_limit=("-Derrand.promo.rate-limit=$rate_limit")
-java ${BENCH_JAVA_OPTS:--Xmx2g} -Derrand.data-dir="$work/data" -Dquarkus.http.port="$http_port" \
-  -Derrand.embedded.amqp-port="$amqp_port" "${client_limit[@]}" \
-  -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
-
-for _ in $(seq 1 120); do
-  curl -fs "$base/simulator/promo/config" > /dev/null 2>&1 && break
-  kill -0 $pid 2>/dev/null || { echo "service died; see $work/service.log" >&2; exit 1; }
-  sleep 1
-done
+start_service "${client_limit[@]}"
 
 curl -fs -X PUT "$base/simulator/promo/config" -H 'Content-Type: application/json' \
   -d "{\"errorRate\": $error_rate, \"rateLimit\": $rate_limit, \"latencyMs\": $latency_ms, \"honourIdempotencyKey\": true, \"outage\": false}" > /dev/null
 
-{ echo user_id; seq -f "bench-user-%06g" 1 "$users"; } > "$work/promo.csv"
-id=$(curl -fs -X POST "$base/campaigns?name=bench&couponCents=1500" -H 'Content-Type: text/csv' \
-  --data-binary @"$work/promo.csv" | sed -E 's/.*"id":([0-9]+).*/\1/')
-
-deadline=$((SECONDS + timeout))
-while :; do
-  state=$(curl -fs "$base/campaigns/$id")
-  case "$state" in *'"status":"COMPLETED'*) break ;; esac
-  [ $SECONDS -ge $deadline ] && { echo "timed out: $state" >&2; exit 1; }
-  sleep 0.5
-done
+id=$(upload_users bench-user "$users" bench)
+state=$(await_completion "$id" "$timeout")
 stats=$(curl -fs "$base/simulator/promo/stats")
 
 /usr/bin/python3 - "$state" "$stats" "$users" <<'PY'

@@ -23,50 +23,25 @@ while [ $# -gt 0 ]; do
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-[ "$build" = 1 ] && ./mvnw -q -B package -DskipTests
-
 work="$root/bench/work/kill-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$work"
-http_port=${BENCH_HTTP_PORT:-18080}
-base="http://127.0.0.1:$http_port"
-pid=
+. "$root/bench/lib.sh"
+[ "$build" = 1 ] && build_service
+trap stop_service EXIT
 
-start() {
-  java ${BENCH_JAVA_OPTS:--Xmx2g} -Derrand.data-dir="$work/data" -Dquarkus.http.port="$http_port" \
-    -Derrand.embedded.amqp-port="${BENCH_AMQP_PORT:-15672}" \
-    -Derrand.simulator.error-rate="$error_rate" \
-    -jar target/quarkus-app/quarkus-run.jar >> "$work/service.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 120); do
-    curl -fs "$base/simulator/promo/config" > /dev/null 2>&1 && return 0
-    kill -0 $pid 2>/dev/null || { echo "service died; see $work/service.log" >&2; exit 1; }
-    sleep 1
-  done
-  echo "service did not start; see $work/service.log" >&2; exit 1
-}
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null || true' EXIT
-
-start
-{ echo user_id; seq -f "crash-user-%06g" 1 "$users"; } > "$work/promo.csv"
-id=$(curl -fs -X POST "$base/campaigns?name=crash&couponCents=1500" -H 'Content-Type: text/csv' \
-  --data-binary @"$work/promo.csv" | sed -E 's/.*"id":([0-9]+).*/\1/')
+# The simulator's behaviour is in memory: configure it at start so every restart keeps it.
+start_service -Derrand.simulator.error-rate="$error_rate"
+id=$(upload_users crash-user "$users" crash)
 began=$SECONDS
 
 for k in $(seq 1 "$kills"); do
   sleep $((3 + RANDOM % 12))
   echo "kill -9 #$k at $((SECONDS - began)) s: $(curl -fs "$base/campaigns/$id" || echo unreachable)" >&2
-  kill -9 $pid; wait $pid 2>/dev/null || true
-  start
+  kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+  start_service -Derrand.simulator.error-rate="$error_rate"
 done
 
-deadline=$((SECONDS + timeout))
-while :; do
-  state=$(curl -fs "$base/campaigns/$id" || true)
-  case "$state" in *'"status":"COMPLETED'*) break ;; esac
-  [ $SECONDS -ge $deadline ] && { echo "timed out: $state" >&2; exit 1; }
-  sleep 1
-done
+state=$(await_completion "$id" "$timeout")
 stats=$(curl -fs "$base/simulator/promo/stats")
 
 /usr/bin/python3 - "$state" "$stats" "$users" "$kills" "$((SECONDS - began))" <<'PY'

@@ -73,12 +73,6 @@ public final class EmbeddedBroker implements AutoCloseable {
         return port;
     }
 
-    /** Messages waiting in a queue, or -1 when the queue does not exist. */
-    public long messageCount(String queue) {
-        var binding = server.getActiveMQServer().locateQueue(queue);
-        return binding == null ? -1 : binding.getMessageCount();
-    }
-
     @Override
     public void close() throws Exception {
         server.stop();

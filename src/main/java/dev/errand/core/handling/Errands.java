@@ -2,7 +2,6 @@ package dev.errand.core.handling;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -121,8 +120,7 @@ public class Errands {
         return switch (outcome) {
             case ACCEPTED, ACCEPTED_DUPLICATE, DEAD_LETTERED -> message.ack();
             // The channel's failure-strategy turns a nack into "modified, delivery-failed".
-            case RELEASED -> message.nack(new IllegalStateException("dead-lettering failed"))
-                    .thenCompose(done -> CompletableFuture.completedFuture(null));
+            case RELEASED -> message.nack(new IllegalStateException("dead-lettering failed"));
         };
     }
 

@@ -42,8 +42,4 @@ public class ProcessedMessageRepository implements PanacheRepositoryBase<Process
             throw new IllegalStateException("Could not claim message " + messageId, e);
         }
     }
-
-    public boolean isProcessed(String consumer, String messageId) {
-        return findByIdOptional(new ProcessedMessage.Key(consumer, messageId)).isPresent();
-    }
 }

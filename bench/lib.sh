@@ -1,0 +1,49 @@
+# Shared by the bench scripts: build, start and stop the packaged service on loopback.
+# Expects $root (the repository) and $work (a fresh folder); sets $pid and $base.
+
+http_port=${BENCH_HTTP_PORT:-18080}
+amqp_port=${BENCH_AMQP_PORT:-15672}
+base="http://127.0.0.1:$http_port"
+pid=
+
+build_service() {
+  (cd "$root" && ./mvnw -q -B package -DskipTests)
+}
+
+# start_service [-Dname=value ...]: starts the service on $work/data and waits until it answers.
+start_service() {
+  java ${BENCH_JAVA_OPTS:--Xmx2g} -Derrand.data-dir="$work/data" -Dquarkus.http.port="$http_port" \
+    -Derrand.embedded.amqp-port="$amqp_port" "$@" \
+    -jar "$root/target/quarkus-app/quarkus-run.jar" >> "$work/service.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 120); do
+    curl -fs "$base/simulator/promo/config" > /dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "service died; see $work/service.log" >&2; exit 1; }
+    sleep 1
+  done
+  echo "service did not start; see $work/service.log" >&2
+  exit 1
+}
+
+stop_service() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  wait 2>/dev/null || true
+}
+
+# upload_users PREFIX N NAME: uploads N generated users, prints the campaign id.
+upload_users() {
+  { echo user_id; seq -f "$1-%06g" 1 "$2"; } > "$work/promo.csv"
+  curl -fs -X POST "$base/campaigns?name=$3&couponCents=1500" -H 'Content-Type: text/csv' \
+    --data-binary @"$work/promo.csv" | sed -E 's/.*"id":([0-9]+).*/\1/'
+}
+
+# await_completion ID TIMEOUT: polls until the campaign is completed, prints its JSON.
+await_completion() {
+  local deadline=$((SECONDS + $2)) state
+  while :; do
+    state=$(curl -fs "$base/campaigns/$1" || true)
+    case "$state" in *'"status":"COMPLETED'*) echo "$state"; return 0 ;; esac
+    [ $SECONDS -ge $deadline ] && { echo "timed out: $state" >&2; return 1; }
+    sleep 0.5
+  done
+}
