@@ -7,6 +7,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.errand.core.deadletter.DeadLetter;
 import dev.errand.core.deadletter.DeadLetterRepository;
 import dev.errand.core.deadletter.DeadLetterStatus;
@@ -30,10 +32,10 @@ public class CampaignProgress {
 
     private final EntityManager em;
     private final DeadLetterRepository deadLetters;
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+    private final ObjectMapper mapper;
 
     public CampaignProgress(EntityManager em, DeadLetterRepository deadLetters,
-            com.fasterxml.jackson.databind.ObjectMapper mapper) {
+            ObjectMapper mapper) {
         this.em = em;
         this.deadLetters = deadLetters;
         this.mapper = mapper;

@@ -77,6 +77,10 @@ public class Errands {
                     Boolean.class);
             return settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope);
         } catch (Exception e) {
+            if (history.lastError() == null) {
+                // Failed before any attempt ran (the guard itself refused): still dead-letter it faithfully.
+                history.failed(Failures.unwrap(e), clock.instant());
+            }
             FailureKind kind = policy.classifier().isPermanent(history.lastError())
                     ? FailureKind.PERMANENT_FAILURE
                     : FailureKind.RETRIES_EXHAUSTED;
