@@ -1,0 +1,38 @@
+package dev.errand.core.handling;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.errand.core.contract.ContractViolation;
+
+class FailureClassifierTest {
+
+    private final FailureClassifier classifier = new FailureClassifier(
+            List.of("java.lang.IllegalArgumentException", "com.example.NotOnTheClasspath"));
+
+    @Test
+    void aPermanentFailureAnywhereInTheCauseChainIsPermanent() {
+        assertTrue(classifier.isPermanent(new IllegalStateException("tx", new PermanentFailure("422"))));
+    }
+
+    @Test
+    void aContractViolationIsPermanent() {
+        assertTrue(classifier.isPermanent(new ContractViolation("no message-id")));
+    }
+
+    @Test
+    void aConfiguredClassIsPermanentAndAnUnknownOneIsIgnored() {
+        assertTrue(classifier.isPermanent(new IllegalArgumentException("bad")));
+    }
+
+    @Test
+    void anythingElseIsTransient() {
+        assertTrue(classifier.isTransient(new UncheckedIOException("reset", new java.io.IOException())));
+        assertFalse(classifier.isPermanent(new RetryLater("429", java.time.Duration.ofSeconds(1))));
+    }
+}
