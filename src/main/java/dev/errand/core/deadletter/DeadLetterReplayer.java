@@ -21,6 +21,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class DeadLetterReplayer {
 
     private static final long SEND_TIMEOUT_SECONDS = 30;
+    private static final int REPLAY_BATCH = 1000;
 
     private final DeadLetterRepository deadLetters;
     private final ErrandSender sender;
@@ -38,19 +39,27 @@ public class DeadLetterReplayer {
 
     /** Replays every dead letter of a queue (or of all queues when null); returns how many. */
     public int replayAll(String queue) {
-        List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
-            List<DeadLetter> waiting = deadLetters.listForReplay(queue);
-            waiting.forEach(this::markReplayed);
-            return waiting;
-        });
-        List<CompletableFuture<Void>> sends = letters.stream().map(letter -> send(letter)
-                .exceptionallyCompose(error -> {
-                    revert(letter.id);
-                    return CompletableFuture.failedStage(error);
-                }).toCompletableFuture()).toList();
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(SEND_TIMEOUT_SECONDS,
-                TimeUnit.SECONDS).join();
-        return letters.size();
+        int replayed = 0;
+        while (true) {
+            // In batches, so a dead-letter queue of 50,000 neither sits in memory nor in one transaction.
+            List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
+                List<DeadLetter> waiting = deadLetters.listForReplay(queue, REPLAY_BATCH);
+                waiting.forEach(this::markReplayed);
+                return waiting;
+            });
+            if (letters.isEmpty()) {
+                return replayed;
+            }
+            List<CompletableFuture<Void>> sends = letters.stream().map(letter -> send(letter)
+                    .exceptionallyCompose(error -> {
+                        revert(letter.id);
+                        return CompletableFuture.failedStage(error);
+                    }).toCompletableFuture()).toList();
+            // A failed send was reverted to DEAD_LETTERED; stop rather than pick it up again at once.
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(SEND_TIMEOUT_SECONDS,
+                    TimeUnit.SECONDS).join();
+            replayed += letters.size();
+        }
     }
 
     /**

@@ -27,8 +27,13 @@ public class DeadLetterRepository implements PanacheRepository<DeadLetter> {
         return query(status, queue).count();
     }
 
-    public List<DeadLetter> listForReplay(String queue) {
-        return query(DeadLetterStatus.DEAD_LETTERED, queue).list();
+    /** The oldest waiting dead letters first, at most {@code limit}. */
+    public List<DeadLetter> listForReplay(String queue, int limit) {
+        Sort oldestFirst = Sort.by("id");
+        return (queue == null
+                ? find("status = ?1", oldestFirst, DeadLetterStatus.DEAD_LETTERED)
+                : find("status = ?1 and originalAddress = ?2", oldestFirst, DeadLetterStatus.DEAD_LETTERED, queue))
+                .page(Page.ofSize(limit)).list();
     }
 
     public long countByCorrelation(String correlationId, DeadLetterStatus status) {
