@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +21,23 @@ import dev.errand.testing.GrantMessages;
 import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 @QuarkusTest
 class DeadLetterReplayTest {
 
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
     @BeforeEach
     void resetSimulator() {
         Simulator.reset();
+    }
+
+    /** These tests fail every call on purpose; the next test should not meet an open breaker. */
+    @AfterEach
+    void closeBreakers() {
+        breakers.resetAll();
     }
 
     @Test

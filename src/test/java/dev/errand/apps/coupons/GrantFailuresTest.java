@@ -92,6 +92,11 @@ class GrantFailuresTest {
                             && breakers.currentState(PromotionsGateway.BREAKER) == CircuitBreakerState.CLOSED);
             assertTrue(callsWhenOpened >= 20, "the breaker opened after real failures, not before");
         }
+        // Leave nothing retrying behind for the next test: every message of the outage has settled.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var progress = Campaigns.progress(campaign);
+            return progress.getInt("granted") + progress.getInt("deadLettered") == 26;
+        });
     }
 
     @Test
