@@ -87,7 +87,7 @@ class WireContractTest {
                 () -> org.junit.jupiter.api.Assertions.assertEquals("contract-violation", letter.reason),
                 () -> org.hamcrest.MatcherAssert.assertThat(letter.errorMessage, containsString(expectedReason)),
                 () -> org.junit.jupiter.api.Assertions.assertEquals(CouponChannels.GRANTS_QUEUE, letter.originalAddress),
-                () -> org.junit.jupiter.api.Assertions.assertEquals(CouponChannels.CONSUMER, letter.consumer),
+                () -> org.junit.jupiter.api.Assertions.assertEquals(CouponChannels.GRANTS, letter.consumer),
                 () -> org.junit.jupiter.api.Assertions.assertEquals(1, letter.attempts),
                 () -> org.junit.jupiter.api.Assertions.assertNotNull(letter.firstFailureAt));
         given().get("/dead-letters/{id}", letter.id).then().statusCode(200)

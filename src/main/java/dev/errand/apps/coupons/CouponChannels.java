@@ -3,14 +3,12 @@ package dev.errand.apps.coupons;
 /** Names shared by annotations, configuration and tests. */
 public final class CouponChannels {
 
-    /** The incoming channel of the granting worker. */
+    /** The incoming channel of the granting worker; also its consumer name for idempotency. */
     public static final String GRANTS = "coupon-grants";
     /** The broker queue behind it. */
     public static final String GRANTS_QUEUE = "errand.coupon-grants";
     /** The task type (AMQP subject) of a grant. */
     public static final String GRANT_SUBJECT = "coupon.grant";
-    /** The consumer name under which grants are marked processed. */
-    public static final String CONSUMER = "coupon-granter";
 
     private CouponChannels() {
     }

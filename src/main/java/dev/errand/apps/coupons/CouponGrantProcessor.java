@@ -35,7 +35,7 @@ public class CouponGrantProcessor {
     @Incoming(CouponChannels.GRANTS)
     @Blocking(value = WORKERS, ordered = false)
     public CompletionStage<Void> grant(Message<?> message) {
-        return errands.process(CouponChannels.CONSUMER, message, GrantCoupon.class, this::grant);
+        return errands.process(CouponChannels.GRANTS, message, GrantCoupon.class, this::grant);
     }
 
     // Runs in Errands' transaction: the grant row and the processed-message marker commit together.

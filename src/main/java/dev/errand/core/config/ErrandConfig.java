@@ -25,7 +25,7 @@ public interface ErrandConfig {
     /** Default retry policy of every consumer. */
     Retry retry();
 
-    /** Per-consumer overrides of {@link #retry()}, keyed by consumer name. */
+    /** Per-consumer overrides of {@link #retry()}, keyed by the consumer's incoming channel. */
     Map<String, ConsumerRetry> consumers();
 
     /** Where failed messages go. */

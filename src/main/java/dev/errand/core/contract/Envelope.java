@@ -18,6 +18,11 @@ import java.util.Map;
 public record Envelope(String messageId, String address, String subject, String correlationId, int priority,
         String contentType, String body, Map<String, Object> properties) {
 
+    /** The same envelope, received from {@code queue}. */
+    public Envelope fromQueue(String queue) {
+        return new Envelope(messageId, queue, subject, correlationId, priority, contentType, body, properties);
+    }
+
     /** Attempts made before this delivery, as carried by {@link WireContract#ATTEMPTS}. */
     public int previousAttempts() {
         Object value = properties.get(WireContract.ATTEMPTS);

@@ -2,10 +2,13 @@ package dev.errand.core.handling;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -32,7 +35,7 @@ import dev.errand.core.idempotency.IdempotentExecutor;
  * @Incoming("grants")
  * @Blocking(ordered = false)
  * public CompletionStage<Void> grant(Message<?> message) {
- *     return errands.process("coupon-granter", message, GrantCoupon.class, task -> ...);
+ *     return errands.process("grants", message, GrantCoupon.class, task -> ...);
  * }
  * }</pre>
  */
@@ -45,23 +48,36 @@ public class Errands {
     private final IdempotentExecutor idempotent;
     private final RetryPolicies policies;
     private final DeadLetterPublisher deadLetters;
+    private final Config config;
     private final Clock clock = Clock.systemUTC();
+    private final Map<String, String> queues = new ConcurrentHashMap<>();
 
     public Errands(EnvelopeReader reader, IdempotentExecutor idempotent, RetryPolicies policies,
-            DeadLetterPublisher deadLetters) {
+            DeadLetterPublisher deadLetters, Config config) {
         this.reader = reader;
         this.idempotent = idempotent;
         this.policies = policies;
         this.deadLetters = deadLetters;
+        this.config = config;
+    }
+
+    private String queueOf(String channel) {
+        return config.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class).orElse(channel);
     }
 
     /**
      * Handles the message and settles it. Call from a blocking {@code @Incoming} method and return the
      * stage; it completes once the broker has been told the outcome.
+     *
+     * @param channel the {@code @Incoming} channel: it names the consumer (idempotency markers, retry
+     *                settings under {@code errand.consumers."<channel>"}) and, through its configured
+     *                address, the queue that dead letters are replayed to
      */
-    public <T> CompletionStage<Void> process(String consumer, Message<?> message, Class<T> type,
+    public <T> CompletionStage<Void> process(String channel, Message<?> message, Class<T> type,
             TaskHandler<T> handler) {
-        Envelope envelope = reader.read(message);
+        String consumer = channel;
+        // The queue comes from the channel, not from the message's "to", which many senders leave empty.
+        Envelope envelope = reader.read(message).fromQueue(queues.computeIfAbsent(channel, this::queueOf));
         AttemptHistory history = new AttemptHistory(envelope.previousAttempts(),
                 parse(envelope.property(WireContract.DL_FIRST_FAILURE)));
         T payload;
