@@ -97,10 +97,14 @@ public class Errands {
                 // Failed before any attempt ran (the guard itself refused): still dead-letter it faithfully.
                 history.failed(Failures.unwrap(e), clock.instant());
             }
-            FailureKind kind = policy.classifier().isPermanent(history.lastError())
-                    ? FailureKind.PERMANENT_FAILURE
-                    : FailureKind.RETRIES_EXHAUSTED;
-            return deadLetter(consumer, message, envelope, kind, history);
+            boolean permanent = policy.classifier().isPermanent(history.lastError());
+            if (!permanent && policies.isStopping()) {
+                // Its retries were cut short by the shutdown, not used up: give it back to the broker.
+                LOG.infof("Releasing %s for redelivery after shutdown", envelope.messageId());
+                return settle(message, Outcome.RELEASED, envelope);
+            }
+            return deadLetter(consumer, message, envelope,
+                    permanent ? FailureKind.PERMANENT_FAILURE : FailureKind.RETRIES_EXHAUSTED, history);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.errand.core.handling;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,8 +10,9 @@ import dev.errand.core.contract.ContractViolation;
 
 /**
  * Tells transient failures (retry) from permanent ones (dead-letter at once). Permanent are
- * {@link PermanentFailure}, {@link ContractViolation} and the configured classes, anywhere in the
- * cause chain; everything else is transient.
+ * {@link PermanentFailure}, {@link ContractViolation}, SQL errors of class 22 (data exception) or 23
+ * (integrity constraint violation), and the configured classes, anywhere in the cause chain;
+ * everything else is transient.
  */
 public final class FailureClassifier {
 
@@ -34,6 +36,9 @@ public final class FailureClassifier {
 
     public boolean isPermanent(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && isDataOrConstraintError(sql.getSQLState())) {
+                return true;
+            }
             for (Class<?> type : permanent) {
                 if (type.isInstance(t)) {
                     return true;
@@ -41,6 +46,11 @@ public final class FailureClassifier {
             }
         }
         return false;
+    }
+
+    /** The same statement with the same data fails the same way however often it is retried. */
+    private static boolean isDataOrConstraintError(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
     }
 
     public boolean isTransient(Throwable error) {

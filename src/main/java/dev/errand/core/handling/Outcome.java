@@ -7,8 +7,9 @@ package dev.errand.core.handling;
  * <li>{@link #ACCEPTED_DUPLICATE}: it had already been processed; accepted without running again.</li>
  * <li>{@link #DEAD_LETTERED}: the broker stored a copy on the dead-letter queue with its reasons;
  * then the original is accepted.</li>
- * <li>{@link #RELEASED}: it could not even be dead-lettered (broker trouble); it is given back
- * (modified, delivery failed) and the broker redelivers it later.</li>
+ * <li>{@link #RELEASED}: it could not even be dead-lettered (broker trouble), or the service began
+ * shutting down in the middle of its retries; it is given back (modified, delivery failed) and the
+ * broker redelivers it later.</li>
  * </ul>
  * Every delivery ends in exactly one of these; none closes the channel.
  */

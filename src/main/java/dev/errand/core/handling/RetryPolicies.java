@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import dev.errand.core.config.ErrandConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.faulttolerance.api.Guard;
 
 /**
@@ -25,9 +27,22 @@ public class RetryPolicies {
 
     private final ErrandConfig config;
     private final Map<String, Policy> policies = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
     public RetryPolicies(ErrandConfig config) {
         this.config = config;
+    }
+
+    /**
+     * From shutdown on, transient failures are no longer retried in process: the message goes back to
+     * the broker for a later delivery instead of holding the shutdown for a whole retry budget.
+     */
+    void stopRetrying(@Observes ShutdownEvent shutdown) {
+        stopping = true;
+    }
+
+    public boolean isStopping() {
+        return stopping;
     }
 
     public Policy forConsumer(String consumer) {
@@ -52,7 +67,7 @@ public class RetryPolicies {
                 .maxDuration(maxDuration.toMillis(), ChronoUnit.MILLIS)
                 // Jitter comes from the backoff strategy, which knows the delay it jitters.
                 .jitter(0, ChronoUnit.MILLIS)
-                .whenException(classifier::isTransient)
+                .whenException(error -> !stopping && classifier.isTransient(error))
                 .withCustomBackoff().strategy(() -> new ExponentialJitterBackoff(maxDelay)).done()
                 .done()
                 .build();

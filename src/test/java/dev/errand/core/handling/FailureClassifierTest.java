@@ -31,6 +31,13 @@ class FailureClassifierTest {
     }
 
     @Test
+    void aConstraintViolationFromTheDatabaseIsPermanentButALostConnectionIsNot() {
+        // SQLState 23503: foreign key violation; 08006: connection failure.
+        assertTrue(classifier.isPermanent(new IllegalStateException("insert", new java.sql.SQLException("fk", "23503"))));
+        assertTrue(classifier.isTransient(new java.sql.SQLException("connection lost", "08006")));
+    }
+
+    @Test
     void anythingElseIsTransient() {
         assertTrue(classifier.isTransient(new UncheckedIOException("reset", new java.io.IOException())));
         assertFalse(classifier.isPermanent(new RetryLater("429", java.time.Duration.ofSeconds(1))));
