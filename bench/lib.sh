@@ -44,6 +44,6 @@ await_completion() {
     state=$(curl -fs "$base/campaigns/$1" || true)
     case "$state" in *'"status":"COMPLETED'*) echo "$state"; return 0 ;; esac
     [ $SECONDS -ge $deadline ] && { echo "timed out: $state" >&2; return 1; }
-    sleep 0.5
+    sleep 2
   done
 }
