@@ -75,7 +75,6 @@ public class Errands {
      */
     public <T> CompletionStage<Void> process(String channel, Message<?> message, Class<T> type,
             TaskHandler<T> handler) {
-        String consumer = channel;
         // The queue comes from the channel, not from the message's "to", which many senders leave empty.
         Envelope envelope = reader.read(message).fromQueue(queues.computeIfAbsent(channel, this::queueOf));
         AttemptHistory history = new AttemptHistory(envelope.previousAttempts(),
@@ -85,11 +84,11 @@ public class Errands {
             payload = reader.payload(envelope, type);
         } catch (ContractViolation violation) {
             history.failed(violation, clock.instant());
-            return deadLetter(consumer, message, envelope, FailureKind.CONTRACT_VIOLATION, history);
+            return deadLetter(channel, message, envelope, FailureKind.CONTRACT_VIOLATION, history);
         }
-        RetryPolicies.Policy policy = policies.forConsumer(consumer);
+        RetryPolicies.Policy policy = policies.forConsumer(channel);
         try {
-            boolean ran = policy.guard().call(() -> attempt(consumer, envelope, payload, handler, history),
+            boolean ran = policy.guard().call(() -> attempt(channel, envelope, payload, handler, history),
                     Boolean.class);
             return settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope);
         } catch (Exception e) {
@@ -103,7 +102,7 @@ public class Errands {
                 LOG.infof("Releasing %s for redelivery after shutdown", envelope.messageId());
                 return settle(message, Outcome.RELEASED, envelope);
             }
-            return deadLetter(consumer, message, envelope,
+            return deadLetter(channel, message, envelope,
                     permanent ? FailureKind.PERMANENT_FAILURE : FailureKind.RETRIES_EXHAUSTED, history);
         }
     }
