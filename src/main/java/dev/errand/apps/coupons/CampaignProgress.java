@@ -46,6 +46,11 @@ public class CampaignProgress {
                 .map(this::view));
     }
 
+    /** Cheaper than {@link #find}: no counting. */
+    public boolean exists(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> em.find(Campaign.class, id) != null);
+    }
+
     public List<View> list(int limit) {
         return QuarkusTransaction.requiringNew().call(() -> em
                 .createQuery("from Campaign c order by c.id desc", Campaign.class)

@@ -72,7 +72,9 @@ public class CampaignResource {
     @Path("/{id}/failures")
     @Produces(TEXT_CSV)
     public String failures(@PathParam("id") long id) throws IOException {
-        progress.find(id).orElseThrow(() -> notFound(id));
+        if (!progress.exists(id)) {
+            throw notFound(id);
+        }
         StringWriter csv = new StringWriter();
         try (CSVPrinter printer = new CSVPrinter(csv, CSVFormat.DEFAULT.builder()
                 .setHeader(CsvRecipients.HEADER, "reason").setRecordSeparator("\n").get())) {

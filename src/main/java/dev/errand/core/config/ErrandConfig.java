@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.errand.core.contract.WireContract;
+import dev.errand.core.embedded.EmbeddedSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -16,7 +18,7 @@ public interface ErrandConfig {
      * Folder of the embedded broker journal and database files. Read by {@code ErrandLauncher}
      * before Quarkus starts; listed here so it is documented and validated with the rest.
      */
-    @WithDefault("errand-data")
+    @WithDefault(EmbeddedSettings.DEFAULT_DATA_DIR)
     String dataDir();
 
     /** The embedded servers, used when no broker or datasource is configured. */
@@ -33,7 +35,7 @@ public interface ErrandConfig {
 
     interface Embedded {
         /** Port of the embedded broker's AMQP 1.0 acceptor, bound to 127.0.0.1. */
-        @WithDefault("5672")
+        @WithDefault(EmbeddedSettings.DEFAULT_AMQP_PORT)
         int amqpPort();
 
         /** Durable queues the embedded broker declares at start, besides the dead-letter queue. */
@@ -80,7 +82,7 @@ public interface ErrandConfig {
 
     interface DeadLetters {
         /** Address of the dead-letter queue. */
-        @WithDefault("errand.dead-letters")
+        @WithDefault(WireContract.DEAD_LETTER_QUEUE)
         String address();
     }
 }

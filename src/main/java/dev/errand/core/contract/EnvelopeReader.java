@@ -16,6 +16,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.errand.core.sending.OutboundMessage;
 import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,7 +55,7 @@ public class EnvelopeReader {
                 amqp == null ? null : amqp.getAddress(),
                 amqp == null ? null : amqp.getSubject(),
                 amqp == null || amqp.getCorrelationId() == null ? null : amqp.getCorrelationId().toString(),
-                amqp == null || amqp.getPriority() < 0 ? 4 : amqp.getPriority(),
+                amqp == null || amqp.getPriority() < 0 ? OutboundMessage.DEFAULT_PRIORITY : amqp.getPriority(),
                 amqp == null ? null : amqp.getContentType(),
                 body,
                 properties);

@@ -7,6 +7,9 @@ package dev.errand.core.contract;
  */
 public final class WireContract {
 
+    /** Default address of the dead-letter queue ({@code errand.dead-letters.address}). */
+    public static final String DEAD_LETTER_QUEUE = "errand.dead-letters";
+
     /** The only body type Errand accepts. */
     public static final String CONTENT_TYPE = "application/json";
     /** Largest body, in bytes, that Errand will process. */

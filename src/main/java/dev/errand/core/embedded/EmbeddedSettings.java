@@ -18,6 +18,11 @@ import java.util.Objects;
  */
 public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues) {
 
+    /** Default of {@code errand.data-dir}; also the {@code ErrandConfig} default. */
+    public static final String DEFAULT_DATA_DIR = "errand-data";
+    /** Default of {@code errand.embedded.amqp-port}; also the {@code ErrandConfig} default. */
+    public static final String DEFAULT_AMQP_PORT = "5672";
+
     public EmbeddedSettings {
         Objects.requireNonNull(dataDir, "dataDir");
         if (amqpPort < 0 || amqpPort > 65535) {

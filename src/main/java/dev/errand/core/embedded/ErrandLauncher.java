@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import dev.errand.core.contract.WireContract;
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 
@@ -23,8 +24,6 @@ import io.quarkus.runtime.Quarkus;
 public final class ErrandLauncher {
 
     private static final Logger LOG = Logger.getLogger(ErrandLauncher.class);
-    /** The dead-letter queue always exists, whatever the application declares. */
-    public static final String DEAD_LETTER_QUEUE = "errand.dead-letters";
 
     private ErrandLauncher() {
     }
@@ -46,15 +45,25 @@ public final class ErrandLauncher {
         Quarkus.run(args);
     }
 
+    // Read before Quarkus starts, so not through ErrandConfig; the defaults are the same constants.
     static EmbeddedSettings settings(Config config) {
-        Path dataDir = Path.of(config.getOptionalValue("errand.data-dir", String.class).orElse("errand-data"));
-        int amqpPort = config.getOptionalValue("errand.embedded.amqp-port", Integer.class).orElse(5672);
-        List<String> queues = new ArrayList<>(config.getOptionalValues("errand.embedded.queues", String.class)
-                .orElse(List.of()));
-        if (!queues.contains(DEAD_LETTER_QUEUE)) {
-            queues.add(DEAD_LETTER_QUEUE);
+        Path dataDir = Path.of(config.getOptionalValue("errand.data-dir", String.class)
+                .orElse(EmbeddedSettings.DEFAULT_DATA_DIR));
+        int amqpPort = config.getOptionalValue("errand.embedded.amqp-port", Integer.class)
+                .orElse(Integer.parseInt(EmbeddedSettings.DEFAULT_AMQP_PORT));
+        List<String> queues = config.getOptionalValues("errand.embedded.queues", String.class).orElse(List.of());
+        String deadLetters = config.getOptionalValue("errand.dead-letters.address", String.class)
+                .orElse(WireContract.DEAD_LETTER_QUEUE);
+        return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters));
+    }
+
+    /** The dead-letter queue always exists, whatever the application declares. */
+    private static List<String> withDeadLetterQueue(List<String> queues, String deadLetters) {
+        List<String> all = new ArrayList<>(queues);
+        if (!all.contains(deadLetters)) {
+            all.add(deadLetters);
         }
-        return new EmbeddedSettings(dataDir, amqpPort, queues);
+        return all;
     }
 
     private static void closeAfterQuarkus(EmbeddedServers servers) {
@@ -63,6 +72,10 @@ public final class ErrandLauncher {
             // Quarkus' own hook is stopping it; returns once every channel and pool has closed.
             application.awaitShutdown();
         }
+        close(servers);
+    }
+
+    private static void close(EmbeddedServers servers) {
         try {
             servers.close();
         } catch (Exception e) {
@@ -70,18 +83,12 @@ public final class ErrandLauncher {
         }
     }
 
-    /** For tests and tools that start the servers themselves. */
+    /** For tests and tools that start the servers themselves, on a free port, until the JVM exits. */
     public static Map<String, String> startForTests(Path dataDir, List<String> queues) throws Exception {
-        List<String> all = new ArrayList<>(queues);
-        all.add(DEAD_LETTER_QUEUE);
-        EmbeddedServers servers = EmbeddedServers.start(new EmbeddedSettings(dataDir, 0, all), true, true);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                servers.close();
-            } catch (Exception e) {
-                LOG.warn("Embedded servers did not stop cleanly", e);
-            }
-        }, "errand-embedded-test-stop"));
+        EmbeddedServers servers = EmbeddedServers.start(
+                new EmbeddedSettings(dataDir, 0, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE)),
+                true, true);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
         return servers.connectionProperties();
     }
 }

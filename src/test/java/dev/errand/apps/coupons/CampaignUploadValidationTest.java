@@ -10,7 +10,7 @@ import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.errand.testing.Rows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -100,7 +100,6 @@ class CampaignUploadValidationTest {
     }
 
     private long count(String table) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
-                .createNativeQuery("select count(*) from " + table).getSingleResult()).longValue());
+        return Rows.count(em, "select count(*) from " + table);
     }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.GrantMessages;
+import dev.errand.testing.Rows;
 import dev.errand.testing.Simulator;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -123,11 +123,9 @@ class GrantFailuresTest {
                 + "Coupon amount above the promotion's maximum of 100000 cents\n", failures);
     }
 
-
     boolean granted(long campaign, String user) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
-                .createNativeQuery("select count(*) from coupon_grant where campaign_id = :id and user_id = :user")
-                .setParameter("id", campaign).setParameter("user", user).getSingleResult()).longValue() == 1);
+        return Rows.count(em, "select count(*) from coupon_grant where campaign_id = ?1 and user_id = ?2",
+                campaign, user) == 1;
     }
 
     private static long granted(long campaign) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.GrantMessages;
+import dev.errand.testing.Rows;
 import dev.errand.testing.Simulator;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -65,7 +65,7 @@ class GrantIdempotencyTest {
             CompletableFuture.allOf(
                     CompletableFuture.runAsync(() -> grant.sendWith(first)),
                     CompletableFuture.runAsync(() -> grant.sendWith(second))).join();
-            await().atMost(Duration.ofSeconds(20)).until(() -> processedMarkers(grant.messageId()) == 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Rows.processedMarkers(em, grant.messageId()) == 1);
             GrantMessages later = GrantMessages.aGrant(campaign);
             later.sendWith(first);
             await().atMost(Duration.ofSeconds(20)).until(() -> granted(campaign) == 2);
@@ -73,13 +73,6 @@ class GrantIdempotencyTest {
         // The second copy waited on the first one's marker, found it committed and skipped the call.
         assertEquals(2, Simulator.stat("requests"));
         assertEquals(0, Simulator.stat("duplicateCoupons"));
-    }
-
-
-    long processedMarkers(String messageId) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
-                .createNativeQuery("select count(*) from errand_processed_message where message_id = :id")
-                .setParameter("id", messageId).getSingleResult()).longValue());
     }
 
     private static long granted(long campaign) {

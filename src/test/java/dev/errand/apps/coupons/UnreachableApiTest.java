@@ -18,6 +18,7 @@ import dev.errand.core.deadletter.DeadLetterStatus;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.GrantMessages;
+import dev.errand.testing.Rows;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -57,9 +58,7 @@ class UnreachableApiTest {
 
         DeadLetter letter = deadLettersOf(campaign).get(0);
         assertEquals("retries-exhausted", letter.reason);
-        assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> ((Number) em
-                .createNativeQuery("select count(*) from errand_processed_message where message_id = :id")
-                .setParameter("id", grant.messageId()).getSingleResult()).longValue()));
+        assertEquals(0L, Rows.processedMarkers(em, grant.messageId()));
     }
 
     private List<DeadLetter> deadLettersOf(long campaign) {

@@ -1,0 +1,29 @@
+package dev.errand.testing;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/** Counts rows in the real database, each count in a transaction of its own so it sees what committed. */
+public final class Rows {
+
+    private Rows() {
+    }
+
+    /** {@code sql} is a {@code select count(*)} with positional parameters {@code ?1, ?2…}. */
+    public static long count(EntityManager em, String sql, Object... parameters) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Query query = em.createNativeQuery(sql);
+            for (int i = 0; i < parameters.length; i++) {
+                query.setParameter(i + 1, parameters[i]);
+            }
+            return ((Number) query.getSingleResult()).longValue();
+        });
+    }
+
+    /** How many consumers have marked this message processed. */
+    public static long processedMarkers(EntityManager em, String messageId) {
+        return count(em, "select count(*) from errand_processed_message where message_id = ?1", messageId);
+    }
+}
