@@ -31,7 +31,7 @@ mkdir -p "$work"
 trap stop_service EXIT
 
 client_limit=()
-[ "$rate_limit" != 0 ] && client_limit=("-Derrand.promo.rate-limit=$rate_limit")
+[ "$rate_limit" != 0 ] && client_limit=("-Derrand.consumers.coupon-grants.rate-limit=$rate_limit")
 start_service "${client_limit[@]}"
 
 curl -fs -X PUT "$base/simulator/promo/config" -H 'Content-Type: application/json' \

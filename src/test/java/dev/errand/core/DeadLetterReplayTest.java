@@ -29,9 +29,14 @@ class DeadLetterReplayTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    /**
+     * A fresh breaker window: ten failures of one message stay under its request volume threshold
+     * (20), so the breaker does not open and pause the consumer, and the message runs out of attempts.
+     */
     @BeforeEach
-    void resetSimulator() {
+    void resetSimulatorAndBreakers() {
         Simulator.reset();
+        breakers.resetAll();
     }
 
     /** These tests fail every call on purpose; the next test should not meet an open breaker. */
@@ -47,8 +52,11 @@ class DeadLetterReplayTest {
         long id = deadLetterAfterEveryRetryFails(campaign, grant);
         JsonPath letter = given().get("/dead-letters/{id}", id).then().statusCode(200).extract().jsonPath();
         assertEquals("retries-exhausted", letter.getString("reason"));
-        // The first attempt and 8 retries (the test profile's max-retries for this consumer).
-        assertEquals(9, letter.getInt("attempts"));
+        // max-attempts (10) in all: each delivery's attempt and in-process retries, then redeliveries
+        // scheduled on the broker, every one of them in the history.
+        assertEquals(10, letter.getInt("attempts"));
+        assertEquals(10, letter.getList("history").size());
+        assertEquals(10, letter.getInt("history[9].attempt"));
         assertEquals(CouponChannels.GRANTS_QUEUE, letter.getString("queue"));
 
         Simulator.configure(Map.of("errorRate", 0.0));
@@ -96,8 +104,13 @@ class DeadLetterReplayTest {
                 .contentType("application/problem+json");
     }
 
-    /** Every call fails until the retries run out; returns the dead letter's id. */
-    private static long deadLetterAfterEveryRetryFails(long campaign, GrantMessages grant) {
+    /**
+     * Every call fails until the attempts run out; returns the dead letter's id. Starts from a fresh
+     * breaker window, or the failures of an earlier message would open it and the consumer would
+     * pause rather than use up this one's attempts.
+     */
+    private long deadLetterAfterEveryRetryFails(long campaign, GrantMessages grant) {
+        breakers.resetAll();
         Simulator.configure(Map.of("errorRate", 1.0));
         try (AnySender sender = new AnySender()) {
             grant.sendWith(sender);

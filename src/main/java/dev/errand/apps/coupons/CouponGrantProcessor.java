@@ -12,14 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import dev.errand.core.handling.Errands;
 import dev.errand.core.handling.Task;
 import io.agroal.api.AgroalDataSource;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /** The worker: grants one coupon per message, exactly once per user and campaign. */
 @ApplicationScoped
 public class CouponGrantProcessor {
-
-    /** Worker pool sized by {@code smallrye.messaging.worker.coupon-workers.max-concurrency}. */
-    static final String WORKERS = "coupon-workers";
 
     private final Errands errands;
     private final PromotionsGateway promotions;
@@ -32,8 +28,8 @@ public class CouponGrantProcessor {
         this.dataSource = dataSource;
     }
 
+    // Not @Blocking: Errands runs the handler on the consumer's own threads (errand.consumers.coupon-grants.*).
     @Incoming(CouponChannels.GRANTS)
-    @Blocking(value = WORKERS, ordered = false)
     public CompletionStage<Void> grant(Message<?> message) {
         return errands.process(CouponChannels.GRANTS, message, GrantCoupon.class, this::grant);
     }

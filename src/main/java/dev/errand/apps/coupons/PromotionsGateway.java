@@ -12,13 +12,12 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import dev.errand.core.handling.OutsideTransaction;
 import dev.errand.core.handling.PermanentFailure;
 import dev.errand.core.handling.RetryLater;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 
 /**
- * Calls the promotions API politely: within the configured rate (waiting for a turn, never failing),
- * behind a circuit breaker, and translating its answers into what Errand retries or not.
+ * Calls the promotions API behind a circuit breaker, translating its answers into what Errand retries
+ * or not. The rate it is called at is the consumer's ({@code errand.consumers.coupon-grants.rate-limit}),
+ * and while the breaker is open the consumer pauses rather than calling.
  */
 @ApplicationScoped
 public class PromotionsGateway {
@@ -27,15 +26,10 @@ public class PromotionsGateway {
 
     private final PromotionsClient client;
     private final OutsideTransaction outsideTransaction;
-    private final Bucket limiter;
 
-    public PromotionsGateway(@RestClient PromotionsClient client, OutsideTransaction outsideTransaction,
-            PromoConfig config) {
+    public PromotionsGateway(@RestClient PromotionsClient client, OutsideTransaction outsideTransaction) {
         this.client = client;
         this.outsideTransaction = outsideTransaction;
-        this.limiter = config.rateLimit().isPresent() && config.rateLimit().getAsInt() > 0
-                ? limiter(config.rateLimit().getAsInt())
-                : null;
     }
 
     /**
@@ -50,9 +44,6 @@ public class PromotionsGateway {
             skipOn = { RetryLater.class, PermanentFailure.class })
     @CircuitBreakerName(BREAKER)
     public String grant(String idempotencyKey, GrantCoupon command) throws Exception {
-        if (limiter != null) {
-            limiter.asBlocking().consume(1);
-        }
         PromotionsClient.GrantRequest request = new PromotionsClient.GrantRequest(
                 command.campaignId().toString(), command.userId(), command.amountCents());
         try (Response response = outsideTransaction.call(() -> client.grant(idempotencyKey, request))) {
@@ -91,15 +82,6 @@ public class PromotionsGateway {
             // An HTTP-date is allowed too; one second is a safe reading of one we do not parse.
             return Duration.ofSeconds(1);
         }
-    }
-
-    private static Bucket limiter(int perSecond) {
-        // A tenth of a second of burst: enough to absorb scheduling jitter, too little to trip the
-        // API's own limit.
-        return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(Math.max(1, perSecond / 10))
-                        .refillGreedy(perSecond, Duration.ofSeconds(1)).build())
-                .build();
     }
 
     /** The API is down, failing or too slow: worth retrying, and counted by the circuit breaker. */

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 import dev.errand.core.contract.WireContract;
 import dev.errand.core.embedded.EmbeddedSettings;
@@ -27,11 +29,23 @@ public interface ErrandConfig {
     /** Default retry policy of every consumer. */
     Retry retry();
 
-    /** Per-consumer overrides of {@link #retry()}, keyed by the consumer's incoming channel. */
-    Map<String, ConsumerRetry> consumers();
+    /** Default flow control of every consumer. */
+    Flow flow();
+
+    /** Per-consumer overrides of {@link #retry()} and {@link #flow()}, keyed by the incoming channel. */
+    Map<String, Consumer> consumers();
 
     /** Where failed messages go. */
     DeadLetters deadLetters();
+
+    /** What happens on SIGTERM. */
+    Shutdown shutdown();
+
+    /** Producers' limits per queue address: over its depth, a producer refuses work. */
+    Map<String, Backpressure> backpressure();
+
+    /** The transactional outbox relay. */
+    Outbox outbox();
 
     interface Embedded {
         /** Port of the embedded broker's AMQP 1.0 acceptor, bound to 127.0.0.1. */
@@ -43,21 +57,36 @@ public interface ErrandConfig {
     }
 
     interface Retry {
-        /** In-process retries after the first attempt, for transient failures. */
-        @WithDefault("5")
+        /** In-process retries after a failed attempt, before the message goes back to the broker. */
+        @WithDefault("2")
         int maxRetries();
 
-        /** Delay before the first retry; each further delay doubles, up to {@link #maxDelay()}. */
+        /** Delay before the first in-process retry; each further delay doubles, up to {@link #maxDelay()}. */
         @WithDefault("200ms")
         Duration initialDelay();
 
-        /** Longest delay between two attempts (a Retry-After from downstream may ask for more). */
-        @WithDefault("10s")
+        /** Longest delay between two in-process attempts. */
+        @WithDefault("2s")
         Duration maxDelay();
 
-        /** Longest time all attempts of one delivery may take together. */
-        @WithDefault("5m")
+        /** Longest time the in-process attempts of one delivery may take together. */
+        @WithDefault("30s")
         Duration maxDuration();
+
+        /**
+         * Attempts in all, over every delivery, before a transiently failing message is dead-lettered.
+         * Between deliveries it waits on the broker (scheduled delivery), not in a worker.
+         */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** Delay of the first scheduled redelivery; it doubles per attempt, with jitter. */
+        @WithDefault("1s")
+        Duration redeliveryDelay();
+
+        /** Longest delay of a scheduled redelivery (a Retry-After from downstream may ask for more). */
+        @WithDefault("5m")
+        Duration maxRedeliveryDelay();
 
         /**
          * Exception classes (fully qualified) that retrying cannot fix, besides
@@ -66,9 +95,32 @@ public interface ErrandConfig {
         @WithDefault("jakarta.validation.ValidationException,com.fasterxml.jackson.core.JsonProcessingException,"
                 + "org.hibernate.exception.ConstraintViolationException")
         List<String> permanentExceptions();
+
+        /**
+         * Exception classes that are always worth retrying, even when a permanent class is further
+         * down their cause chain (a timeout wrapping a validation error, say). Checked first.
+         */
+        Optional<List<String>> transientExceptions();
     }
 
-    interface ConsumerRetry {
+    interface Flow {
+        /** Messages of one consumer processed at once (the adaptive limit's ceiling). */
+        @WithDefault("16")
+        int concurrency();
+
+        /**
+         * Messages taken from the broker but not yet running, per consumer. When full, the channel
+         * takes no more until a slot frees.
+         */
+        @WithDefault("256")
+        int buffer();
+
+        /** While a consumer's circuit breaker is open, how often one message probes it. */
+        @WithDefault("1s")
+        Duration probeInterval();
+    }
+
+    interface Consumer {
         Optional<Integer> maxRetries();
 
         Optional<Duration> initialDelay();
@@ -77,12 +129,90 @@ public interface ErrandConfig {
 
         Optional<Duration> maxDuration();
 
+        Optional<Integer> maxAttempts();
+
+        Optional<Duration> redeliveryDelay();
+
+        Optional<Duration> maxRedeliveryDelay();
+
         Optional<List<String>> permanentExceptions();
+
+        Optional<List<String>> transientExceptions();
+
+        /** Messages processed at once; with adaptive concurrency, the ceiling. */
+        OptionalInt concurrency();
+
+        OptionalInt buffer();
+
+        /** Messages started per second at most; over it, intake pauses. Unset: no limit. */
+        OptionalDouble rateLimit();
+
+        /**
+         * Names ({@code @CircuitBreakerName}) of the SmallRye Fault Tolerance breakers this consumer's
+         * handler goes through. While one is open the consumer pauses instead of failing messages.
+         */
+        Optional<List<String>> circuitBreakers();
+
+        /** Additive-increase, multiplicative-decrease concurrency. */
+        Adaptive adaptiveConcurrency();
+    }
+
+    interface Adaptive {
+        /** Finds the downstream's capacity by itself, between {@link #min()} and the concurrency setting. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("1")
+        int min();
+
+        /** Where the limit starts. */
+        @WithDefault("4")
+        int initial();
+
+        /** Multiplier applied to the limit when downstream shows overload (429, 5xx, rising latency). */
+        @WithDefault("0.7")
+        double backoffRatio();
+
+        /** Latency counts as rising when a window's mean exceeds the best window's by this factor. */
+        @WithDefault("2.0")
+        double latencyTolerance();
+
+        /** Completions per decision window. */
+        @WithDefault("20")
+        int window();
     }
 
     interface DeadLetters {
         /** Address of the dead-letter queue. */
         @WithDefault(WireContract.DEAD_LETTER_QUEUE)
         String address();
+    }
+
+    interface Shutdown {
+        /**
+         * How long in-flight messages may take to finish after SIGTERM. Messages not yet started are
+         * given back to the broker at once; what is still running after this is left to redelivery.
+         */
+        @WithDefault("20s")
+        Duration gracePeriod();
+    }
+
+    interface Backpressure {
+        /** Depth (messages waiting, scheduled retries included) above which producers answer 429. */
+        long maxDepth();
+
+        /** What the 429's Retry-After says. */
+        @WithDefault("5s")
+        Duration retryAfter();
+    }
+
+    interface Outbox {
+        /** The safety-net sweep; a commit wakes the relay at once. */
+        @WithDefault("1s")
+        Duration sweepInterval();
+
+        /** Rows published per broker-confirmed batch. */
+        @WithDefault("500")
+        int batch();
     }
 }

@@ -19,8 +19,21 @@ public final class WireContract {
 
     /** Application property: how many times this work has been attempted before this delivery. */
     public static final String ATTEMPTS = "errand_attempts";
-    /** Application property reserved for per-key ordering (not yet used for ordering). */
+    /**
+     * Application property: messages with the same ordering key are processed one at a time, in the
+     * order they reached the queue. Messages without one run in parallel.
+     */
     public static final String ORDERING_KEY = "errand_ordering_key";
+    /**
+     * Application property: the failed attempts so far, as a JSON array of
+     * {@code {"attempt","at","error"}} (the last 20).
+     */
+    public static final String HISTORY = "errand_history";
+    /**
+     * Message annotation of a scheduled redelivery: epoch milliseconds before which the broker does
+     * not deliver the message (Artemis' scheduled delivery).
+     */
+    public static final String DELIVERY_TIME_ANNOTATION = "x-opt-delivery-time";
     /** Application property set on a replayed message: how many times it was replayed. */
     public static final String REPLAYED = "errand_replayed";
 

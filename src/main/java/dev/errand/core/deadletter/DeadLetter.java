@@ -54,6 +54,10 @@ public class DeadLetter {
     @Column(name = "last_failure_at")
     public Instant lastFailureAt;
 
+    /** Every failed attempt (the last 20) as JSON: {@code [{"attempt","at","error"}]}. */
+    @Column(name = "history")
+    public String history;
+
     @Column(name = "dead_lettered_at", nullable = false)
     public Instant deadLetteredAt;
 

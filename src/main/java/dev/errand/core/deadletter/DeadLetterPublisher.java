@@ -20,7 +20,8 @@ import dev.errand.core.sending.OutboundMessage;
 public class DeadLetterPublisher {
 
     /** What went wrong, for the dead-letter properties. */
-    public record Failure(FailureKind kind, Throwable error, int attempts, Instant firstFailure, Instant lastFailure) {
+    public record Failure(FailureKind kind, Throwable error, int attempts, Instant firstFailure, Instant lastFailure,
+            String historyJson) {
     }
 
     private static final int MAX_ERROR_MESSAGE = 2000;
@@ -48,6 +49,9 @@ public class DeadLetterPublisher {
         properties.put(WireContract.DL_LAST_FAILURE, failure.lastFailure().toString());
         properties.put(WireContract.DL_ORIGINAL_ADDRESS, envelope.address() == null ? "" : envelope.address());
         properties.put(WireContract.DL_CONSUMER, consumer);
+        if (failure.historyJson() != null) {
+            properties.put(WireContract.HISTORY, failure.historyJson());
+        }
         // A message without an id still needs one on the dead-letter queue to be told apart.
         String messageId = envelope.messageId() == null || envelope.messageId().isBlank()
                 ? "errand-missing-id-" + UUID.randomUUID()

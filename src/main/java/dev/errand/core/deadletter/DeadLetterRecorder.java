@@ -67,6 +67,7 @@ public class DeadLetterRecorder {
         letter.attempts = envelope.previousAttempts();
         letter.firstFailureAt = instant(envelope.property(WireContract.DL_FIRST_FAILURE));
         letter.lastFailureAt = instant(envelope.property(WireContract.DL_LAST_FAILURE));
+        letter.history = envelope.property(WireContract.HISTORY);
         letter.deadLetteredAt = Instant.now();
         letter.status = DeadLetterStatus.DEAD_LETTERED;
         if (letter.id == null) {

@@ -28,13 +28,22 @@ public class DeadLetterResource {
     public record View(long id, String messageId, String queue, String consumer, String subject,
             String correlationId, String reason, String errorClass, String errorMessage, int attempts,
             Instant firstFailureAt, Instant lastFailureAt, Instant deadLetteredAt, DeadLetterStatus status,
-            int replayCount, String body) {
+            int replayCount, List<Object> history, String body) {
 
         static View of(DeadLetter letter) {
             return new View(letter.id, letter.messageId, letter.originalAddress, letter.consumer, letter.subject,
                     letter.correlationId, letter.reason, letter.errorClass, letter.errorMessage, letter.attempts,
                     letter.firstFailureAt, letter.lastFailureAt, letter.deadLetteredAt, letter.status,
-                    letter.replayCount, letter.body);
+                    letter.replayCount, history(letter.history), letter.body);
+        }
+
+        /** Each failed attempt as {@code {"attempt","at","error"}}; empty when none was recorded. */
+        private static List<Object> history(String json) {
+            try {
+                return json == null || json.isBlank() ? List.of() : new io.vertx.core.json.JsonArray(json).getList();
+            } catch (io.vertx.core.json.DecodeException e) {
+                return List.of();
+            }
         }
     }
 

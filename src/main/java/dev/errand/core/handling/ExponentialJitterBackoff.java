@@ -11,12 +11,14 @@ import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
  * spread out instead of hitting downstream in waves. A {@link RetryLater} from downstream is honoured:
  * the wait is then at least what it asked for.
  * <p>
- * Used by SmallRye Fault Tolerance's retry, one instance per invocation.
+ * Used by SmallRye Fault Tolerance's retry (one instance per invocation) for in-process retries, and
+ * through {@link #delayMillis} for redeliveries scheduled on the broker.
  */
 public final class ExponentialJitterBackoff implements CustomBackoffStrategy {
 
     private final long maxDelayMillis;
-    private long nextBaseMillis;
+    private long initialDelayMillis;
+    private int retry;
 
     public ExponentialJitterBackoff(Duration maxDelay) {
         if (maxDelay.isNegative() || maxDelay.isZero()) {
@@ -27,13 +29,25 @@ public final class ExponentialJitterBackoff implements CustomBackoffStrategy {
 
     @Override
     public void init(long initialDelayInMillis) {
-        nextBaseMillis = Math.max(1, initialDelayInMillis);
+        initialDelayMillis = Math.max(1, initialDelayInMillis);
     }
 
     @Override
     public long nextDelayInMillis(Throwable cause) {
-        long base = Math.min(nextBaseMillis, maxDelayMillis);
-        nextBaseMillis = Math.min(maxDelayMillis, nextBaseMillis * 2);
+        return delayMillis(++retry, initialDelayMillis, maxDelayMillis, cause);
+    }
+
+    /**
+     * The wait before retry number {@code retry} (1 for the first).
+     */
+    public static long delayMillis(int retry, long initialDelayMillis, long maxDelayMillis, Throwable cause) {
+        if (retry < 1) {
+            throw new IllegalArgumentException("retry counts from 1, was " + retry);
+        }
+        long initial = Math.max(1, initialDelayMillis);
+        // Doubling past 2^30 overflows long arithmetic long after any sane max delay has capped it.
+        long base = Math.min(maxDelayMillis, initial << Math.min(retry - 1, 30));
+        base = Math.max(1, base);
         long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         RetryLater retryLater = Failures.find(cause, RetryLater.class);
         if (retryLater != null) {

@@ -12,29 +12,49 @@ import dev.errand.core.contract.ContractViolation;
  * Tells transient failures (retry) from permanent ones (dead-letter at once). Permanent are
  * {@link PermanentFailure}, {@link ContractViolation}, SQL errors of class 22 (data exception) or 23
  * (integrity constraint violation), and the configured classes, anywhere in the cause chain;
- * everything else is transient.
+ * everything else is transient. A configured transient class anywhere in the chain wins over all of
+ * these: a handler can say "this wrapper is always worth retrying" whatever it wraps.
  */
 public final class FailureClassifier {
 
     private static final Logger LOG = Logger.getLogger(FailureClassifier.class);
 
     private final List<Class<?>> permanent;
+    private final List<Class<?>> transients;
 
     public FailureClassifier(List<String> permanentClassNames) {
+        this(permanentClassNames, List.of());
+    }
+
+    public FailureClassifier(List<String> permanentClassNames, List<String> transientClassNames) {
         List<Class<?>> classes = new ArrayList<>(List.of(PermanentFailure.class, ContractViolation.class));
+        classes.addAll(load(permanentClassNames));
+        this.permanent = List.copyOf(classes);
+        this.transients = load(transientClassNames);
+    }
+
+    private static List<Class<?>> load(List<String> names) {
+        List<Class<?>> classes = new ArrayList<>();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        for (String name : permanentClassNames) {
+        for (String name : names) {
             try {
                 classes.add(Class.forName(name.trim(), false, loader));
             } catch (ClassNotFoundException e) {
                 // A class that is not on the classpath can never be thrown, so it cannot matter.
-                LOG.debugf("Permanent exception class %s is not on the classpath", name);
+                LOG.debugf("Exception class %s is not on the classpath", name);
             }
         }
-        this.permanent = List.copyOf(classes);
+        return List.copyOf(classes);
     }
 
     public boolean isPermanent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Class<?> type : transients) {
+                if (type.isInstance(t)) {
+                    return false;
+                }
+            }
+        }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql && isDataOrConstraintError(sql.getSQLState())) {
                 return true;

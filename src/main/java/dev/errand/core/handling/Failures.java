@@ -3,6 +3,13 @@ package dev.errand.core.handling;
 /** Walks cause chains. */
 final class Failures {
 
+    /** Wraps the failure of a message's last allowed attempt, so no in-process retry follows it. */
+    static final class OutOfAttempts extends RuntimeException {
+        OutOfAttempts(Throwable cause) {
+            super("no attempts left", cause, false, false);
+        }
+    }
+
     private Failures() {
     }
 
@@ -18,6 +25,7 @@ final class Failures {
     static Throwable unwrap(Throwable error) {
         Throwable t = error;
         while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof OutOfAttempts
                 || t instanceof java.util.concurrent.ExecutionException
                 || t instanceof io.quarkus.narayana.jta.QuarkusTransactionException) && t.getCause() != null) {
             t = t.getCause();

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import dev.errand.core.contract.WireContract;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +46,9 @@ public class ErrandSender {
         }
         if (outbound.correlationId() != null) {
             metadata.withCorrelationId(outbound.correlationId());
+        }
+        if (outbound.deliverAt() != null) {
+            metadata.withMessageAnnotations(WireContract.DELIVERY_TIME_ANNOTATION, outbound.deliverAt().toEpochMilli());
         }
         if (!outbound.properties().isEmpty()) {
             metadata.withApplicationProperties(new JsonObject(new java.util.LinkedHashMap<>(outbound.properties())));

@@ -1,7 +1,11 @@
 package dev.errand.core.sending;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+
+import dev.errand.core.contract.WireContract;
 
 /**
  * A message Errand sends, following the wire contract.
@@ -14,9 +18,10 @@ import java.util.Objects;
  * @param body          the body; JSON when {@code contentType} is application/json
  * @param contentType   content-type written on the message
  * @param properties    application properties
+ * @param deliverAt     when the broker may deliver it at the earliest; null for now
  */
 public record OutboundMessage(String address, String messageId, String subject, String correlationId, int priority,
-        String body, String contentType, Map<String, Object> properties) {
+        String body, String contentType, Map<String, Object> properties, Instant deliverAt) {
 
     public static final int DEFAULT_PRIORITY = 4;
 
@@ -29,10 +34,35 @@ public record OutboundMessage(String address, String messageId, String subject, 
         properties = properties == null ? Map.of() : Map.copyOf(properties);
     }
 
+    public OutboundMessage(String address, String messageId, String subject, String correlationId, int priority,
+            String body, String contentType, Map<String, Object> properties) {
+        this(address, messageId, subject, correlationId, priority, body, contentType, properties, null);
+    }
+
+    /** The same message, delivered no earlier than {@code at}. */
+    public OutboundMessage deliverAt(Instant at) {
+        return new OutboundMessage(address, messageId, subject, correlationId, priority, body, contentType, properties,
+                at);
+    }
+
+    /** The same message with another priority. */
+    public OutboundMessage withPriority(int newPriority) {
+        return new OutboundMessage(address, messageId, subject, correlationId, newPriority, body, contentType,
+                properties, deliverAt);
+    }
+
+    /** The same message in the ordered lane of {@code key} (see {@link WireContract#ORDERING_KEY}). */
+    public OutboundMessage orderedBy(String key) {
+        Map<String, Object> withKey = new LinkedHashMap<>(properties);
+        withKey.put(WireContract.ORDERING_KEY, key);
+        return new OutboundMessage(address, messageId, subject, correlationId, priority, body, contentType, withKey,
+                deliverAt);
+    }
+
     /** A JSON task with the default priority and no extra properties. */
     public static OutboundMessage json(String address, String messageId, String subject, String correlationId,
             String body) {
         return new OutboundMessage(address, messageId, subject, correlationId, DEFAULT_PRIORITY, body,
-                dev.errand.core.contract.WireContract.CONTENT_TYPE, Map.of());
+                WireContract.CONTENT_TYPE, Map.of());
     }
 }

@@ -1,0 +1,98 @@
+package dev.errand.core.handling;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+import dev.errand.core.config.ErrandConfig;
+import io.smallrye.faulttolerance.api.Guard;
+
+/** Resolves each consumer's policy from {@code errand.retry}, {@code errand.flow} and its overrides. */
+@ApplicationScoped
+public class ConsumerPolicies {
+
+    private final ErrandConfig config;
+    private final Config rawConfig;
+    private final Map<String, ConsumerPolicy> policies = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    public ConsumerPolicies(ErrandConfig config, Config rawConfig) {
+        this.config = config;
+        this.rawConfig = rawConfig;
+    }
+
+    /**
+     * From shutdown on, transient failures are no longer retried in process: the message goes back to
+     * the broker for a later delivery instead of holding the shutdown for a whole retry budget.
+     */
+    void stopRetrying() {
+        stopping = true;
+    }
+
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    public ConsumerPolicy forConsumer(String channel) {
+        return policies.computeIfAbsent(channel, this::build);
+    }
+
+    private ConsumerPolicy build(String channel) {
+        ErrandConfig.Retry retry = config.retry();
+        ErrandConfig.Flow flow = config.flow();
+        Optional<ErrandConfig.Consumer> own = Optional.ofNullable(config.consumers().get(channel));
+        int maxRetries = pick(own, ErrandConfig.Consumer::maxRetries, retry.maxRetries());
+        Duration initialDelay = pick(own, ErrandConfig.Consumer::initialDelay, retry.initialDelay());
+        Duration maxDelay = pick(own, ErrandConfig.Consumer::maxDelay, retry.maxDelay());
+        Duration maxDuration = pick(own, ErrandConfig.Consumer::maxDuration, retry.maxDuration());
+        FailureClassifier classifier = new FailureClassifier(
+                pick(own, ErrandConfig.Consumer::permanentExceptions, retry.permanentExceptions()),
+                pick(own, ErrandConfig.Consumer::transientExceptions, retry.transientExceptions().orElse(List.of())));
+        Guard guard = Guard.create()
+                .withDescription("errand consumer " + channel)
+                .withRetry()
+                .maxRetries(maxRetries)
+                .delay(initialDelay.toMillis(), ChronoUnit.MILLIS)
+                .maxDuration(maxDuration.toMillis(), ChronoUnit.MILLIS)
+                // Jitter comes from the backoff strategy, which knows the delay it jitters.
+                .jitter(0, ChronoUnit.MILLIS)
+                // An open breaker is the flow's business (the consumer pauses), not a retry's.
+                .whenException(error -> !stopping && classifier.isTransient(error)
+                        && !(error instanceof Failures.OutOfAttempts)
+                        && Failures.find(error, CircuitBreakerOpenException.class) == null)
+                .withCustomBackoff().strategy(() -> new ExponentialJitterBackoff(maxDelay)).done()
+                .done()
+                .build();
+        ConsumerPolicy.Retry retryPolicy = new ConsumerPolicy.Retry(maxRetries,
+                pick(own, ErrandConfig.Consumer::maxAttempts, retry.maxAttempts()),
+                pick(own, ErrandConfig.Consumer::redeliveryDelay, retry.redeliveryDelay()),
+                pick(own, ErrandConfig.Consumer::maxRedeliveryDelay, retry.maxRedeliveryDelay()),
+                classifier, guard);
+        int concurrency = own.flatMap(c -> c.concurrency().isPresent() ? Optional.of(c.concurrency().getAsInt())
+                : Optional.empty()).orElse(flow.concurrency());
+        int buffer = own.flatMap(c -> c.buffer().isPresent() ? Optional.of(c.buffer().getAsInt()) : Optional.empty())
+                .orElse(flow.buffer());
+        ConsumerPolicy.Flow flowPolicy = new ConsumerPolicy.Flow(concurrency, buffer,
+                own.map(ErrandConfig.Consumer::rateLimit).orElse(java.util.OptionalDouble.empty()),
+                pick(own, ErrandConfig.Consumer::circuitBreakers, List.of()),
+                flow.probeInterval(),
+                own.map(ErrandConfig.Consumer::adaptiveConcurrency).orElse(null));
+        String queue = rawConfig.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class)
+                .orElse(channel);
+        return new ConsumerPolicy(channel, queue, retryPolicy, flowPolicy);
+    }
+
+    private static <T> T pick(Optional<ErrandConfig.Consumer> own, Function<ErrandConfig.Consumer, Optional<T>> setting,
+            T fallback) {
+        return own.flatMap(setting).orElse(fallback);
+    }
+}

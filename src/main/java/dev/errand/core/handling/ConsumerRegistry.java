@@ -1,0 +1,151 @@
+package dev.errand.core.handling;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import dev.errand.core.config.ErrandConfig;
+import dev.errand.core.flow.AimdLimit;
+import dev.errand.core.flow.ChannelDispatcher;
+import dev.errand.core.flow.ConcurrencyLimit;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.reactive.messaging.ChannelRegistry;
+import io.smallrye.reactive.messaging.PausableChannel;
+
+/**
+ * The consumers' dispatchers, one per incoming channel, made from its policy on its first message;
+ * wires each to its circuit breakers and to its channel's pause switch, and drains them all on
+ * shutdown.
+ */
+@ApplicationScoped
+public class ConsumerRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ConsumerRegistry.class);
+
+    private final ChannelRegistry channels;
+    private final CircuitBreakerMaintenance breakers;
+    private final ConsumerPolicies policies;
+    private final ErrandConfig config;
+    private final Map<String, ChannelDispatcher> dispatchers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "errand-flow-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ConsumerRegistry(ChannelRegistry channels, CircuitBreakerMaintenance breakers, ConsumerPolicies policies,
+            ErrandConfig config) {
+        this.channels = channels;
+        this.breakers = breakers;
+        this.policies = policies;
+        this.config = config;
+    }
+
+    ChannelDispatcher dispatcher(ConsumerPolicy policy) {
+        return dispatchers.computeIfAbsent(policy.channel(), channel -> create(policy));
+    }
+
+    /** Whether any circuit breaker of the consumer is open right now. */
+    boolean breakerOpen(ConsumerPolicy policy) {
+        for (String name : policy.flow().circuitBreakers()) {
+            if (breakers.currentState(name) == CircuitBreakerState.OPEN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What each consumer is doing, for operators. */
+    public List<ChannelDispatcher.View> views() {
+        List<ChannelDispatcher.View> views = new ArrayList<>();
+        dispatchers.values().forEach(dispatcher -> views.add(dispatcher.view()));
+        views.sort(Comparator.comparing(ChannelDispatcher.View::channel));
+        return views;
+    }
+
+    private ChannelDispatcher create(ConsumerPolicy policy) {
+        ConsumerPolicy.Flow flow = policy.flow();
+        ErrandConfig.Adaptive adaptive = flow.adaptive();
+        ConcurrencyLimit limit = adaptive != null && adaptive.enabled()
+                ? new AimdLimit(adaptive.min(), adaptive.initial(), flow.concurrency(), adaptive.backoffRatio(),
+                        adaptive.latencyTolerance(), adaptive.window())
+                : ConcurrencyLimit.fixed(flow.concurrency());
+        Bucket rate = flow.rateLimit().isPresent() ? rateLimit(flow.rateLimit().getAsDouble()) : null;
+        String channel = policy.channel();
+        ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
+                flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakerOpen(policy));
+        for (String breaker : flow.circuitBreakers()) {
+            breakers.onStateChange(breaker, state -> dispatcher.breakerChanged(breaker, state == CircuitBreakerState.OPEN));
+            if (breakers.currentState(breaker) == CircuitBreakerState.OPEN) {
+                dispatcher.breakerChanged(breaker, true);
+            }
+        }
+        LOG.infof("Consumer %s: concurrency %s, buffer %d, rate limit %s, circuit breakers %s", channel,
+                adaptive != null && adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
+                flow.buffer(), flow.rateLimit().isPresent() ? flow.rateLimit().getAsDouble() + "/s" : "none",
+                flow.circuitBreakers());
+        return dispatcher;
+    }
+
+    /** A second's worth of tokens at most, a tenth of it as burst, so the limit holds over any second. */
+    private static Bucket rateLimit(double perSecond) {
+        if (perSecond <= 0) {
+            throw new IllegalArgumentException("rate-limit must be positive, was " + perSecond);
+        }
+        Bandwidth bandwidth = perSecond >= 1
+                ? Bandwidth.builder().capacity(Math.max(1, Math.round(perSecond / 10)))
+                        .refillGreedy(Math.round(perSecond), Duration.ofSeconds(1)).build()
+                : Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofMillis(Math.round(1000 / perSecond)))
+                        .build();
+        return Bucket.builder().addLimit(bandwidth).build();
+    }
+
+    /** Uses SmallRye's pausable channel where the channel is configured {@code pausable=true}. */
+    private void pause(String channel, boolean pause) {
+        PausableChannel pausable = channels.getPausable(channel);
+        if (pausable == null) {
+            return;
+        }
+        if (pause) {
+            pausable.pause();
+        } else {
+            pausable.resume();
+        }
+    }
+
+    /**
+     * Before the connectors close: stop retrying in process, stop starting messages, give waiting
+     * ones back, and let running ones finish within the grace period, so their acknowledgements
+     * still reach the broker.
+     */
+    void drain(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent shutdown) {
+        policies.stopRetrying();
+        Duration grace = config.shutdown().gracePeriod();
+        List<CompletableFuture<Integer>> drains = dispatchers.values().stream()
+                .map(dispatcher -> CompletableFuture.supplyAsync(() -> dispatcher.drain(grace)))
+                .toList();
+        int unfinished = drains.stream().mapToInt(CompletableFuture::join).sum();
+        if (unfinished > 0) {
+            LOG.warnf("%d messages were still running after the %s grace period; the broker will redeliver them",
+                    unfinished, grace);
+        }
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.errand.core.handling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import dev.errand.core.contract.Envelope;
+import dev.errand.core.contract.FailureKind;
+import dev.errand.core.contract.WireContract;
+import dev.errand.core.flow.ChannelDispatcher;
+import dev.errand.core.idempotency.IdempotentExecutor;
+
+/** One message of one consumer, from its first attempt here to its {@link Outcome}. */
+final class Delivery<T> implements ChannelDispatcher.Work {
+
+    private static final Logger LOG = Logger.getLogger(Delivery.class);
+    /** Settling is a broker round trip; past this the message is left to redelivery. */
+    private static final long SETTLE_TIMEOUT_SECONDS = 30;
+
+    /** What a delivery needs from the consumer it belongs to. */
+    record Context(ConsumerPolicy policy, IdempotentExecutor idempotent, Settler settler, BooleanSupplier breakerOpen,
+            BooleanSupplier stopping, Clock clock) {
+    }
+
+    private final Context context;
+    private final Message<?> message;
+    private final Envelope envelope;
+    private final T payload;
+    private final TaskHandler<T> handler;
+    private final AttemptHistory history;
+    private final String orderingKey;
+
+    Delivery(Context context, Message<?> message, Envelope envelope, T payload, TaskHandler<T> handler,
+            AttemptHistory history) {
+        this.context = context;
+        this.message = message;
+        this.envelope = envelope;
+        this.payload = payload;
+        this.handler = handler;
+        this.history = history;
+        String key = envelope.property(WireContract.ORDERING_KEY);
+        this.orderingKey = key == null || key.isBlank() ? null : key;
+    }
+
+    @Override
+    public int priority() {
+        return envelope.priority();
+    }
+
+    @Override
+    public String orderingKey() {
+        return orderingKey;
+    }
+
+    @Override
+    public void release() {
+        await(context.settler().settle(message, Outcome.RELEASED, envelope));
+    }
+
+    @Override
+    public ChannelDispatcher.Result run(boolean probe) {
+        ConsumerPolicy.Retry retry = context.policy().retry();
+        try {
+            boolean ran = retry.guard().call(this::attempt, Boolean.class);
+            await(context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
+            return new ChannelDispatcher.Done(history.failedNow() > 0);
+        } catch (Exception e) {
+            Throwable error = Failures.unwrap(e);
+            boolean permanent = history.lastError() != null && retry.classifier().isPermanent(history.lastError());
+            if (!permanent && (Failures.find(error, CircuitBreakerOpenException.class) != null
+                    || context.breakerOpen().getAsBoolean())) {
+                if (history.lastError() != null && history.lastError() == error) {
+                    history.excuseLast();
+                }
+                // Waits in the consumer, which pauses until the breaker lets a probe through.
+                return new ChannelDispatcher.Parked();
+            }
+            if (history.lastError() == null) {
+                // Failed before any attempt ran (the guard itself refused): still dead-letter it faithfully.
+                history.failed(error, context.clock().instant());
+            }
+            return afterFailure(retry);
+        }
+    }
+
+    private ChannelDispatcher.Result afterFailure(ConsumerPolicy.Retry retry) {
+        Throwable error = history.lastError();
+        String consumer = context.policy().channel();
+        if (retry.classifier().isPermanent(error)) {
+            await(context.settler().deadLetter(consumer, message, envelope, FailureKind.PERMANENT_FAILURE, history));
+            return new ChannelDispatcher.Done(false);
+        }
+        if (context.stopping().getAsBoolean()) {
+            // Its retries were cut short by the shutdown, not used up: give it back to the broker.
+            LOG.infof("Releasing %s for redelivery after shutdown", envelope.messageId());
+            await(context.settler().settle(message, Outcome.RELEASED, envelope));
+            return new ChannelDispatcher.Done(true);
+        }
+        if (history.countedAttempts() >= retry.maxAttempts()) {
+            await(context.settler().deadLetter(consumer, message, envelope, FailureKind.RETRIES_EXHAUSTED, history));
+            return new ChannelDispatcher.Done(true);
+        }
+        Duration delay = retry.redeliveryDelay(history.countedAttempts(), error);
+        if (orderingKey != null) {
+            // On the broker it could be overtaken by the next message of its key: it waits here instead,
+            // holding its key's place but no worker.
+            return new ChannelDispatcher.RunAgain(delay, true);
+        }
+        await(context.settler().scheduleRetry(message, envelope, history, delay));
+        return new ChannelDispatcher.Done(true);
+    }
+
+    private boolean attempt() throws Exception {
+        Task<T> task = new Task<>(envelope.messageId(), envelope.subject(), envelope.correlationId(),
+                history.nextAttempt(), payload);
+        try {
+            return context.idempotent().runOnce(context.policy().channel(), envelope.messageId(), () -> {
+                handler.handle(task);
+                return null;
+            });
+        } catch (Exception e) {
+            Throwable cause = Failures.unwrap(e);
+            if (Failures.find(cause, CircuitBreakerOpenException.class) == null) {
+                // A call refused by an open breaker never reached downstream: it is no attempt.
+                history.failed(cause, context.clock().instant());
+                LOG.debugf(cause, "Attempt %d of %s by %s failed", task.attempt(), envelope.messageId(),
+                        context.policy().channel());
+                if (history.countedAttempts() >= context.policy().retry().maxAttempts()) {
+                    throw new Failures.OutOfAttempts(cause);
+                }
+            }
+            throw cause instanceof Exception exception ? exception : e;
+        }
+    }
+
+    private void await(CompletionStage<Void> settled) {
+        try {
+            settled.toCompletableFuture().get(SETTLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Unsettled, it stays with the broker, which delivers it again; idempotency absorbs the rerun.
+            LOG.warnf("Settling %s did not complete: %s", envelope.messageId(), e.toString());
+        }
+    }
+}
