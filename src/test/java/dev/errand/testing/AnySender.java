@@ -45,6 +45,23 @@ public final class AnySender implements AutoCloseable {
         }
     }
 
+    /** Sends all on one link, in order, and waits until the broker has accepted every one. */
+    public void sendAll(String address, List<AmqpMessage> messages) {
+        AmqpSender sender = await(connection.createSender(address));
+        try {
+            List<java.util.concurrent.CompletableFuture<Void>> acks = new java.util.ArrayList<>();
+            for (AmqpMessage message : messages) {
+                acks.add(sender.sendWithAck(message).toCompletionStage().toCompletableFuture());
+            }
+            java.util.concurrent.CompletableFuture.allOf(acks.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IllegalStateException("The broker did not accept every message", e);
+        } finally {
+            await(sender.close());
+        }
+    }
+
     /** Opens a receiver that takes messages and never settles them, like a consumer about to crash. */
     public AmqpReceiver receiveWithoutSettling(String address, List<AmqpMessage> received) {
         AmqpReceiver receiver = await(connection.createReceiver(address,

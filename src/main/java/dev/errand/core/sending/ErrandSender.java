@@ -47,6 +47,12 @@ public class ErrandSender {
         if (outbound.correlationId() != null) {
             metadata.withCorrelationId(outbound.correlationId());
         }
+        Object orderingKey = outbound.properties().get(WireContract.ORDERING_KEY);
+        if (orderingKey != null) {
+            // On Artemis a message group keeps a key on one consumer when several share the queue; the
+            // consumer keeps the order among its own threads.
+            metadata.withGroupId(orderingKey.toString());
+        }
         if (outbound.deliverAt() != null) {
             metadata.withMessageAnnotations(WireContract.DELIVERY_TIME_ANNOTATION, outbound.deliverAt().toEpochMilli());
         }
