@@ -14,3 +14,13 @@ create table errand_outbox (
     properties     text,
     created_at     timestamptz not null default now()
 );
+
+-- Steps of multi-step work done so far (dev.errand.core.steps.Steps): a retry resumes after them.
+create table errand_step (
+    consumer   text        not null,
+    message_id text        not null,
+    step       text        not null,
+    result     text,
+    done_at    timestamptz not null default now(),
+    primary key (consumer, message_id, step)
+);

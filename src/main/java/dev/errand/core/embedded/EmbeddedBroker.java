@@ -40,7 +40,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setLargeMessagesDirectory(folder.resolve("large-messages").toString())
                 // Loopback only; a deployment that needs authentication runs an external broker.
                 .setSecurityEnabled(false)
-                .setJMXManagementEnabled(false)
+                // Operators (and the tests that take the AMQP acceptor down) reach it over JMX.
+                .setJMXManagementEnabled(true)
                 // A nearly full developer disk must not silently block every producer.
                 .setMaxDiskUsage(100)
                 .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
@@ -52,6 +53,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setRedeliveryMultiplier(2.0)
                 .setMaxRedeliveryDelay(Duration.ofSeconds(30).toMillis())
                 .setMaxDeliveryAttempts(-1)
+                // Ordering keys arrive as message groups; hashing them into buckets bounds the memory.
+                .setDefaultGroupBuckets(4096)
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true)
                 .setAutoDeleteQueues(false)

@@ -31,6 +31,12 @@ public class ProblemExceptionMapper {
     }
 
     @ServerExceptionMapper
+    public Response overloaded(dev.errand.core.backpressure.Backpressure.Overloaded e, UriInfo uri) {
+        return Response.fromResponse(respond(429, "overloaded", "Too much work waiting", e.getMessage(), uri))
+                .header("Retry-After", e.retryAfterSeconds()).build();
+    }
+
+    @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         return respond(400, "invalid-request", "Invalid request", e.getMessage(), uri);
     }

@@ -1,0 +1,29 @@
+package dev.errand.apps.orders;
+
+/** Names shared by annotations, configuration and tests. */
+public final class OrderChannels {
+
+    /** The incoming channel of the order worker; also its consumer name. */
+    public static final String ORDERS = "orders";
+    /** The broker queue behind it. */
+    public static final String ORDERS_QUEUE = "errand.orders";
+    /** The task type (AMQP subject). */
+    public static final String PROCESS_SUBJECT = "order.process";
+
+    /** AMQP priority of urgent orders: the broker and the consumer start them before normal ones. */
+    public static final int URGENT_PRIORITY = 9;
+
+    /** The worker's steps, in the order it does them. */
+    public static final String CHARGE_PAYMENT = "charge-payment";
+    public static final String SEND_CONFIRMATION = "send-confirmation";
+    public static final String NOTIFY_WAREHOUSE = "notify-warehouse";
+    public static final String UPDATE_INVENTORY = "update-inventory";
+
+    private OrderChannels() {
+    }
+
+    /** Stable per order, so a republished outbox row cannot process an order twice. */
+    public static String messageId(long orderId) {
+        return "order:" + orderId;
+    }
+}

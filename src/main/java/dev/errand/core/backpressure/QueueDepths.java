@@ -1,0 +1,179 @@
+package dev.errand.core.backpressure;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import io.vertx.amqp.AmqpClient;
+import io.vertx.amqp.AmqpClientOptions;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpSender;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Reads queue depths from the broker itself, through Artemis' management API over AMQP: a request
+ * to {@code activemq.management} naming the resource ({@code queue.<name>}) and the operation
+ * ({@code getMessageCount}: waiting, in delivery and scheduled messages), answered on a temporary
+ * reply queue. The same works against an external Artemis, given a user allowed to manage.
+ * <p>
+ * Depths are cached for {@value #CACHE_MILLIS} ms, so a burst of requests asks the broker once.
+ */
+@ApplicationScoped
+public class QueueDepths {
+
+    private static final Logger LOG = Logger.getLogger(QueueDepths.class);
+    static final long CACHE_MILLIS = 500;
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final String MANAGEMENT_ADDRESS = "activemq.management";
+
+    private record Reading(long depth, long atNanos) {
+    }
+
+    private final Vertx vertx;
+    private final Config config;
+    private final Map<String, Reading> cache = new ConcurrentHashMap<>();
+    private AmqpClient client;
+    private AmqpConnection connection;
+    private AmqpSender sender;
+    private String replyTo;
+    private final Map<String, Promise<Long>> pending = new ConcurrentHashMap<>();
+
+    public QueueDepths(Vertx vertx, Config config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    /** The queue's depth, or empty when the broker could not be asked. */
+    public OptionalLong depth(String queue) {
+        Reading cached = cache.get(queue);
+        if (cached != null && System.nanoTime() - cached.atNanos() < TimeUnit.MILLISECONDS.toNanos(CACHE_MILLIS)) {
+            return OptionalLong.of(cached.depth());
+        }
+        try {
+            long depth = ask(queue).toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            cache.put(queue, new Reading(depth, System.nanoTime()));
+            return OptionalLong.of(depth);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        } catch (Exception e) {
+            LOG.debugf("Could not read the depth of %s: %s", queue, e.toString());
+            disconnect();
+            return OptionalLong.empty();
+        }
+    }
+
+    private synchronized Future<Long> ask(String queue) {
+        return connected().compose(ready -> {
+            String id = java.util.UUID.randomUUID().toString();
+            Promise<Long> answer = Promise.promise();
+            pending.put(id, answer);
+            sender.send(AmqpMessage.create()
+                    .id(id)
+                    .address(MANAGEMENT_ADDRESS)
+                    .replyTo(replyTo)
+                    .applicationProperties(new JsonObject()
+                            .put("_AMQ_ResourceName", "queue." + queue)
+                            .put("_AMQ_OperationName", "getMessageCount"))
+                    .withBody("[]")
+                    .build());
+            vertx.setTimer(TIMEOUT.toMillis(), timer -> {
+                Promise<Long> late = pending.remove(id);
+                if (late != null) {
+                    late.tryFail("no answer from the broker's management");
+                }
+            });
+            return answer.future();
+        });
+    }
+
+    private synchronized Future<Void> connected() {
+        if (sender != null) {
+            return Future.succeededFuture();
+        }
+        AmqpClientOptions options = new AmqpClientOptions()
+                .setHost(config.getOptionalValue("amqp-host", String.class).orElse("127.0.0.1"))
+                .setPort(config.getOptionalValue("amqp-port", Integer.class).orElse(5672));
+        config.getOptionalValue("amqp-username", String.class).filter(u -> !u.isBlank()).ifPresent(options::setUsername);
+        config.getOptionalValue("amqp-password", String.class).filter(p -> !p.isBlank()).ifPresent(options::setPassword);
+        client = AmqpClient.create(vertx, options);
+        return client.connect()
+                .compose(opened -> {
+                    connection = opened;
+                    return opened.createDynamicReceiver();
+                })
+                .compose(receiver -> {
+                    replyTo = receiver.address();
+                    receiver.handler(this::answered);
+                    return connection.createSender(MANAGEMENT_ADDRESS);
+                })
+                .map(opened -> {
+                    sender = opened;
+                    return null;
+                });
+    }
+
+    private void answered(AmqpMessage reply) {
+        Object correlation = reply.correlationId();
+        Promise<Long> answer = correlation == null ? null : pending.remove(correlation.toString());
+        if (answer == null) {
+            return;
+        }
+        try {
+            boolean succeeded = reply.applicationProperties() == null
+                    || !Boolean.FALSE.equals(reply.applicationProperties().getValue("_AMQ_OperationSucceeded"));
+            String body = reply.isBodyNull() ? "[]" : bodyText(reply);
+            if (!succeeded) {
+                answer.tryFail(body);
+                return;
+            }
+            answer.tryComplete(((Number) new JsonArray(body).getValue(0)).longValue());
+        } catch (RuntimeException e) {
+            answer.tryFail(e);
+        }
+    }
+
+    /** Artemis answers with an AMQP string value; accept a data section too. */
+    private static String bodyText(AmqpMessage reply) {
+        try {
+            return reply.bodyAsString();
+        } catch (RuntimeException notAString) {
+            return reply.bodyAsBinary().toString();
+        }
+    }
+
+    private synchronized void disconnect() {
+        AmqpClient closing = client;
+        client = null;
+        connection = null;
+        sender = null;
+        if (closing != null) {
+            closing.close();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        disconnect();
+    }
+
+    /** Forgets cached depths (tests that fill a queue and look at once). */
+    public void forget() {
+        cache.clear();
+    }
+
+}
