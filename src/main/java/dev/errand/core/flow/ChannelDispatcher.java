@@ -92,8 +92,8 @@ public final class ChannelDispatcher {
     }
 
     /** A snapshot for operators. */
-    public record View(String channel, int concurrencyLimit, int running, int waiting, long started, long parked,
-            Set<PauseReason> pausedFor) {
+    public record View(String channel, int concurrencyLimit, int running, int peakRunning, int waiting, long started,
+            long parked, Set<PauseReason> pausedFor) {
     }
 
     private static final Comparator<Entry> ORDER = Comparator.comparingInt((Entry e) -> -e.work.priority())
@@ -127,6 +127,7 @@ public final class ChannelDispatcher {
     private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
     private final Set<String> openBreakers = new HashSet<>();
     private int running;
+    private int peakRunning;
     private int waiting;
     private long sequence;
     private boolean probeInFlight;
@@ -236,6 +237,7 @@ public final class ChannelDispatcher {
                     nextProbeNanos = now + probeIntervalNanos;
                 }
                 running++;
+                peakRunning = Math.max(peakRunning, running);
                 waiting--;
                 toStart.add(entry);
             }
@@ -412,7 +414,7 @@ public final class ChannelDispatcher {
     }
 
     public synchronized View view() {
-        return new View(channel, limit.current(), running, waiting, started.get(), parked.get(),
+        return new View(channel, limit.current(), running, peakRunning, waiting, started.get(), parked.get(),
                 pausedFor.isEmpty() ? Set.of() : EnumSet.copyOf(pausedFor));
     }
 
