@@ -338,7 +338,11 @@ public final class ChannelDispatcher {
         }
     }
 
-    /** A circuit breaker of this consumer changed state. */
+    /**
+     * A circuit breaker of this consumer changed state.
+     *
+     * @param open whether it is open or half-open: either way only probes go through
+     */
     public void breakerChanged(String breaker, boolean open) {
         synchronized (this) {
             if (open) {
@@ -350,7 +354,7 @@ public final class ChannelDispatcher {
             } else {
                 openBreakers.remove(breaker);
                 if (openBreakers.isEmpty() && pausedFor.remove(PauseReason.CIRCUIT_BREAKER_OPEN)) {
-                    LOG.infof("Consumer %s resumed: circuit breaker %s let a probe through", channel, breaker);
+                    LOG.infof("Consumer %s resumed: circuit breaker %s closed after its probes", channel, breaker);
                 }
             }
         }

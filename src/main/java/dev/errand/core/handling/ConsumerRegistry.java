@@ -62,10 +62,13 @@ public class ConsumerRegistry {
         return dispatchers.computeIfAbsent(policy.channel(), channel -> create(policy));
     }
 
-    /** Whether any circuit breaker of the consumer is open right now. */
+    /**
+     * Whether any circuit breaker of the consumer is not closed right now. Half-open counts as open:
+     * the breaker is still trying its probes, and the consumer lets only those through.
+     */
     boolean breakerOpen(ConsumerPolicy policy) {
         for (String name : policy.flow().circuitBreakers()) {
-            if (breakers.currentState(name) == CircuitBreakerState.OPEN) {
+            if (breakers.currentState(name) != CircuitBreakerState.CLOSED) {
                 return true;
             }
         }
@@ -92,8 +95,9 @@ public class ConsumerRegistry {
         ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
                 flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakerOpen(policy));
         for (String breaker : flow.circuitBreakers()) {
-            breakers.onStateChange(breaker, state -> dispatcher.breakerChanged(breaker, state == CircuitBreakerState.OPEN));
-            if (breakers.currentState(breaker) == CircuitBreakerState.OPEN) {
+            breakers.onStateChange(breaker,
+                    state -> dispatcher.breakerChanged(breaker, state != CircuitBreakerState.CLOSED));
+            if (breakers.currentState(breaker) != CircuitBreakerState.CLOSED) {
                 dispatcher.breakerChanged(breaker, true);
             }
         }
