@@ -21,3 +21,6 @@ create table signup_event (
 );
 
 create index signup_event_account on signup_event (account_id, seq);
+
+-- The promotions simulator counts calls that repeated an already granted idempotency key.
+alter table promo_coupon add column replays integer not null default 0;

@@ -22,8 +22,11 @@ public class PromoLedger {
     public record Coupon(long couponId, String campaignId, String userId, int amountCents, boolean replayed) {
     }
 
-    /** Counts over the whole ledger. */
-    public record Totals(long coupons, long duplicateCoupons) {
+    /**
+     * Counts over the whole ledger. {@code replayedRequests} are calls that repeated an idempotency key
+     * whose coupon was already issued: work a client ran twice, absorbed by the key.
+     */
+    public record Totals(long coupons, long duplicateCoupons, long replayedRequests) {
     }
 
     private static final String INSERT = """
@@ -56,7 +59,8 @@ public class PromoLedger {
                 }
             }
             try (PreparedStatement first = connection.prepareStatement(
-                    "select id, campaign_id, user_id, amount_cents from promo_coupon where idempotency_key = ?")) {
+                    "update promo_coupon set replays = replays + 1 where idempotency_key = ? "
+                            + "returning id, campaign_id, user_id, amount_cents")) {
                 first.setString(1, idempotencyKey);
                 try (ResultSet row = first.executeQuery()) {
                     row.next();
@@ -72,10 +76,11 @@ public class PromoLedger {
     public Totals totals() {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement count = connection.prepareStatement(
-                        "select count(*), count(*) - count(distinct (campaign_id, user_id)) from promo_coupon");
+                        "select count(*), count(*) - count(distinct (campaign_id, user_id)), coalesce(sum(replays), 0) "
+                                + "from promo_coupon");
                 ResultSet row = count.executeQuery()) {
             row.next();
-            return new Totals(row.getLong(1), row.getLong(2));
+            return new Totals(row.getLong(1), row.getLong(2), row.getLong(3));
         } catch (SQLException e) {
             throw new IllegalStateException("promotions ledger unavailable", e);
         }

@@ -32,7 +32,8 @@ public class PromoSimulatorResource {
     static final int MAX_AMOUNT_CENTS = 100_000;
 
     /** What the simulator has seen since the last reset. */
-    public record Stats(long requests, long coupons, long duplicateCoupons, long rateLimited, long injectedErrors) {
+    public record Stats(long requests, long coupons, long duplicateCoupons, long replayedRequests, long rateLimited,
+            long overCapacity, long injectedErrors) {
     }
 
     private final SimulatorState state;
@@ -49,6 +50,19 @@ public class PromoSimulatorResource {
     public Response grant(@HeaderParam("Idempotency-Key") String idempotencyKey, @Valid @NotNull GrantRequest request)
             throws InterruptedException {
         SimulatorState.Gate gate = state.admit();
+        try {
+            return answer(gate, idempotencyKey, request);
+        } finally {
+            state.leave(gate);
+        }
+    }
+
+    private Response answer(SimulatorState.Gate gate, String idempotencyKey, GrantRequest request) {
+        if (gate instanceof SimulatorState.OverCapacity) {
+            // Too many calls at once: a 429 asking to come back at once, as a concurrency limiter would.
+            return Response.fromResponse(problem(429, "over-capacity", "Too many concurrent requests"))
+                    .header("Retry-After", 0).build();
+        }
         if (gate instanceof SimulatorState.Outage) {
             return problem(503, "outage", "Promotions API is down");
         }
@@ -88,8 +102,8 @@ public class PromoSimulatorResource {
     @Path("/stats")
     public Stats stats() {
         PromoLedger.Totals totals = ledger.totals();
-        return new Stats(state.requests(), totals.coupons(), totals.duplicateCoupons(), state.rateLimited(),
-                state.injectedErrors());
+        return new Stats(state.requests(), totals.coupons(), totals.duplicateCoupons(), totals.replayedRequests(),
+                state.rateLimited(), state.overCapacity(), state.injectedErrors());
     }
 
     @POST

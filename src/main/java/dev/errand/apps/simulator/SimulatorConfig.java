@@ -25,6 +25,10 @@ public interface SimulatorConfig {
     @WithDefault("true")
     boolean honourIdempotencyKey();
 
+    /** Calls it serves at once; more get a 429 with Retry-After: 0. 0 for no limit. */
+    @WithDefault("0")
+    int capacity();
+
     /** Whether every call answers 503. */
     @WithDefault("false")
     boolean outage();

@@ -4,7 +4,7 @@ import dev.errand.core.problem.ProblemException;
 
 /** The simulator's behaviour now. */
 public record SimulatorSettings(double errorRate, long latencyMs, int rateLimit, boolean honourIdempotencyKey,
-        boolean outage) {
+        boolean outage, int capacity) {
 
     public SimulatorSettings {
         if (Double.isNaN(errorRate) || errorRate < 0 || errorRate > 1) {
@@ -16,16 +16,19 @@ public record SimulatorSettings(double errorRate, long latencyMs, int rateLimit,
         if (rateLimit < 0) {
             throw invalid("rateLimit must be 0 (no limit) or more, was " + rateLimit);
         }
+        if (capacity < 0) {
+            throw invalid("capacity must be 0 (no limit) or more, was " + capacity);
+        }
     }
 
     static SimulatorSettings from(SimulatorConfig config) {
         return new SimulatorSettings(config.errorRate(), config.latency().toMillis(), config.rateLimit(),
-                config.honourIdempotencyKey(), config.outage());
+                config.honourIdempotencyKey(), config.outage(), config.capacity());
     }
 
     /** A partial update: the fields given replace these, the others stay. */
     public record Update(Double errorRate, Long latencyMs, Integer rateLimit, Boolean honourIdempotencyKey,
-            Boolean outage) {
+            Boolean outage, Integer capacity) {
 
         SimulatorSettings applyTo(SimulatorSettings current) {
             return new SimulatorSettings(
@@ -33,7 +36,8 @@ public record SimulatorSettings(double errorRate, long latencyMs, int rateLimit,
                     latencyMs == null ? current.latencyMs() : latencyMs,
                     rateLimit == null ? current.rateLimit() : rateLimit,
                     honourIdempotencyKey == null ? current.honourIdempotencyKey() : honourIdempotencyKey,
-                    outage == null ? current.outage() : outage);
+                    outage == null ? current.outage() : outage,
+                    capacity == null ? current.capacity() : capacity);
         }
     }
 

@@ -19,7 +19,10 @@ import io.github.bucket4j.ConsumptionProbe;
 public class SimulatorState {
 
     /** What the next call meets before it reaches the ledger. */
-    public sealed interface Gate permits Open, Outage, RateLimited, InjectedError {
+    public sealed interface Gate permits Open, Outage, RateLimited, InjectedError, OverCapacity {
+    }
+
+    public record OverCapacity() implements Gate {
     }
 
     public record Open() implements Gate {
@@ -39,6 +42,8 @@ public class SimulatorState {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong injectedErrors = new AtomicLong();
+    private final AtomicLong overCapacity = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public SimulatorState(SimulatorConfig config) {
         this.initial = SimulatorSettings.from(config);
@@ -61,6 +66,11 @@ public class SimulatorState {
         if (settings.outage()) {
             return new Outage();
         }
+        if (settings.capacity() > 0 && inFlight.incrementAndGet() > settings.capacity()) {
+            inFlight.decrementAndGet();
+            overCapacity.incrementAndGet();
+            return new OverCapacity();
+        }
         if (limited.bucket() != null) {
             ConsumptionProbe probe = limited.bucket().tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
@@ -76,6 +86,17 @@ public class SimulatorState {
             return new InjectedError();
         }
         return new Open();
+    }
+
+    /** The call is answered: frees its place when it took one. */
+    public void leave(Gate gate) {
+        if (current.get().settings().capacity() > 0 && !(gate instanceof Outage) && !(gate instanceof OverCapacity)) {
+            inFlight.updateAndGet(n -> Math.max(0, n - 1));
+        }
+    }
+
+    public long overCapacity() {
+        return overCapacity.get();
     }
 
     public long requests() {
@@ -96,6 +117,8 @@ public class SimulatorState {
         requests.set(0);
         rateLimited.set(0);
         injectedErrors.set(0);
+        overCapacity.set(0);
+        inFlight.set(0);
     }
 
     /** Settings and the token bucket that enforces their rate limit, swapped together. */

@@ -2,8 +2,9 @@ package dev.errand.core.flow;
 
 /**
  * Additive increase, multiplicative decrease, as TCP finds a link's capacity: after every window of
- * healthy completions the limit grows by one; on overload it shrinks by {@code backoffRatio}, at most
- * once per window so that one burst of failures does not collapse it to the floor.
+ * healthy completions the limit grows by one; on overload it shrinks by {@code backoffRatio}, once per
+ * burst: the completions of calls that were already running under the old limit are ignored, so
+ * that one burst of failures does not collapse it to the floor.
  * <p>
  * Overload is downstream pushing back (a 429, a 5xx, a timeout) or latency rising: a window whose
  * mean latency exceeds {@code latencyTolerance} times the best window seen so far. The best window
@@ -22,7 +23,7 @@ public final class AimdLimit implements ConcurrencyLimit {
     private double limit;
     private int samples;
     private long latencySum;
-    private boolean overloadedInWindow;
+    private int cooldown;
     private double bestMeanNanos = Double.MAX_VALUE;
 
     public AimdLimit(int min, int initial, int max, double backoffRatio, double latencyTolerance, int window) {
@@ -53,11 +54,15 @@ public final class AimdLimit implements ConcurrencyLimit {
 
     @Override
     public void record(long latencyNanos, boolean overloaded) {
+        if (cooldown > 0) {
+            // Calls started under the old, higher limit: they say nothing about the new one.
+            cooldown--;
+            return;
+        }
         samples++;
         latencySum += latencyNanos;
-        overloadedInWindow |= overloaded;
-        if (overloaded && samples < window) {
-            // Back off at once rather than at the end of the window; the window restarts.
+        if (overloaded) {
+            // Back off at once rather than at the end of the window.
             decrease();
             return;
         }
@@ -65,7 +70,7 @@ public final class AimdLimit implements ConcurrencyLimit {
             return;
         }
         double mean = (double) latencySum / samples;
-        if (overloadedInWindow || mean > bestMeanNanos * latencyTolerance) {
+        if (mean > bestMeanNanos * latencyTolerance) {
             decrease();
         } else {
             limit = Math.min(max, limit + 1);
@@ -76,6 +81,7 @@ public final class AimdLimit implements ConcurrencyLimit {
     }
 
     private void decrease() {
+        cooldown = (int) limit;
         limit = Math.max(min, Math.floor(limit * backoffRatio));
         resetWindow();
     }
@@ -83,6 +89,5 @@ public final class AimdLimit implements ConcurrencyLimit {
     private void resetWindow() {
         samples = 0;
         latencySum = 0;
-        overloadedInWindow = false;
     }
 }
