@@ -23,6 +23,7 @@ import dev.errand.core.flow.ChannelDispatcher;
 import dev.errand.core.flow.ConcurrencyLimit;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -44,6 +45,7 @@ public class ConsumerRegistry {
     private final ConsumerPolicies policies;
     private final ErrandConfig config;
     private final Map<String, ChannelDispatcher> dispatchers = new ConcurrentHashMap<>();
+    private boolean drained;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "errand-flow-timer");
         thread.setDaemon(true);
@@ -135,11 +137,26 @@ public class ConsumerRegistry {
     }
 
     /**
-     * Before the connectors close: stop retrying in process, stop starting messages, give waiting
-     * ones back, and let running ones finish within the grace period, so their acknowledgements
-     * still reach the broker.
+     * On SIGTERM, while the service is still whole (HTTP, database, broker link): stop retrying in
+     * process, stop starting messages, give waiting ones back, and let running ones finish within
+     * the grace period, so their acknowledgements reach the broker and the downstream calls they make
+     * are answered. Quarkus fires this before it stops serving HTTP ({@code quarkus.shutdown.delay-enabled}).
      */
-    void drain(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent shutdown) {
+    void drainBeforeHttpStops(@Observes ShutdownDelayInitiatedEvent shutdown) {
+        drain();
+    }
+
+    /** The same, for a shutdown that skipped the delay phase; a second drain finds nothing to do. */
+    void drainBeforeConnectorsClose(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent shutdown) {
+        drain();
+        timer.shutdownNow();
+    }
+
+    private synchronized void drain() {
+        if (drained) {
+            return;
+        }
+        drained = true;
         policies.stopRetrying();
         Duration grace = config.shutdown().gracePeriod();
         List<CompletableFuture<Integer>> drains = dispatchers.values().stream()
@@ -150,6 +167,5 @@ public class ConsumerRegistry {
             LOG.warnf("%d messages were still running after the %s grace period; the broker will redeliver them",
                     unfinished, grace);
         }
-        timer.shutdownNow();
     }
 }
