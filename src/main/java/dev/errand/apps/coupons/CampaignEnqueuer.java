@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.errand.core.backpressure.Backpressure;
 import dev.errand.core.sending.ErrandSender;
 import dev.errand.core.sending.OutboundMessage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -37,10 +38,13 @@ public class CampaignEnqueuer {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
+    private static final Duration ROOM_POLL = Duration.ofSeconds(1);
+
     private final EntityManager em;
     private final ErrandSender sender;
     private final ObjectMapper mapper;
     private final CampaignConfig config;
+    private final Backpressure backpressure;
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "campaign-enqueuer");
         thread.setDaemon(true);
@@ -49,11 +53,13 @@ public class CampaignEnqueuer {
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    public CampaignEnqueuer(EntityManager em, ErrandSender sender, ObjectMapper mapper, CampaignConfig config) {
+    public CampaignEnqueuer(EntityManager em, ErrandSender sender, ObjectMapper mapper, CampaignConfig config,
+            Backpressure backpressure) {
         this.em = em;
         this.sender = sender;
         this.mapper = mapper;
         this.config = config;
+        this.backpressure = backpressure;
     }
 
     /** Resumes campaigns a previous run left half enqueued. */
@@ -89,6 +95,13 @@ public class CampaignEnqueuer {
     private void enqueue(long campaignId) {
         Duration backoff = Duration.ofMillis(500);
         while (!stopping) {
+            if (!backpressure.hasRoom(CouponChannels.GRANTS_QUEUE)) {
+                // The grants queue is at its maximum depth: wait for the workers rather than pile on.
+                if (!pause(ROOM_POLL)) {
+                    return;
+                }
+                continue;
+            }
             Batch batch = QuarkusTransaction.requiringNew().call(() -> nextBatch(campaignId));
             if (batch.users().isEmpty()) {
                 QuarkusTransaction.requiringNew().run(() -> {

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
+import dev.errand.core.backpressure.Backpressure;
 import dev.errand.core.problem.ProblemException;
 
 /** Coupon campaigns: upload the marketer's CSV, watch it run, get the failures back as CSV. */
@@ -34,10 +35,12 @@ public class CampaignResource {
 
     private final CampaignService campaigns;
     private final CampaignProgress progress;
+    private final Backpressure backpressure;
 
-    public CampaignResource(CampaignService campaigns, CampaignProgress progress) {
+    public CampaignResource(CampaignService campaigns, CampaignProgress progress, Backpressure backpressure) {
         this.campaigns = campaigns;
         this.progress = progress;
+        this.backpressure = backpressure;
     }
 
     @POST
@@ -52,6 +55,9 @@ public class CampaignResource {
             throw new ProblemException(400, "invalid-amount", "Invalid coupon amount",
                     "Query parameter couponCents is required and must be a positive number of cents");
         }
+        // Refused before the file is read while the grants queue is full; once accepted, the enqueuer
+        // waits for room batch by batch.
+        backpressure.admit(CouponChannels.GRANTS_QUEUE);
         Campaign campaign = campaigns.create(name.trim(), couponCents, csv);
         return Response.accepted(new Accepted(campaign.id, campaign.name, campaign.status, campaign.total,
                 campaign.invalid)).location(URI.create("/campaigns/" + campaign.id)).build();

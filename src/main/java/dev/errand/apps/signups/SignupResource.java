@@ -49,7 +49,7 @@ public class SignupResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response signUp(@Valid @NotNull SignupRequest request) {
-        backpressure.admit(SignupChannels.SIGNUPS_QUEUE, SignupChannels.STEPS.size());
+        backpressure.admit(SignupChannels.SIGNUPS_QUEUE);
         long id = signups.signUp(request);
         return Response.accepted(new Accepted(id, SignupChannels.STEPS)).location(URI.create("/signups/" + id)).build();
     }

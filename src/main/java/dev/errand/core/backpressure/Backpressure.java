@@ -31,26 +31,38 @@ public class Backpressure {
         this.outbox = outbox;
     }
 
-    /** @throws Overloaded when the queue is over its maximum depth */
+    /** @throws Overloaded when the queue is at or over its maximum depth */
     public void admit(String address) {
-        admit(address, 1);
-    }
-
-    /** Admits {@code count} messages at once (a bulk upload): refused if they would overflow the queue. */
-    public void admit(String address, long count) {
         ErrandConfig.Backpressure limit = config.backpressure().get(address);
-        if (limit == null) {
-            return;
-        }
-        OptionalLong depth = depths.depth(address);
-        if (depth.isEmpty()) {
-            LOG.debugf("Depth of %s unknown; admitting", address);
-            return;
-        }
-        long waiting = depth.getAsLong() + outbox.backlog(address).messages();
-        if (waiting + count > limit.maxDepth() && waiting > 0) {
+        long waiting = waiting(address, limit, false);
+        if (waiting >= 0 && waiting >= limit.maxDepth()) {
             throw new Overloaded(address, waiting, limit);
         }
+    }
+
+    /**
+     * Whether the queue is below its maximum depth (or has none, or cannot be asked), asked of the
+     * broker now: for producers that wait between batches.
+     */
+    public boolean hasRoom(String address) {
+        ErrandConfig.Backpressure limit = config.backpressure().get(address);
+        long waiting = waiting(address, limit, true);
+        return waiting < 0 || waiting < limit.maxDepth();
+    }
+
+    /** Messages waiting for the address, queue and outbox together; -1 when unlimited or unknown. */
+    private long waiting(String address, ErrandConfig.Backpressure limit, boolean fresh) {
+        if (limit == null) {
+            return -1;
+        }
+        // A request may use a depth half a second old; a batch producer must not, or it sends
+        // several batches on one reading.
+        OptionalLong depth = fresh ? depths.freshDepth(address) : depths.depth(address);
+        if (depth.isEmpty()) {
+            LOG.debugf("Depth of %s unknown; admitting", address);
+            return -1;
+        }
+        return depth.getAsLong() + outbox.backlog(address).messages();
     }
 
     /** How long the producer should wait when refused. */

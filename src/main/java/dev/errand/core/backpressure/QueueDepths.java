@@ -56,12 +56,17 @@ public class QueueDepths {
         this.config = config;
     }
 
-    /** The queue's depth, or empty when the broker could not be asked. */
+    /** The queue's depth, at most {@value #CACHE_MILLIS} ms old, or empty when the broker could not be asked. */
     public OptionalLong depth(String queue) {
         Reading cached = cache.get(queue);
         if (cached != null && System.nanoTime() - cached.atNanos() < TimeUnit.MILLISECONDS.toNanos(CACHE_MILLIS)) {
             return OptionalLong.of(cached.depth());
         }
+        return freshDepth(queue);
+    }
+
+    /** The queue's depth asked of the broker now, or empty when it could not be asked. */
+    public OptionalLong freshDepth(String queue) {
         try {
             long depth = ask(queue).toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(),
                     TimeUnit.MILLISECONDS);
