@@ -21,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.errand.core.backpressure.Backpressure;
+import dev.errand.core.sending.Backoff;
 import dev.errand.core.sending.ErrandSender;
 import dev.errand.core.sending.OutboundMessage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -93,11 +94,11 @@ public class CampaignEnqueuer {
     }
 
     private void enqueue(long campaignId) {
-        Duration backoff = Duration.ofMillis(500);
+        Backoff backoff = new Backoff(Duration.ofMillis(500), MAX_BACKOFF);
         while (!stopping) {
             if (!backpressure.hasRoom(CouponChannels.GRANTS_QUEUE)) {
                 // The grants queue is at its maximum depth: wait for the workers rather than pile on.
-                if (!pause(ROOM_POLL)) {
+                if (!Backoff.sleep(ROOM_POLL)) {
                     return;
                 }
                 continue;
@@ -124,17 +125,16 @@ public class CampaignEnqueuer {
                         .setParameter("cursor", batch.lastRecipientId())
                         .setParameter("id", campaignId)
                         .executeUpdate());
-                backoff = Duration.ofMillis(500);
+                backoff.reset();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
                 LOG.warnf("Broker did not confirm a batch of campaign %d (%s); sending it again in %d ms",
-                        campaignId, e, backoff.toMillis());
-                if (!pause(backoff)) {
+                        campaignId, e, backoff.next().toMillis());
+                if (!backoff.failed()) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
@@ -163,16 +163,6 @@ public class CampaignEnqueuer {
                     CouponChannels.GRANT_SUBJECT, CouponChannels.correlationId(batch.campaignId()), body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A grant always serialises", e);
-        }
-    }
-
-    private static boolean pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

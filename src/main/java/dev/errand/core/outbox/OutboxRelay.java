@@ -22,6 +22,7 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import dev.errand.core.config.ErrandConfig;
+import dev.errand.core.sending.Backoff;
 import dev.errand.core.sending.ErrandSender;
 import dev.errand.core.sending.OutboundMessage;
 import io.agroal.api.AgroalDataSource;
@@ -74,7 +75,7 @@ public class OutboxRelay {
     }
 
     private void run() {
-        Duration backoff = Duration.ofMillis(200);
+        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
         while (!stopping) {
             try {
                 signal.tryAcquire(config.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -82,16 +83,15 @@ public class OutboxRelay {
                 while (!stopping && publishBatch() == config.batch()) {
                     // A full batch: there may be more right behind it.
                 }
-                backoff = Duration.ofMillis(200);
+                backoff.reset();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("Outbox relay could not publish (%s); trying again in %d ms", e, backoff.toMillis());
-                if (!pause(backoff)) {
+                LOG.warnf("Outbox relay could not publish (%s); trying again in %d ms", e, backoff.next().toMillis());
+                if (!backoff.failed()) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
@@ -147,16 +147,6 @@ public class OutboxRelay {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static boolean pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }
