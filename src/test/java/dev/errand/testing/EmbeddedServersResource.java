@@ -24,7 +24,7 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
             Path dataDir = Files.createTempDirectory("errand-test-");
             return ErrandLauncher.startForTests(dataDir, List.of(CouponChannels.GRANTS_QUEUE, OrderChannels.ORDERS_QUEUE,
                     SignupChannels.SIGNUPS_QUEUE, TestWorkProcessor.SERIAL_QUEUE,
-                    TestWorkProcessor.PARALLEL_QUEUE));
+                    TestWorkProcessor.PARALLEL_QUEUE, TestWorkProcessor.LIMITED_QUEUE));
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded broker and database", e);
         }

@@ -65,8 +65,11 @@ public final class ChannelDispatcher {
          */
         Result run(boolean probe);
 
-        /** Gives the message back to the broker unprocessed (shutdown). */
-        void release();
+        /**
+         * Gives the message back to the broker unprocessed (shutdown). Must not block: it may be
+         * called on the connector's event loop, which is the thread that sends the release.
+         */
+        CompletionStage<Void> release();
     }
 
     /** What became of one run. */
@@ -75,8 +78,15 @@ public final class ChannelDispatcher {
         boolean overloaded();
     }
 
-    /** Settled: accepted, dead-lettered, scheduled on the broker or released. */
-    public record Done(boolean overloaded) implements Result {
+    /**
+     * Processed: accepted, dead-lettered, scheduled on the broker or released. The worker and the key
+     * are free at once; {@code settled} completes when the broker has been told, which only the
+     * drain waits for.
+     */
+    public record Done(boolean overloaded, CompletionStage<Void> settled) implements Result {
+        public Done(boolean overloaded) {
+            this(overloaded, CompletableFuture.completedFuture(null));
+        }
     }
 
     /** Failed; runs again here after {@code delay}, keeping its key's place. */
@@ -127,6 +137,7 @@ public final class ChannelDispatcher {
     private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
     private final Set<String> openBreakers = new HashSet<>();
     private int running;
+    private int settling;
     private int peakRunning;
     private int waiting;
     private long sequence;
@@ -172,11 +183,9 @@ public final class ChannelDispatcher {
      */
     public CompletionStage<Void> submit(Work work) {
         CompletableFuture<Void> room;
-        boolean releaseNow = false;
         synchronized (this) {
             if (pausedFor.contains(PauseReason.SHUTTING_DOWN)) {
-                releaseNow = true;
-                room = CompletableFuture.completedFuture(null);
+                room = null;
             } else {
                 Entry entry = new Entry(work, sequence++);
                 waiting++;
@@ -198,8 +207,9 @@ public final class ChannelDispatcher {
                 }
             }
         }
-        if (releaseNow) {
-            work.release();
+        if (room == null) {
+            // Arrived after the drain began: back to the broker, the channel moving on once it is sent.
+            return work.release();
         }
         pump();
         return room;
@@ -278,6 +288,8 @@ public final class ChannelDispatcher {
             if (result instanceof Done done) {
                 limit.record(took, done.overloaded());
                 next(entry);
+                settling++;
+                done.settled().whenComplete((ok, error) -> settled());
             } else if (result instanceof RunAgain again) {
                 limit.record(took, again.overloaded());
                 waiting++;
@@ -292,6 +304,11 @@ public final class ChannelDispatcher {
             notifyAll();
         }
         pump();
+    }
+
+    private synchronized void settled() {
+        settling--;
+        notifyAll();
     }
 
     private void runAgain(Entry entry) {
@@ -396,11 +413,22 @@ public final class ChannelDispatcher {
             intake.clear();
         }
         updateChannelPause();
-        toRelease.forEach(entry -> entry.work.release());
+        // Sent before the connector closes: the drain runs on a shutdown thread, so it may wait for them.
+        List<CompletableFuture<Void>> releases = toRelease.stream()
+                .map(entry -> entry.work.release().toCompletableFuture()).toList();
         roomMade.forEach(room -> room.complete(null));
+        try {
+            CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).get(grace.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("Not every waiting message of %s was released (%s); the broker redelivers them anyway",
+                    channel, e.toString());
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (this) {
-            while (running > 0) {
+            while (running > 0 || settling > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -412,8 +440,9 @@ public final class ChannelDispatcher {
                     break;
                 }
             }
-            LOG.infof("Consumer %s drained: %d released, %d still running", channel, toRelease.size(), running);
-            return running;
+            LOG.infof("Consumer %s drained: %d released, %d still running, %d not yet settled", channel,
+                    toRelease.size(), running, settling);
+            return running + settling;
         }
     }
 

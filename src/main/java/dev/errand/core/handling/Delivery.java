@@ -3,7 +3,6 @@ package dev.errand.core.handling;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -20,8 +19,6 @@ import dev.errand.core.idempotency.IdempotentExecutor;
 final class Delivery<T> implements ChannelDispatcher.Work {
 
     private static final Logger LOG = Logger.getLogger(Delivery.class);
-    /** Settling is a broker round trip; past this the message is left to redelivery. */
-    private static final long SETTLE_TIMEOUT_SECONDS = 30;
 
     /** What a delivery needs from the consumer it belongs to. */
     record Context(ConsumerPolicy policy, IdempotentExecutor idempotent, Settler settler, BooleanSupplier breakerOpen,
@@ -59,8 +56,8 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     }
 
     @Override
-    public void release() {
-        await(context.settler().settle(message, Outcome.RELEASED, envelope));
+    public CompletionStage<Void> release() {
+        return context.settler().settle(message, Outcome.RELEASED, envelope);
     }
 
     @Override
@@ -68,8 +65,8 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         ConsumerPolicy.Retry retry = context.policy().retry();
         try {
             boolean ran = retry.guard().call(this::attempt, Boolean.class);
-            await(context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
-            return new ChannelDispatcher.Done(history.failedNow() > 0);
+            return new ChannelDispatcher.Done(history.failedNow() > 0,
+                    context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
         } catch (Exception e) {
             Throwable error = Failures.unwrap(e);
             boolean permanent = history.lastError() != null && retry.classifier().isPermanent(history.lastError());
@@ -93,18 +90,17 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         Throwable error = history.lastError();
         String consumer = context.policy().channel();
         if (retry.classifier().isPermanent(error)) {
-            await(context.settler().deadLetter(consumer, message, envelope, FailureKind.PERMANENT_FAILURE, history));
-            return new ChannelDispatcher.Done(false);
+            return new ChannelDispatcher.Done(false,
+                    context.settler().deadLetter(consumer, message, envelope, FailureKind.PERMANENT_FAILURE, history));
         }
         if (context.stopping().getAsBoolean()) {
             // Its retries were cut short by the shutdown, not used up: give it back to the broker.
             LOG.infof("Releasing %s for redelivery after shutdown", envelope.messageId());
-            await(context.settler().settle(message, Outcome.RELEASED, envelope));
-            return new ChannelDispatcher.Done(true);
+            return new ChannelDispatcher.Done(true, context.settler().settle(message, Outcome.RELEASED, envelope));
         }
         if (history.countedAttempts() >= retry.maxAttempts()) {
-            await(context.settler().deadLetter(consumer, message, envelope, FailureKind.RETRIES_EXHAUSTED, history));
-            return new ChannelDispatcher.Done(true);
+            return new ChannelDispatcher.Done(true,
+                    context.settler().deadLetter(consumer, message, envelope, FailureKind.RETRIES_EXHAUSTED, history));
         }
         Duration delay = retry.redeliveryDelay(history.countedAttempts(), error);
         if (orderingKey != null) {
@@ -112,8 +108,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             // holding its key's place but no worker.
             return new ChannelDispatcher.RunAgain(delay, true);
         }
-        await(context.settler().scheduleRetry(message, envelope, history, delay));
-        return new ChannelDispatcher.Done(true);
+        return new ChannelDispatcher.Done(true, context.settler().scheduleRetry(message, envelope, history, delay));
     }
 
     private boolean attempt() throws Exception {
@@ -136,17 +131,6 @@ final class Delivery<T> implements ChannelDispatcher.Work {
                 }
             }
             throw cause instanceof Exception exception ? exception : e;
-        }
-    }
-
-    private void await(CompletionStage<Void> settled) {
-        try {
-            settled.toCompletableFuture().get(SETTLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // Unsettled, it stays with the broker, which delivers it again; idempotency absorbs the rerun.
-            LOG.warnf("Settling %s did not complete: %s", envelope.messageId(), e.toString());
         }
     }
 }

@@ -94,8 +94,11 @@ class ChannelDispatcherTest {
         }
         // Probe interval 50 ms: a few probes park and nothing else runs.
         await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.view().parked() >= 3);
-        assertTrue(dispatcher.view().pausedFor().contains(PauseReason.CIRCUIT_BREAKER_OPEN));
-        assertEquals(5, dispatcher.view().waiting());
+        ChannelDispatcher.View paused = dispatcher.view();
+        assertTrue(paused.pausedFor().contains(PauseReason.CIRCUIT_BREAKER_OPEN));
+        // All five still there: waiting, but for the one probe that may be running just now.
+        assertEquals(5, paused.waiting() + paused.running());
+        assertTrue(paused.running() <= 1);
 
         breakerOpen.set(false);
         await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.view().waiting() == 0);
@@ -151,8 +154,9 @@ class ChannelDispatcherTest {
             }
 
             @Override
-            public void release() {
+            public CompletionStage<Void> release() {
                 released.add(name);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
             }
         };
     }

@@ -14,7 +14,7 @@ import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
 
 /**
  * Consumers for the module's own tests: they fail, wait and record as each message asks. One runs
- * a message at a time, the other eight.
+ * a message at a time, one eight, and one eight but at most 20 a second.
  */
 @ApplicationScoped
 public class TestWorkProcessor {
@@ -23,6 +23,8 @@ public class TestWorkProcessor {
     public static final String SERIAL_QUEUE = "errand.test-serial";
     public static final String PARALLEL = "test-parallel";
     public static final String PARALLEL_QUEUE = "errand.test-parallel";
+    public static final String LIMITED = "test-limited";
+    public static final String LIMITED_QUEUE = "errand.test-limited";
 
     private final Errands errands;
     private final WorkLog log;
@@ -40,6 +42,11 @@ public class TestWorkProcessor {
     @Incoming(PARALLEL)
     public CompletionStage<Void> parallel(Message<?> message) {
         return work(PARALLEL, message);
+    }
+
+    @Incoming(LIMITED)
+    public CompletionStage<Void> limited(Message<?> message) {
+        return work(LIMITED, message);
     }
 
     private CompletionStage<Void> work(String channel, Message<?> message) {
