@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import dev.errand.core.contract.ContractViolation;
 import dev.errand.core.contract.Envelope;
@@ -40,6 +41,8 @@ import dev.errand.core.idempotency.IdempotentExecutor;
 @ApplicationScoped
 public class Errands {
 
+    private static final Logger LOG = Logger.getLogger(Errands.class);
+
     private final EnvelopeReader reader;
     private final IdempotentExecutor idempotent;
     private final ConsumerPolicies policies;
@@ -66,6 +69,18 @@ public class Errands {
      *                address, the queue that retries and dead-letter replays go back to
      */
     public <T> CompletionStage<Void> process(String channel, Message<?> message, Class<T> type,
+            TaskHandler<T> handler) {
+        try {
+            return dispatch(channel, message, type, handler);
+        } catch (RuntimeException e) {
+            // An exception out of an @Incoming method ends the channel's stream: give the message back
+            // instead, and the channel goes on.
+            LOG.errorf(e, "Could not take a message of %s; releasing it", channel);
+            return message.nack(e);
+        }
+    }
+
+    private <T> CompletionStage<Void> dispatch(String channel, Message<?> message, Class<T> type,
             TaskHandler<T> handler) {
         ConsumerPolicy policy = policies.forConsumer(channel);
         // The queue comes from the channel, not from the message's "to", which many senders leave empty.

@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.core.backpressure.QueueDepths;
 import dev.errand.testing.Broker;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.Simulator;
@@ -28,9 +31,14 @@ class CampaignBackpressureTest {
         Simulator.reset();
     }
 
+    @Inject
+    QueueDepths depths;
+
+    /** Deliveries back, and the full queue's depth forgotten so the next upload is not refused on it. */
     @AfterEach
     void deliveriesBack() {
         Broker.resume(CouponChannels.GRANTS_QUEUE);
+        depths.forget();
     }
 
     @Test
