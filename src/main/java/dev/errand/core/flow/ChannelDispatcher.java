@@ -251,6 +251,9 @@ public final class ChannelDispatcher {
                 waiting--;
                 toStart.add(entry);
             }
+            if (ready.isEmpty()) {
+                pausedFor.remove(PauseReason.RATE_LIMITED);
+            }
             while (!intake.isEmpty() && waiting < buffer) {
                 roomMade.add(intake.poll());
             }
@@ -455,7 +458,8 @@ public final class ChannelDispatcher {
         return channel;
     }
 
-    void shutdownThreads() {
+    /** After the drain: lets the consumer's idle threads end. */
+    public void close() {
         workers.shutdown();
     }
 }

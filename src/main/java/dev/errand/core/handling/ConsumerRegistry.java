@@ -149,6 +149,7 @@ public class ConsumerRegistry {
     /** The same, for a shutdown that skipped the delay phase; a second drain finds nothing to do. */
     void drainBeforeConnectorsClose(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent shutdown) {
         drain();
+        dispatchers.values().forEach(ChannelDispatcher::close);
         timer.shutdownNow();
     }
 
