@@ -38,6 +38,19 @@ class FailureClassifierTest {
     }
 
     @Test
+    void aConfiguredTransientClassWinsOverAPermanentCauseBeneathIt() {
+        FailureClassifier retryTimeouts = new FailureClassifier(List.of("java.lang.IllegalArgumentException"),
+                List.of("java.util.concurrent.TimeoutException"));
+        // A timeout wrapping a validation-like error: the consumer said timeouts are always worth retrying.
+        assertTrue(retryTimeouts.isTransient(new java.util.concurrent.TimeoutException() {
+            {
+                initCause(new IllegalArgumentException("bad"));
+            }
+        }));
+        assertTrue(retryTimeouts.isPermanent(new IllegalArgumentException("bad")));
+    }
+
+    @Test
     void anythingElseIsTransient() {
         assertTrue(classifier.isTransient(new UncheckedIOException("reset", new java.io.IOException())));
         assertFalse(classifier.isPermanent(new RetryLater("429", java.time.Duration.ofSeconds(1))));
