@@ -67,22 +67,32 @@ public class QueueDepths {
 
     /** The queue's depth asked of the broker now, or empty when it could not be asked. */
     public OptionalLong freshDepth(String queue) {
+        OptionalLong depth = read(queue, "getMessageCount");
+        depth.ifPresent(value -> cache.put(queue, new Reading(value, System.nanoTime())));
+        return depth;
+    }
+
+    /**
+     * Reads one numeric attribute of a queue through the management API, e.g.
+     * {@code getScheduledCount}, {@code getDeliveringCount}, {@code getFirstMessageAge} (ms, 0 when
+     * empty). Empty when the broker could not be asked.
+     */
+    public OptionalLong read(String queue, String operation) {
         try {
-            long depth = ask(queue).toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(),
+            long value = ask(queue, operation).toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(),
                     TimeUnit.MILLISECONDS);
-            cache.put(queue, new Reading(depth, System.nanoTime()));
-            return OptionalLong.of(depth);
+            return OptionalLong.of(value);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return OptionalLong.empty();
         } catch (Exception e) {
-            LOG.debugf("Could not read the depth of %s: %s", queue, e.toString());
+            LOG.debugf("Could not read %s of %s: %s", operation, queue, e.toString());
             disconnect();
             return OptionalLong.empty();
         }
     }
 
-    private synchronized Future<Long> ask(String queue) {
+    private synchronized Future<Long> ask(String queue, String operation) {
         return connected().compose(ready -> {
             String id = java.util.UUID.randomUUID().toString();
             Promise<Long> answer = Promise.promise();
@@ -93,7 +103,7 @@ public class QueueDepths {
                     .replyTo(replyTo)
                     .applicationProperties(new JsonObject()
                             .put("_AMQ_ResourceName", "queue." + queue)
-                            .put("_AMQ_OperationName", "getMessageCount"))
+                            .put("_AMQ_OperationName", operation))
                     .withBody("[]")
                     .build());
             vertx.setTimer(TIMEOUT.toMillis(), timer -> {
@@ -146,7 +156,9 @@ public class QueueDepths {
                 answer.tryFail(body);
                 return;
             }
-            answer.tryComplete(((Number) new JsonArray(body).getValue(0)).longValue());
+            Object value = new JsonArray(body).getValue(0);
+            // getFirstMessageAge answers null for an empty queue.
+            answer.tryComplete(value instanceof Number number ? number.longValue() : 0L);
         } catch (RuntimeException e) {
             answer.tryFail(e);
         }

@@ -21,6 +21,10 @@ import dev.errand.core.config.ErrandConfig;
 import dev.errand.core.flow.AimdLimit;
 import dev.errand.core.flow.ChannelDispatcher;
 import dev.errand.core.flow.ConcurrencyLimit;
+import dev.errand.core.metrics.ErrandMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -44,6 +48,7 @@ public class ConsumerRegistry {
     private final CircuitBreakerMaintenance breakers;
     private final ConsumerPolicies policies;
     private final ErrandConfig config;
+    private final ErrandMetrics metrics;
     private final Map<String, ChannelDispatcher> dispatchers = new ConcurrentHashMap<>();
     private boolean drained;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -53,11 +58,12 @@ public class ConsumerRegistry {
     });
 
     public ConsumerRegistry(ChannelRegistry channels, CircuitBreakerMaintenance breakers, ConsumerPolicies policies,
-            ErrandConfig config) {
+            ErrandConfig config, ErrandMetrics metrics) {
         this.channels = channels;
         this.breakers = breakers;
         this.policies = policies;
         this.config = config;
+        this.metrics = metrics;
     }
 
     ChannelDispatcher dispatcher(ConsumerPolicy policy) {
@@ -103,11 +109,29 @@ public class ConsumerRegistry {
                 dispatcher.breakerChanged(breaker, true);
             }
         }
+        registerGauges(dispatcher);
         LOG.infof("Consumer %s: concurrency %s, buffer %d, rate limit %s, circuit breakers %s", channel,
                 adaptive != null && adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
                 flow.buffer(), flow.rateLimit().isPresent() ? flow.rateLimit().getAsDouble() + "/s" : "none",
                 flow.circuitBreakers());
         return dispatcher;
+    }
+
+    /**
+     * {@code errand.consumer.running}, {@code .waiting}, {@code .concurrency.limit} and {@code .paused}
+     * (1 while paused for any reason), tag {@code consumer}.
+     */
+    private void registerGauges(ChannelDispatcher dispatcher) {
+        MeterRegistry registry = metrics.registry();
+        Tags tags = Tags.of("consumer", dispatcher.channel());
+        Gauge.builder("errand.consumer.running", dispatcher, d -> d.view().running()).tags(tags)
+                .description("Messages being handled now").register(registry);
+        Gauge.builder("errand.consumer.waiting", dispatcher, d -> d.view().waiting()).tags(tags)
+                .description("Messages taken from the broker, waiting for their turn").register(registry);
+        Gauge.builder("errand.consumer.concurrency.limit", dispatcher, d -> d.view().concurrencyLimit()).tags(tags)
+                .description("Messages it may handle at once (adaptive or fixed)").register(registry);
+        Gauge.builder("errand.consumer.paused", dispatcher, d -> d.view().pausedFor().isEmpty() ? 0 : 1).tags(tags)
+                .description("1 while the consumer is paused (open breaker, rate limit, shutdown)").register(registry);
     }
 
     /** A second's worth of tokens at most, a tenth of it as burst, so the limit holds over any second. */

@@ -14,6 +14,8 @@ import dev.errand.core.contract.FailureKind;
 import dev.errand.core.contract.WireContract;
 import dev.errand.core.flow.ChannelDispatcher;
 import dev.errand.core.idempotency.IdempotentExecutor;
+import dev.errand.core.metrics.ErrandMetrics;
+import dev.errand.core.metrics.ErrandMetrics.HandlerOutcome;
 
 /** One message of one consumer, from its first attempt here to its {@link Outcome}. */
 final class Delivery<T> implements ChannelDispatcher.Work {
@@ -22,7 +24,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
 
     /** What a delivery needs from the consumer it belongs to. */
     record Context(ConsumerPolicy policy, IdempotentExecutor idempotent, Settler settler, BooleanSupplier breakerOpen,
-            BooleanSupplier stopping, Clock clock) {
+            BooleanSupplier stopping, Clock clock, ErrandMetrics metrics) {
     }
 
     private final Context context;
@@ -32,6 +34,8 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     private final TaskHandler<T> handler;
     private final AttemptHistory history;
     private final String orderingKey;
+    /** How the current run ended, for the metrics; runs of one delivery never overlap. */
+    private HandlerOutcome outcome;
 
     Delivery(Context context, Message<?> message, Envelope envelope, T payload, TaskHandler<T> handler,
             AttemptHistory history) {
@@ -62,9 +66,18 @@ final class Delivery<T> implements ChannelDispatcher.Work {
 
     @Override
     public ChannelDispatcher.Result run(boolean probe) {
+        long start = System.nanoTime();
+        outcome = null;
+        ChannelDispatcher.Result result = handle();
+        context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(System.nanoTime() - start));
+        return result;
+    }
+
+    private ChannelDispatcher.Result handle() {
         ConsumerPolicy.Retry retry = context.policy().retry();
         try {
             boolean ran = retry.guard().call(this::attempt, Boolean.class);
+            outcome = ran ? HandlerOutcome.SUCCEEDED : HandlerOutcome.DUPLICATE_SKIPPED;
             return new ChannelDispatcher.Done(history.failedNow() > 0,
                     context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
         } catch (Exception e) {
@@ -76,6 +89,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
                     history.excuseLast();
                 }
                 // Waits in the consumer, which pauses until the breaker lets a probe through.
+                outcome = HandlerOutcome.WAITED_FOR_BREAKER;
                 return new ChannelDispatcher.Parked();
             }
             if (history.lastError() == null) {
@@ -90,19 +104,23 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         Throwable error = history.lastError();
         String consumer = context.policy().channel();
         if (retry.classifier().isPermanent(error)) {
+            outcome = HandlerOutcome.DEAD_LETTERED;
             return new ChannelDispatcher.Done(false,
                     context.settler().deadLetter(consumer, message, envelope, FailureKind.PERMANENT_FAILURE, history));
         }
         if (context.stopping().getAsBoolean()) {
             // Its retries were cut short by the shutdown, not used up: give it back to the broker.
             LOG.infof("Releasing %s for redelivery after shutdown", envelope.messageId());
+            outcome = HandlerOutcome.RELEASED;
             return new ChannelDispatcher.Done(true, context.settler().settle(message, Outcome.RELEASED, envelope));
         }
         if (history.countedAttempts() >= retry.maxAttempts()) {
+            outcome = HandlerOutcome.DEAD_LETTERED;
             return new ChannelDispatcher.Done(true,
                     context.settler().deadLetter(consumer, message, envelope, FailureKind.RETRIES_EXHAUSTED, history));
         }
         Duration delay = retry.redeliveryDelay(history.countedAttempts(), error);
+        outcome = HandlerOutcome.RETRIED;
         if (orderingKey != null) {
             // On the broker it could be overtaken by the next message of its key: it waits here instead,
             // holding its key's place but no worker.

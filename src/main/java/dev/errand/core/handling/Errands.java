@@ -13,6 +13,7 @@ import dev.errand.core.contract.Envelope;
 import dev.errand.core.contract.EnvelopeReader;
 import dev.errand.core.contract.FailureKind;
 import dev.errand.core.idempotency.IdempotentExecutor;
+import dev.errand.core.metrics.ErrandMetrics;
 
 /**
  * Reliable handling of AMQP messages, for {@code @Incoming} beans:
@@ -48,15 +49,17 @@ public class Errands {
     private final ConsumerPolicies policies;
     private final ConsumerRegistry consumers;
     private final Settler settler;
+    private final ErrandMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
     Errands(EnvelopeReader reader, IdempotentExecutor idempotent, ConsumerPolicies policies, ConsumerRegistry consumers,
-            Settler settler) {
+            Settler settler, ErrandMetrics metrics) {
         this.reader = reader;
         this.idempotent = idempotent;
         this.policies = policies;
         this.consumers = consumers;
         this.settler = settler;
+        this.metrics = metrics;
     }
 
     /**
@@ -91,10 +94,11 @@ public class Errands {
             payload = reader.payload(envelope, type);
         } catch (ContractViolation violation) {
             history.failed(violation, clock.instant());
+            metrics.handled(channel, ErrandMetrics.HandlerOutcome.DEAD_LETTERED, java.time.Duration.ZERO);
             return settler.deadLetter(channel, message, envelope, FailureKind.CONTRACT_VIOLATION, history);
         }
         Delivery.Context context = new Delivery.Context(policy, idempotent, settler,
-                () -> consumers.breakerOpen(policy), policies::isStopping, clock);
+                () -> consumers.breakerOpen(policy), policies::isStopping, clock, metrics);
         return consumers.dispatcher(policy).submit(new Delivery<>(context, message, envelope, payload, handler, history));
     }
 }

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import dev.errand.core.contract.WireContract;
+import dev.errand.core.metrics.ErrandMetrics;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -27,10 +28,13 @@ public class ErrandSender {
     public static final String CHANNEL = "errand-outbound";
 
     private final Emitter<Object> emitter;
+    private final ErrandMetrics metrics;
 
     // The emitter buffers what the link has no credit for yet; callers bound what they have in flight.
-    public ErrandSender(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<Object> emitter) {
+    public ErrandSender(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<Object> emitter,
+            ErrandMetrics metrics) {
         this.emitter = emitter;
+        this.metrics = metrics;
     }
 
     public CompletionStage<Void> send(OutboundMessage outbound) {
@@ -63,6 +67,7 @@ public class ErrandSender {
         Message<Object> message = Message.of(payload)
                 .addMetadata(metadata.build())
                 .withAck(() -> {
+                    metrics.sent(outbound.address());
                     stored.complete(null);
                     return CompletableFuture.completedFuture(null);
                 })

@@ -1,0 +1,116 @@
+package dev.errand.core.metrics;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.Config;
+
+import dev.errand.core.backpressure.QueueDepths;
+import dev.errand.core.config.ErrandConfig;
+import dev.errand.core.outbox.Outbox;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The broker's view of every queue Errand consumes, and the outbox's backlog, as gauges, tag
+ * {@code queue}:
+ * <ul>
+ * <li>{@code errand.queue.depth}: messages waiting, in delivery and scheduled (the dead-letter queue
+ * included: its depth is the DLQ depth);</li>
+ * <li>{@code errand.queue.in.flight}: delivered to a consumer, not yet settled;</li>
+ * <li>{@code errand.queue.scheduled}: waiting for a scheduled retry;</li>
+ * <li>{@code errand.queue.oldest.age} (seconds): how long the oldest message has waited, the lag;</li>
+ * <li>{@code errand.outbox.backlog} and {@code errand.outbox.oldest.age} (seconds).</li>
+ * </ul>
+ * Read in the background every {@value #REFRESH_SECONDS} s, so a scrape never waits for the broker;
+ * a value the broker could not give keeps its last reading.
+ */
+@ApplicationScoped
+public class QueueMetrics {
+
+    static final int REFRESH_SECONDS = 5;
+
+    private final QueueDepths broker;
+    private final Outbox outbox;
+    private final MeterRegistry registry;
+    private final Set<String> queues = new TreeSet<>();
+    private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "errand-queue-metrics");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public QueueMetrics(QueueDepths broker, Outbox outbox, ErrandMetrics metrics, Config config,
+            ErrandConfig errand) {
+        this.broker = broker;
+        this.outbox = outbox;
+        this.registry = metrics.registry();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".address")) {
+                config.getOptionalValue(name, String.class).ifPresent(queues::add);
+            }
+        }
+        queues.add(errand.deadLetters().address());
+    }
+
+    void start(@Observes StartupEvent startup) {
+        for (String queue : queues) {
+            gauge("errand.queue.depth", queue, "Messages on the queue: waiting, in delivery and scheduled", "messages");
+            gauge("errand.queue.in.flight", queue, "Messages delivered to a consumer and not yet settled", "messages");
+            gauge("errand.queue.scheduled", queue, "Messages waiting for a scheduled retry", "messages");
+            gauge("errand.queue.oldest.age", queue, "How long the oldest message has waited", "seconds");
+        }
+        Gauge.builder("errand.outbox.backlog", value("outbox", "backlog"), AtomicLong::get)
+                .description("Messages written to the outbox, not yet published").baseUnit("messages")
+                .register(registry);
+        Gauge.builder("errand.outbox.oldest.age", value("outbox", "age"), AtomicLong::get)
+                .description("How long the oldest unpublished outbox message has waited").baseUnit("seconds")
+                .register(registry);
+        refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void gauge(String name, String queue, String description, String unit) {
+        Gauge.builder(name, value(queue, name), AtomicLong::get).description(description).baseUnit(unit)
+                .tag("queue", queue).register(registry);
+    }
+
+    private AtomicLong value(String queue, String name) {
+        return values.computeIfAbsent(queue + "|" + name, any -> new AtomicLong());
+    }
+
+    /** Reads everything once; public so that a test can look without waiting for the next round. */
+    public void refresh() {
+        for (String queue : queues) {
+            broker.read(queue, "getMessageCount").ifPresent(v -> value(queue, "errand.queue.depth").set(v));
+            broker.read(queue, "getDeliveringCount").ifPresent(v -> value(queue, "errand.queue.in.flight").set(v));
+            broker.read(queue, "getScheduledCount").ifPresent(v -> value(queue, "errand.queue.scheduled").set(v));
+            broker.read(queue, "getFirstMessageAge")
+                    .ifPresent(v -> value(queue, "errand.queue.oldest.age").set(v / 1000));
+        }
+        try {
+            Outbox.Backlog backlog = outbox.backlog(null);
+            value("outbox", "backlog").set(backlog.messages());
+            value("outbox", "age").set(backlog.age(Instant.now()).toSeconds());
+        } catch (RuntimeException databaseDown) {
+            // Keeps the last reading; the datasource's health check tells the rest.
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        refresher.shutdownNow();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.errand.core.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.testing.AnySender;
+import dev.errand.testing.Broker;
+import dev.errand.testing.work.TestWorkMessages;
+import dev.errand.testing.work.TestWorkProcessor;
+import dev.errand.testing.work.WorkLog;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** What operators watch: metrics in Prometheus format and the health endpoints. */
+@QuarkusTest
+class ObservabilityTest {
+
+    @Inject
+    WorkLog log;
+
+    @Inject
+    QueueMetrics queues;
+
+    @BeforeEach
+    void clearLog() {
+        log.clear();
+    }
+
+    @AfterEach
+    void deliveriesBack() {
+        Broker.resume(TestWorkProcessor.SERIAL_QUEUE);
+    }
+
+    @Test
+    void handledMessagesAreCountedByOutcomeAndTimed() {
+        double succeededBefore = metric("errand_handler_messages_total", "consumer=\"test-parallel\",outcome=\"succeeded\"");
+        double retriedBefore = metric("errand_handler_messages_total", "consumer=\"test-parallel\",outcome=\"retried\"");
+        try (AnySender sender = new AnySender()) {
+            sender.sendAll(TestWorkProcessor.PARALLEL_QUEUE, List.of(
+                    TestWorkMessages.work("metrics-ok-1").build(),
+                    TestWorkMessages.work("metrics-ok-2").build(),
+                    TestWorkMessages.work("metrics-flaky").failingFirst(1).build()));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 3);
+
+        // Three succeeded (the flaky one on its second delivery); one delivery was retried.
+        await().atMost(Duration.ofSeconds(5)).until(() -> metric("errand_handler_messages_total",
+                "consumer=\"test-parallel\",outcome=\"succeeded\"") == succeededBefore + 3);
+        assertEquals(retriedBefore + 1, metric("errand_handler_messages_total",
+                "consumer=\"test-parallel\",outcome=\"retried\""));
+        assertTrue(metric("errand_handler_duration_seconds_count", "consumer=\"test-parallel\"") >= 4);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("errand_handler_duration_seconds_bucket{consumer=\"test-parallel\""))
+                .body(containsString("errand_messages_sent_total{address=\"errand.test-parallel\"}"));
+        assertEquals(8.0, metric("errand_consumer_concurrency_limit", "consumer=\"test-parallel\""));
+    }
+
+    @Test
+    void queueDepthAndLagComeFromTheBroker() {
+        Broker.pause(TestWorkProcessor.SERIAL_QUEUE);
+        try (AnySender sender = new AnySender()) {
+            sender.sendAll(TestWorkProcessor.SERIAL_QUEUE, IntStream.range(0, 5)
+                    .mapToObj(i -> TestWorkMessages.work("metrics-waiting-" + i).build()).toList());
+        }
+        queues.refresh();
+        assertEquals(5.0, metric("errand_queue_depth_messages", "queue=\"errand.test-serial\""));
+        assertEquals(0.0, metric("errand_queue_scheduled_messages", "queue=\"errand.test-serial\""));
+        assertTrue(metric("errand_queue_oldest_age_seconds", "queue=\"errand.test-serial\"") >= 0);
+        given().get("/q/metrics").then()
+                .body(containsString("errand_queue_depth_messages{queue=\"errand.dead-letters\"}"))
+                .body(containsString("errand_outbox_backlog_messages"));
+
+        Broker.resume(TestWorkProcessor.SERIAL_QUEUE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 5);
+        queues.refresh();
+        assertEquals(0.0, metric("errand_queue_depth_messages", "queue=\"errand.test-serial\""));
+    }
+
+    @Test
+    void healthReportsTheBrokerTheDatabaseAndTheChannels() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body(containsString("Database connections health check"))
+                .body(containsString("SmallRye Reactive Messaging"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    /** The value of one Prometheus sample, 0 when it is not there yet. */
+    private static double metric(String name, String labels) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{" + Pattern.quote(labels) + "[^}]*} (\\S+)")
+                .matcher(text);
+        return sample.find() ? Double.parseDouble(sample.group(1)) : 0;
+    }
+}
