@@ -1,6 +1,9 @@
 package dev.errand.core.backpressure;
 
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,9 +24,16 @@ public class Backpressure {
 
     private static final Logger LOG = Logger.getLogger(Backpressure.class);
 
+    /** Requests may share a reading this old, so a burst asks the broker and the database once. */
+    static final long CACHE_MILLIS = 500;
+
+    private record Reading(long waiting, long atNanos) {
+    }
+
     private final ErrandConfig config;
     private final QueueDepths depths;
     private final Outbox outbox;
+    private final Map<String, Reading> readings = new ConcurrentHashMap<>();
 
     public Backpressure(ErrandConfig config, QueueDepths depths, Outbox outbox) {
         this.config = config;
@@ -55,20 +65,27 @@ public class Backpressure {
         if (limit == null) {
             return -1;
         }
-        // A request may use a depth half a second old; a batch producer must not, or it sends
+        // A request may use a reading half a second old; a batch producer must not, or it sends
         // several batches on one reading.
-        OptionalLong depth = fresh ? depths.freshDepth(address) : depths.depth(address);
+        Reading cached = readings.get(address);
+        if (!fresh && cached != null
+                && System.nanoTime() - cached.atNanos() < TimeUnit.MILLISECONDS.toNanos(CACHE_MILLIS)) {
+            return cached.waiting();
+        }
+        OptionalLong depth = depths.depth(address);
         if (depth.isEmpty()) {
             LOG.debugf("Depth of %s unknown; admitting", address);
             return -1;
         }
-        return depth.getAsLong() + outbox.backlog(address).messages();
+        long waiting = depth.getAsLong() + outbox.backlog(address).messages();
+        readings.put(address, new Reading(waiting, System.nanoTime()));
+        return waiting;
     }
 
-    /** How long the producer should wait when refused. */
-    public long retryAfterSeconds(String address) {
-        ErrandConfig.Backpressure limit = config.backpressure().get(address);
-        return limit == null ? 1 : Math.max(1, limit.retryAfter().toSeconds());
+    /** Forgets the cached readings and any unreachable broker (tests that change the broker, then look at once). */
+    public void forget() {
+        readings.clear();
+        depths.retryNow();
     }
 
     /** The queue is full: the producer answers 429 with Retry-After. */

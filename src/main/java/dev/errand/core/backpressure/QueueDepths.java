@@ -29,22 +29,20 @@ import io.vertx.core.json.JsonObject;
  * ({@code getMessageCount}: waiting, in delivery and scheduled messages), answered on a temporary
  * reply queue. The same works against an external Artemis, given a user allowed to manage.
  * <p>
- * Depths are cached for {@value #CACHE_MILLIS} ms, so a burst of requests asks the broker once.
+ * When the broker cannot be reached, callers get an empty answer at once for
+ * {@value #UNREACHABLE_BACKOFF_SECONDS} s instead of each waiting out the timeout.
  */
 @ApplicationScoped
 public class QueueDepths {
 
     private static final Logger LOG = Logger.getLogger(QueueDepths.class);
-    static final long CACHE_MILLIS = 500;
+    static final long UNREACHABLE_BACKOFF_SECONDS = 5;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final String MANAGEMENT_ADDRESS = "activemq.management";
 
-    private record Reading(long depth, long atNanos) {
-    }
-
     private final Vertx vertx;
     private final Config config;
-    private final Map<String, Reading> cache = new ConcurrentHashMap<>();
+    private volatile long unreachableUntilNanos;
     private AmqpClient client;
     private AmqpConnection connection;
     private AmqpSender sender;
@@ -56,20 +54,9 @@ public class QueueDepths {
         this.config = config;
     }
 
-    /** The queue's depth, at most {@value #CACHE_MILLIS} ms old, or empty when the broker could not be asked. */
+    /** The queue's depth (waiting, in delivery and scheduled), or empty when the broker could not be asked. */
     public OptionalLong depth(String queue) {
-        Reading cached = cache.get(queue);
-        if (cached != null && System.nanoTime() - cached.atNanos() < TimeUnit.MILLISECONDS.toNanos(CACHE_MILLIS)) {
-            return OptionalLong.of(cached.depth());
-        }
-        return freshDepth(queue);
-    }
-
-    /** The queue's depth asked of the broker now, or empty when it could not be asked. */
-    public OptionalLong freshDepth(String queue) {
-        OptionalLong depth = read(queue, "getMessageCount");
-        depth.ifPresent(value -> cache.put(queue, new Reading(value, System.nanoTime())));
-        return depth;
+        return read(queue, "getMessageCount");
     }
 
     /**
@@ -78,6 +65,9 @@ public class QueueDepths {
      * empty). Empty when the broker could not be asked.
      */
     public OptionalLong read(String queue, String operation) {
+        if (System.nanoTime() < unreachableUntilNanos) {
+            return OptionalLong.empty();
+        }
         try {
             long value = ask(queue, operation).toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -86,7 +76,13 @@ public class QueueDepths {
             Thread.currentThread().interrupt();
             return OptionalLong.empty();
         } catch (Exception e) {
+            if (e.getCause() instanceof Refused refused) {
+                // The broker answered: the link is fine, only this question was refused.
+                LOG.debugf("The broker refused %s of %s: %s", operation, queue, refused.getMessage());
+                return OptionalLong.empty();
+            }
             LOG.debugf("Could not read %s of %s: %s", operation, queue, e.toString());
+            unreachableUntilNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(UNREACHABLE_BACKOFF_SECONDS);
             disconnect();
             return OptionalLong.empty();
         }
@@ -153,14 +149,15 @@ public class QueueDepths {
                     || !Boolean.FALSE.equals(reply.applicationProperties().getValue("_AMQ_OperationSucceeded"));
             String body = reply.isBodyNull() ? "[]" : bodyText(reply);
             if (!succeeded) {
-                answer.tryFail(body);
+                answer.tryFail(new Refused(body));
                 return;
             }
-            Object value = new JsonArray(body).getValue(0);
-            // getFirstMessageAge answers null for an empty queue.
+            JsonArray values = new JsonArray(body);
+            // getFirstMessageAge answers [] or [null] for an empty queue.
+            Object value = values.isEmpty() ? null : values.getValue(0);
             answer.tryComplete(value instanceof Number number ? number.longValue() : 0L);
         } catch (RuntimeException e) {
-            answer.tryFail(e);
+            answer.tryFail(new Refused("unreadable answer: " + e));
         }
     }
 
@@ -183,14 +180,21 @@ public class QueueDepths {
         }
     }
 
+    /** The broker answered that the operation failed (unknown queue, not permitted). */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Asks the broker again at the next read, even within the unreachable back-off. */
+    public void retryNow() {
+        unreachableUntilNanos = 0;
+    }
+
     @PreDestroy
     void close() {
         disconnect();
-    }
-
-    /** Forgets cached depths (tests that fill a queue and look at once). */
-    public void forget() {
-        cache.clear();
     }
 
 }

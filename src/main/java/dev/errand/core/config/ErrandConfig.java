@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 
 import dev.errand.core.contract.WireContract;
 import dev.errand.core.embedded.EmbeddedSettings;
@@ -140,12 +138,12 @@ public interface ErrandConfig {
         Optional<List<String>> transientExceptions();
 
         /** Messages processed at once; with adaptive concurrency, the ceiling. */
-        OptionalInt concurrency();
+        Optional<Integer> concurrency();
 
-        OptionalInt buffer();
+        Optional<Integer> buffer();
 
         /** Messages started per second at most; over it, intake pauses. Unset: no limit. */
-        OptionalDouble rateLimit();
+        Optional<Double> rateLimit();
 
         /**
          * Names ({@code @CircuitBreakerName}) of the SmallRye Fault Tolerance breakers this consumer's

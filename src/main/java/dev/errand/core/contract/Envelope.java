@@ -39,6 +39,20 @@ public record Envelope(String messageId, String address, String subject, String 
         return 0;
     }
 
+    /**
+     * The application properties that can be sent on again as they came (strings, numbers,
+     * booleans), for the copies Errand makes: scheduled retries and dead letters.
+     */
+    public Map<String, Object> forwardableProperties() {
+        Map<String, Object> forwardable = new java.util.LinkedHashMap<>();
+        properties.forEach((name, value) -> {
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                forwardable.put(name, value);
+            }
+        });
+        return forwardable;
+    }
+
     public String property(String name) {
         Object value = properties.get(name);
         return value == null ? null : value.toString();

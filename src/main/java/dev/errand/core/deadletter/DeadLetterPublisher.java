@@ -1,7 +1,6 @@
 package dev.errand.core.deadletter;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -35,12 +34,7 @@ public class DeadLetterPublisher {
     }
 
     public CompletionStage<Void> publish(String consumer, Envelope envelope, Failure failure) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        envelope.properties().forEach((name, value) -> {
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                properties.put(name, value);
-            }
-        });
+        Map<String, Object> properties = envelope.forwardableProperties();
         properties.put(WireContract.DL_REASON, failure.kind().wireName());
         properties.put(WireContract.DL_ERROR_CLASS, failure.error().getClass().getName());
         properties.put(WireContract.DL_ERROR_MESSAGE, truncate(String.valueOf(failure.error().getMessage())));

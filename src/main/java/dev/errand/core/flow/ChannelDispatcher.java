@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -135,7 +134,6 @@ public final class ChannelDispatcher {
     private final Map<String, ArrayDeque<Entry>> lanes = new HashMap<>();
     private final ArrayDeque<CompletableFuture<Void>> intake = new ArrayDeque<>();
     private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
-    private final Set<String> openBreakers = new HashSet<>();
     private int running;
     private int settling;
     private int peakRunning;
@@ -284,7 +282,6 @@ public final class ChannelDispatcher {
             if (entry.probe) {
                 probeInFlight = false;
                 if (!(result instanceof Parked) && !stillOpen && pausedFor.remove(PauseReason.CIRCUIT_BREAKER_OPEN)) {
-                    openBreakers.clear();
                     LOG.infof("Consumer %s resumed: a probe got through", channel);
                 }
             }
@@ -364,16 +361,16 @@ public final class ChannelDispatcher {
      * @param open whether it is open or half-open: either way only probes go through
      */
     public void breakerChanged(String breaker, boolean open) {
+        // With several breakers, one closing resumes nothing while another is still open.
+        boolean stillOpen = open || anyBreakerOpen.getAsBoolean();
         synchronized (this) {
-            if (open) {
-                openBreakers.add(breaker);
+            if (stillOpen) {
                 if (pausedFor.add(PauseReason.CIRCUIT_BREAKER_OPEN)) {
                     nextProbeNanos = System.nanoTime() + probeIntervalNanos;
                     LOG.infof("Consumer %s paused: circuit breaker %s is open", channel, breaker);
                 }
             } else {
-                openBreakers.remove(breaker);
-                if (openBreakers.isEmpty() && pausedFor.remove(PauseReason.CIRCUIT_BREAKER_OPEN)) {
+                if (pausedFor.remove(PauseReason.CIRCUIT_BREAKER_OPEN)) {
                     LOG.infof("Consumer %s resumed: circuit breaker %s closed after its probes", channel, breaker);
                 }
             }

@@ -77,12 +77,10 @@ public class ConsumerPolicies {
                 pick(own, ErrandConfig.Consumer::redeliveryDelay, retry.redeliveryDelay()),
                 pick(own, ErrandConfig.Consumer::maxRedeliveryDelay, retry.maxRedeliveryDelay()),
                 classifier, guard);
-        int concurrency = own.flatMap(c -> c.concurrency().isPresent() ? Optional.of(c.concurrency().getAsInt())
-                : Optional.empty()).orElse(flow.concurrency());
-        int buffer = own.flatMap(c -> c.buffer().isPresent() ? Optional.of(c.buffer().getAsInt()) : Optional.empty())
-                .orElse(flow.buffer());
-        ConsumerPolicy.Flow flowPolicy = new ConsumerPolicy.Flow(concurrency, buffer,
-                own.map(ErrandConfig.Consumer::rateLimit).orElse(java.util.OptionalDouble.empty()),
+        ConsumerPolicy.Flow flowPolicy = new ConsumerPolicy.Flow(
+                pick(own, ErrandConfig.Consumer::concurrency, flow.concurrency()),
+                pick(own, ErrandConfig.Consumer::buffer, flow.buffer()),
+                own.flatMap(ErrandConfig.Consumer::rateLimit),
                 pick(own, ErrandConfig.Consumer::circuitBreakers, List.of()),
                 flow.probeInterval(),
                 own.map(ErrandConfig.Consumer::adaptiveConcurrency).orElse(null));

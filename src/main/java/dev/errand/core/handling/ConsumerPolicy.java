@@ -2,7 +2,7 @@ package dev.errand.core.handling;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalDouble;
+import java.util.Optional;
 
 import dev.errand.core.config.ErrandConfig;
 import io.smallrye.faulttolerance.api.Guard;
@@ -31,7 +31,7 @@ public record ConsumerPolicy(String channel, String queue, Retry retry, Flow flo
     /**
      * @param circuitBreakers names of the breakers that pause this consumer while open
      */
-    public record Flow(int concurrency, int buffer, OptionalDouble rateLimit, List<String> circuitBreakers,
+    public record Flow(int concurrency, int buffer, Optional<Double> rateLimit, List<String> circuitBreakers,
             Duration probeInterval, ErrandConfig.Adaptive adaptive) {
     }
 }

@@ -98,7 +98,7 @@ public class ConsumerRegistry {
                 ? new AimdLimit(adaptive.min(), adaptive.initial(), flow.concurrency(), adaptive.backoffRatio(),
                         adaptive.latencyTolerance(), adaptive.window())
                 : ConcurrencyLimit.fixed(flow.concurrency());
-        Bucket rate = flow.rateLimit().isPresent() ? rateLimit(flow.rateLimit().getAsDouble()) : null;
+        Bucket rate = flow.rateLimit().map(ConsumerRegistry::rateLimit).orElse(null);
         String channel = policy.channel();
         ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
                 flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakerOpen(policy));
@@ -112,7 +112,7 @@ public class ConsumerRegistry {
         registerGauges(dispatcher);
         LOG.infof("Consumer %s: concurrency %s, buffer %d, rate limit %s, circuit breakers %s", channel,
                 adaptive != null && adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
-                flow.buffer(), flow.rateLimit().isPresent() ? flow.rateLimit().getAsDouble() + "/s" : "none",
+                flow.buffer(), flow.rateLimit().map(perSecond -> perSecond + "/s").orElse("none"),
                 flow.circuitBreakers());
         return dispatcher;
     }

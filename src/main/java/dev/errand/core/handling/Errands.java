@@ -1,7 +1,9 @@
 package dev.errand.core.handling;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -51,6 +53,8 @@ public class Errands {
     private final Settler settler;
     private final ErrandMetrics metrics;
     private final Clock clock = Clock.systemUTC();
+    /** What every delivery of a consumer shares, made once per channel. */
+    private final Map<String, Delivery.Context> contexts = new ConcurrentHashMap<>();
 
     Errands(EnvelopeReader reader, IdempotentExecutor idempotent, ConsumerPolicies policies, ConsumerRegistry consumers,
             Settler settler, ErrandMetrics metrics) {
@@ -94,11 +98,11 @@ public class Errands {
             payload = reader.payload(envelope, type);
         } catch (ContractViolation violation) {
             history.failed(violation, clock.instant());
-            metrics.handled(channel, ErrandMetrics.HandlerOutcome.DEAD_LETTERED, java.time.Duration.ZERO);
+            metrics.counted(channel, ErrandMetrics.HandlerOutcome.DEAD_LETTERED);
             return settler.deadLetter(channel, message, envelope, FailureKind.CONTRACT_VIOLATION, history);
         }
-        Delivery.Context context = new Delivery.Context(policy, idempotent, settler,
-                () -> consumers.breakerOpen(policy), policies::isStopping, clock, metrics);
+        Delivery.Context context = contexts.computeIfAbsent(channel, any -> new Delivery.Context(policy, idempotent,
+                settler, () -> consumers.breakerOpen(policy), policies::isStopping, clock, metrics));
         return consumers.dispatcher(policy).submit(new Delivery<>(context, message, envelope, payload, handler, history));
     }
 }

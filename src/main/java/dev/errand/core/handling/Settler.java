@@ -2,7 +2,6 @@ package dev.errand.core.handling;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -62,12 +61,7 @@ class Settler {
 
     /** Puts a copy back on the queue, delivered after {@code delay}; then accepts the original. */
     CompletionStage<Void> scheduleRetry(Message<?> message, Envelope envelope, AttemptHistory history, Duration delay) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        envelope.properties().forEach((name, value) -> {
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                properties.put(name, value);
-            }
-        });
+        Map<String, Object> properties = envelope.forwardableProperties();
         properties.put(WireContract.ATTEMPTS, history.totalAttempts());
         properties.put(WireContract.DL_FIRST_FAILURE, history.firstFailure().toString());
         properties.put(WireContract.HISTORY, history.toJson());

@@ -1,6 +1,8 @@
 package dev.errand.core.metrics;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,28 +41,37 @@ public class ErrandMetrics {
     }
 
     private final MeterRegistry registry;
+    // Looked up on every message: built once per tag combination rather than through a builder each time.
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public ErrandMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
+    /** A delivery handled: counted by outcome and timed. */
     public void handled(String consumer, HandlerOutcome outcome, Duration took) {
-        Counter.builder("errand.handler.messages")
-                .description("Deliveries handled, by outcome")
-                .tag("consumer", consumer).tag("outcome", outcome.tag())
-                .register(registry).increment();
-        Timer.builder("errand.handler.duration")
+        counted(consumer, outcome);
+        timers.computeIfAbsent(consumer, any -> Timer.builder("errand.handler.duration")
                 .description("Time to handle one delivery, in-process retries included")
                 .tag("consumer", consumer)
                 .publishPercentileHistogram()
-                .register(registry).record(took);
+                .register(registry)).record(took);
+    }
+
+    /** A delivery settled without running (a contract violation): counted, not timed. */
+    public void counted(String consumer, HandlerOutcome outcome) {
+        counters.computeIfAbsent(consumer + "|" + outcome, any -> Counter.builder("errand.handler.messages")
+                .description("Deliveries handled, by outcome")
+                .tag("consumer", consumer).tag("outcome", outcome.tag())
+                .register(registry)).increment();
     }
 
     public void sent(String address) {
-        Counter.builder("errand.messages.sent")
+        counters.computeIfAbsent("sent|" + address, any -> Counter.builder("errand.messages.sent")
                 .description("Messages the broker accepted from Errand")
                 .tag("address", address)
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 
     public MeterRegistry registry() {

@@ -31,6 +31,9 @@ public class Outbox {
             insert into errand_outbox (address, message_id, subject, correlation_id, priority, content_type, body,
                                        properties) values (?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    /** Marks a transaction whose commit already wakes the relay. */
+    private static final Object WAKE_UP = new Object();
+
     private final AgroalDataSource dataSource;
     private final TransactionManager transactions;
     private final TransactionSynchronizationRegistry synchronizations;
@@ -65,19 +68,23 @@ public class Outbox {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write the outbox", e);
         }
-        synchronizations.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    // Low latency without polling: the relay wakes now; its sweep is only a safety net.
-                    relay.wakeUp();
+        // One wake-up per transaction, however many messages it writes.
+        if (synchronizations.getResource(WAKE_UP) == null) {
+            synchronizations.putResource(WAKE_UP, Boolean.TRUE);
+            synchronizations.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
                 }
-            }
-        });
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        // Low latency without polling: the relay wakes now; its sweep is only a safety net.
+                        relay.wakeUp();
+                    }
+                }
+            });
+        }
     }
 
     /** Messages waiting to be published (for one address, or all when null). */

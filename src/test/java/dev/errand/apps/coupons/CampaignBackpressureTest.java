@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.core.backpressure.QueueDepths;
+import dev.errand.core.backpressure.Backpressure;
 import dev.errand.testing.Broker;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.Simulator;
@@ -32,13 +32,13 @@ class CampaignBackpressureTest {
     }
 
     @Inject
-    QueueDepths depths;
+    Backpressure backpressure;
 
     /** Deliveries back, and the full queue's depth forgotten so the next upload is not refused on it. */
     @AfterEach
     void deliveriesBack() {
         Broker.resume(CouponChannels.GRANTS_QUEUE);
-        depths.forget();
+        backpressure.forget();
     }
 
     @Test

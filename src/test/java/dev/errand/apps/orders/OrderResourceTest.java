@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.core.backpressure.QueueDepths;
+import dev.errand.core.backpressure.Backpressure;
 import dev.errand.testing.Broker;
 import dev.errand.testing.Rows;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,12 +34,12 @@ class OrderResourceTest {
     OrderPartners partners;
 
     @Inject
-    QueueDepths depths;
+    Backpressure backpressure;
 
     /** The depth a test left behind must not be read, from the half-second cache, by the next one. */
     @BeforeEach
     void freshDepths() {
-        depths.forget();
+        backpressure.forget();
     }
 
     @AfterEach

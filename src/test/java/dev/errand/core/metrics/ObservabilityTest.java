@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -48,8 +49,10 @@ class ObservabilityTest {
 
     @Test
     void handledMessagesAreCountedByOutcomeAndTimed() {
-        double succeededBefore = metric("errand_handler_messages_total", "consumer=\"test-parallel\",outcome=\"succeeded\"");
-        double retriedBefore = metric("errand_handler_messages_total", "consumer=\"test-parallel\",outcome=\"retried\"");
+        double succeededBefore = metricOrZero("errand_handler_messages_total",
+                "consumer=\"test-parallel\",outcome=\"succeeded\"");
+        double retriedBefore = metricOrZero("errand_handler_messages_total",
+                "consumer=\"test-parallel\",outcome=\"retried\"");
         try (AnySender sender = new AnySender()) {
             sender.sendAll(TestWorkProcessor.PARALLEL_QUEUE, List.of(
                     TestWorkMessages.work("metrics-ok-1").build(),
@@ -59,7 +62,7 @@ class ObservabilityTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 3);
 
         // Three succeeded (the flaky one on its second delivery); one delivery was retried.
-        await().atMost(Duration.ofSeconds(5)).until(() -> metric("errand_handler_messages_total",
+        await().atMost(Duration.ofSeconds(5)).until(() -> metricOrZero("errand_handler_messages_total",
                 "consumer=\"test-parallel\",outcome=\"succeeded\"") == succeededBefore + 3);
         assertEquals(retriedBefore + 1, metric("errand_handler_messages_total",
                 "consumer=\"test-parallel\",outcome=\"retried\""));
@@ -99,11 +102,22 @@ class ObservabilityTest {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
-    /** The value of one Prometheus sample, 0 when it is not there yet. */
+    /** The value of one Prometheus sample; fails when the sample is not exported at all. */
     private static double metric(String name, String labels) {
+        OptionalDouble value = sample(name, labels);
+        assertTrue(value.isPresent(), name + "{" + labels + "} is exported");
+        return value.getAsDouble();
+    }
+
+    /** For counters read before anything was counted: absent means 0. */
+    private static double metricOrZero(String name, String labels) {
+        return sample(name, labels).orElse(0);
+    }
+
+    private static OptionalDouble sample(String name, String labels) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{" + Pattern.quote(labels) + "[^}]*} (\\S+)")
                 .matcher(text);
-        return sample.find() ? Double.parseDouble(sample.group(1)) : 0;
+        return sample.find() ? OptionalDouble.of(Double.parseDouble(sample.group(1))) : OptionalDouble.empty();
     }
 }

@@ -55,7 +55,7 @@ public class TestWorkProcessor {
                 .orElse(null);
         return errands.process(channel, message, TestWork.class, task -> {
             TestWork work = task.payload();
-            int runningAtStart = log.started();
+            log.started();
             long start = System.nanoTime();
             boolean fail = log.nextTry(work.id()) <= work.failures();
             try {
@@ -66,8 +66,7 @@ public class TestWorkProcessor {
                     Thread.sleep(work.millis());
                 }
             } finally {
-                log.ended(new WorkLog.Attempt(work.id(), key, task.attempt(), !fail, start, System.nanoTime(),
-                        runningAtStart));
+                log.ended(new WorkLog.Attempt(work.id(), key, task.attempt(), !fail, start, System.nanoTime()));
             }
             if (fail) {
                 throw new IllegalStateException("planned failure of " + work.id() + ", attempt " + task.attempt());

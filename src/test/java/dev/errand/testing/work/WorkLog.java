@@ -14,8 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class WorkLog {
 
     /** One attempt of one message. */
-    public record Attempt(String id, String key, int attempt, boolean succeeded, long startedNanos, long endedNanos,
-            int runningAtStart) {
+    public record Attempt(String id, String key, int attempt, boolean succeeded, long startedNanos, long endedNanos) {
     }
 
     private final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
@@ -48,10 +47,8 @@ public class WorkLog {
         return tries.computeIfAbsent(id, any -> new AtomicInteger()).incrementAndGet();
     }
 
-    int started() {
-        int now = running.incrementAndGet();
-        maxRunning.accumulateAndGet(now, Math::max);
-        return now;
+    void started() {
+        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
     }
 
     void ended(Attempt attempt) {
