@@ -1,6 +1,7 @@
 package dev.errand.core;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asAdmin;
+import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +51,7 @@ class DeadLetterReplayTest {
         long campaign = Campaigns.anEmptyCampaign();
         GrantMessages grant = GrantMessages.aGrant(campaign);
         long id = deadLetterAfterEveryRetryFails(campaign, grant);
-        JsonPath letter = given().get("/dead-letters/{id}", id).then().statusCode(200).extract().jsonPath();
+        JsonPath letter = asViewer().get("/dead-letters/{id}", id).then().statusCode(200).extract().jsonPath();
         assertEquals("retries-exhausted", letter.getString("reason"));
         // max-attempts (10) in all: each delivery's attempt and in-process retries, then redeliveries
         // scheduled on the broker, every one of them in the history.
@@ -60,15 +61,15 @@ class DeadLetterReplayTest {
         assertEquals(CouponChannels.GRANTS_QUEUE, letter.getString("queue"));
 
         Simulator.configure(Map.of("errorRate", 0.0));
-        given().post("/dead-letters/{id}/replay", id).then().statusCode(202).body("status", equalTo("REPLAYED"));
+        asAdmin().post("/dead-letters/{id}/replay", id).then().statusCode(202).body("status", equalTo("REPLAYED"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("granted") == 1);
         JsonPath done = Campaigns.progress(campaign);
         assertEquals("COMPLETED", done.getString("status"));
         assertEquals(0, done.getInt("deadLettered"));
-        given().get("/dead-letters/{id}", id).then().body("status", equalTo("REPLAYED")).body("replayCount", equalTo(1));
+        asViewer().get("/dead-letters/{id}", id).then().body("status", equalTo("REPLAYED")).body("replayCount", equalTo(1));
         // Replaying twice is refused: the message is already back on its queue.
-        given().post("/dead-letters/{id}/replay", id).then().statusCode(409)
+        asAdmin().post("/dead-letters/{id}/replay", id).then().statusCode(409)
                 .contentType("application/problem+json");
     }
 
@@ -79,7 +80,7 @@ class DeadLetterReplayTest {
         deadLetterAfterEveryRetryFails(campaign, GrantMessages.aGrant(campaign));
         Simulator.configure(Map.of("errorRate", 0.0));
 
-        given().queryParam("queue", CouponChannels.GRANTS_QUEUE).post("/dead-letters/replay")
+        asAdmin().queryParam("queue", CouponChannels.GRANTS_QUEUE).post("/dead-letters/replay")
                 .then().statusCode(202);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("granted") == 2);
@@ -92,15 +93,15 @@ class DeadLetterReplayTest {
         GrantMessages grant = GrantMessages.aGrant(campaign);
         long id = deadLetterAfterEveryRetryFails(campaign, grant);
 
-        given().delete("/dead-letters/{id}", id).then().statusCode(204);
+        asAdmin().delete("/dead-letters/{id}", id).then().statusCode(204);
 
-        given().queryParam("size", 500).get("/dead-letters").then().statusCode(200)
+        asViewer().queryParam("size", 500).get("/dead-letters").then().statusCode(200)
                 .body("items.findAll { it.id == %d }.size()".formatted(id), equalTo(0));
         JsonPath progress = Campaigns.progress(campaign);
         assertEquals(1, progress.getInt("failed"));
         assertEquals(0, progress.getInt("deadLettered"));
         assertEquals("COMPLETED_WITH_FAILURES", progress.getString("status"));
-        given().delete("/dead-letters/{id}", 987654321L).then().statusCode(404)
+        asAdmin().delete("/dead-letters/{id}", 987654321L).then().statusCode(404)
                 .contentType("application/problem+json");
     }
 
@@ -115,9 +116,9 @@ class DeadLetterReplayTest {
         try (AnySender sender = new AnySender()) {
             grant.sendWith(sender);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().queryParam("size", 500).get("/dead-letters")
+        await().atMost(Duration.ofSeconds(30)).until(() -> asViewer().queryParam("size", 500).get("/dead-letters")
                 .jsonPath().getList("items.findAll { it.messageId == '%s' }".formatted(grant.messageId())).size() == 1);
-        return given().queryParam("size", 500).get("/dead-letters").jsonPath()
+        return asViewer().queryParam("size", 500).get("/dead-letters").jsonPath()
                 .getLong("items.find { it.messageId == '%s' }.id".formatted(grant.messageId()));
     }
 }

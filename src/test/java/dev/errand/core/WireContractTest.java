@@ -1,6 +1,6 @@
 package dev.errand.core;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -90,7 +90,7 @@ class WireContractTest {
                 () -> org.junit.jupiter.api.Assertions.assertEquals(CouponChannels.GRANTS, letter.consumer),
                 () -> org.junit.jupiter.api.Assertions.assertEquals(1, letter.attempts),
                 () -> org.junit.jupiter.api.Assertions.assertNotNull(letter.firstFailureAt));
-        given().get("/dead-letters/{id}", letter.id).then().statusCode(200)
+        asViewer().get("/dead-letters/{id}", letter.id).then().statusCode(200)
                 .body("queue", equalTo(CouponChannels.GRANTS_QUEUE))
                 .body("reason", equalTo("contract-violation"));
     }

@@ -27,12 +27,29 @@ public final class AnySender implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final AmqpConnection connection;
 
+    /** Connects with the broker's credentials, as every legitimate sender must. */
     public AnySender() {
+        this(ConfigProvider.getConfig().getValue("amqp-username", String.class),
+                ConfigProvider.getConfig().getValue("amqp-password", String.class));
+    }
+
+    /** Connects with the given credentials; {@code null} for an anonymous connection. */
+    public AnySender(String username, String password) {
         var config = ConfigProvider.getConfig();
-        AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions()
+        AmqpClientOptions options = new AmqpClientOptions()
                 .setHost(config.getValue("amqp-host", String.class))
-                .setPort(config.getValue("amqp-port", Integer.class)));
-        connection = await(client.connect());
+                .setPort(config.getValue("amqp-port", Integer.class))
+                .setConnectTimeout((int) TIMEOUT.toMillis());
+        if (username != null) {
+            options.setUsername(username).setPassword(password);
+        }
+        AmqpClient client = AmqpClient.create(vertx, options);
+        try {
+            connection = await(client.connect());
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
     }
 
     /** Sends and waits until the broker has accepted the message. */

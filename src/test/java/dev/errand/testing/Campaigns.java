@@ -1,6 +1,7 @@
 package dev.errand.testing;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asViewer;
+import static dev.errand.testing.Users.asProducer;
 
 import io.restassured.path.json.JsonPath;
 
@@ -12,7 +13,7 @@ public final class Campaigns {
 
     /** Uploads a CSV and returns the campaign id. */
     public static long upload(String name, String csv) {
-        return given().contentType("text/csv").body(csv)
+        return asProducer().contentType("text/csv").body(csv)
                 .queryParam("name", name).queryParam("couponCents", 1500)
                 .post("/campaigns")
                 .then().statusCode(202).extract().jsonPath().getLong("id");
@@ -24,6 +25,6 @@ public final class Campaigns {
     }
 
     public static JsonPath progress(long id) {
-        return given().get("/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
+        return asViewer().get("/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
     }
 }

@@ -1,6 +1,7 @@
 package dev.errand.testing;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asAdmin;
+import static dev.errand.testing.Users.asViewer;
 
 import java.util.Map;
 
@@ -14,15 +15,15 @@ public final class Simulator {
     }
 
     public static void reset() {
-        given().post("/simulator/promo/reset").then().statusCode(204);
+        asAdmin().post("/simulator/promo/reset").then().statusCode(204);
     }
 
     public static void configure(Map<String, Object> settings) {
-        given().contentType(ContentType.JSON).body(settings).put("/simulator/promo/config").then().statusCode(200);
+        asAdmin().contentType(ContentType.JSON).body(settings).put("/simulator/promo/config").then().statusCode(200);
     }
 
     public static JsonPath stats() {
-        return given().get("/simulator/promo/stats").then().statusCode(200).extract().jsonPath();
+        return asViewer().get("/simulator/promo/stats").then().statusCode(200).extract().jsonPath();
     }
 
     public static long stat(String name) {

@@ -1,5 +1,7 @@
 package dev.errand.apps.coupons;
 
+import jakarta.annotation.security.RolesAllowed;
+import dev.errand.core.security.Roles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -44,6 +46,7 @@ public class CampaignResource {
     }
 
     @POST
+    @RolesAllowed(Roles.PRODUCER)
     @Consumes(TEXT_CSV)
     public Response upload(@QueryParam("name") String name, @QueryParam("couponCents") Integer couponCents,
             InputStream csv) {
@@ -64,18 +67,21 @@ public class CampaignResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<CampaignProgress.View> list() {
         return progress.list(100);
     }
 
     @GET
     @Path("/{id}")
+    @RolesAllowed(Roles.VIEWER)
     public CampaignProgress.View get(@PathParam("id") long id) {
         return progress.find(id).orElseThrow(() -> notFound(id));
     }
 
     @GET
     @Path("/{id}/failures")
+    @RolesAllowed(Roles.VIEWER)
     @Produces(TEXT_CSV)
     public String failures(@PathParam("id") long id) throws IOException {
         if (!progress.exists(id)) {

@@ -1,5 +1,6 @@
 package dev.errand.apps.orders;
 
+import jakarta.annotation.security.PermitAll;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import dev.errand.core.problem.ProblemException;
 import dev.errand.core.steps.Steps;
 
 /** Orders: accepted in milliseconds, processed by the worker. */
+// The application's public API: anyone may place work here, within validation and backpressure.
+@PermitAll
 @Path("/orders")
 @Produces(MediaType.APPLICATION_JSON)
 public class OrderResource {

@@ -1,5 +1,6 @@
 package dev.errand.apps.signups;
 
+import jakarta.annotation.security.PermitAll;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +25,8 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Sign-up: the account is created at once, the rest of the work follows in order. */
+// The application's public API: anyone may place work here, within validation and backpressure.
+@PermitAll
 @Path("/signups")
 @Produces(MediaType.APPLICATION_JSON)
 public class SignupResource {

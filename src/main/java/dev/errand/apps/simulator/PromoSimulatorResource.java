@@ -1,5 +1,8 @@
 package dev.errand.apps.simulator;
 
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import dev.errand.core.security.Roles;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -46,6 +49,8 @@ public class PromoSimulatorResource {
 
     @POST
     @Path("/grants")
+    // The stand-in for a third party's API, called by the coupon worker: open like the real one.
+    @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     public Response grant(@HeaderParam("Idempotency-Key") String idempotencyKey, @Valid @NotNull GrantRequest request)
             throws InterruptedException {
@@ -87,6 +92,7 @@ public class PromoSimulatorResource {
 
     @PUT
     @Path("/config")
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public SimulatorSettings configure(@NotNull SimulatorSettings.Update update) {
         return state.update(update);
@@ -94,12 +100,14 @@ public class PromoSimulatorResource {
 
     @GET
     @Path("/config")
+    @RolesAllowed(Roles.VIEWER)
     public SimulatorSettings settings() {
         return state.settings();
     }
 
     @GET
     @Path("/stats")
+    @RolesAllowed(Roles.VIEWER)
     public Stats stats() {
         PromoLedger.Totals totals = ledger.totals();
         return new Stats(state.requests(), totals.coupons(), totals.duplicateCoupons(), totals.replayedRequests(),
@@ -108,6 +116,7 @@ public class PromoSimulatorResource {
 
     @POST
     @Path("/reset")
+    @RolesAllowed(Roles.ADMIN)
     public Response reset() {
         ledger.clear();
         state.reset();

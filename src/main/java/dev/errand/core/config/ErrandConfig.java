@@ -45,6 +45,9 @@ public interface ErrandConfig {
     /** The transactional outbox relay. */
     Outbox outbox();
 
+    /** Limits on what HTTP clients may send. */
+    Http http();
+
     interface Embedded {
         /** Port of the embedded broker's AMQP 1.0 acceptor, bound to 127.0.0.1. */
         @WithDefault(EmbeddedSettings.DEFAULT_AMQP_PORT)
@@ -212,5 +215,15 @@ public interface ErrandConfig {
         /** Rows published per broker-confirmed batch. */
         @WithDefault("500")
         int batch();
+    }
+
+    interface Http {
+        /**
+         * Largest JSON request body, in bytes (checked against {@code Content-Length}); larger ones get
+         * a 413 problem. Uploads of other types have their own limits, and every body is bounded by
+         * {@code quarkus.http.limits.max-body-size}.
+         */
+        @WithDefault("65536")
+        long maxJsonBytes();
     }
 }

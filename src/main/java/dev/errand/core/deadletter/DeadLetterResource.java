@@ -1,5 +1,7 @@
 package dev.errand.core.deadletter;
 
+import jakarta.annotation.security.RolesAllowed;
+import dev.errand.core.security.Roles;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,7 @@ public class DeadLetterResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public PageView list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size,
             @QueryParam("queue") String queue,
@@ -71,6 +74,7 @@ public class DeadLetterResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed(Roles.VIEWER)
     public View get(@PathParam("id") long id) {
         DeadLetter letter = deadLetters.findById(id);
         if (letter == null) {
@@ -81,6 +85,7 @@ public class DeadLetterResource {
 
     @POST
     @Path("/{id}/replay")
+    @RolesAllowed(Roles.ADMIN)
     public Response replay(@PathParam("id") long id) {
         replayer.replay(id);
         return Response.accepted(Map.of("id", id, "status", DeadLetterStatus.REPLAYED)).build();
@@ -88,12 +93,14 @@ public class DeadLetterResource {
 
     @POST
     @Path("/replay")
+    @RolesAllowed(Roles.ADMIN)
     public Response replayAll(@QueryParam("queue") String queue) {
         return Response.accepted(Map.of("replayed", replayer.replayAll(queue))).build();
     }
 
     @DELETE
     @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
     public Response discard(@PathParam("id") long id) {
         QuarkusTransaction.requiringNew().run(() -> {
             DeadLetter letter = deadLetters.findById(id);

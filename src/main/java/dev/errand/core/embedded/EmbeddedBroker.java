@@ -5,18 +5,27 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
 /**
  * ActiveMQ Artemis inside the JVM, speaking AMQP 1.0 on loopback, with a persistent journal so that
  * an accepted message survives a {@code kill -9}.
+ * <p>
+ * Secured like a production broker: one user, with every permission on every address, and no
+ * anonymous connections. Loopback alone is not a boundary: every local process and container on
+ * the host could otherwise enqueue work or drain a queue.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -28,7 +37,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.port = port;
     }
 
-    public static EmbeddedBroker start(Path folder, int requestedPort, List<String> queues) throws Exception {
+    private static final String ROLE = "errand";
+
+    public static EmbeddedBroker start(Path folder, int requestedPort, List<String> queues, BrokerUser user)
+            throws Exception {
         int port = requestedPort == 0 ? freePort() : requestedPort;
         Configuration config = new ConfigurationImpl()
                 .setName("errand-embedded")
@@ -38,8 +50,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setBindingsDirectory(folder.resolve("bindings").toString())
                 .setPagingDirectory(folder.resolve("paging").toString())
                 .setLargeMessagesDirectory(folder.resolve("large-messages").toString())
-                // Loopback only; a deployment that needs authentication runs an external broker.
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(true)
                 // Operators (and the tests that take the AMQP acceptor down) reach it over JMX.
                 .setJMXManagementEnabled(true)
                 // A nearly full developer disk must not silently block every producer.
@@ -67,8 +78,16 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .setRoutingType(RoutingType.ANYCAST)
                     .setDurable(true));
         }
+        // send, consume, create/delete durable and non-durable queues, manage (queue depths over
+        // activemq.management), browse, create/delete addresses, view, edit.
+        config.putSecurityRoles("#", Set.of(new Role(ROLE,
+                true, true, true, true, true, true, true, true, true, true, true, true)));
+        SecurityConfiguration users = new SecurityConfiguration();
+        users.addUser(user.username(), user.password());
+        users.addRole(user.username(), ROLE);
         quietMissingAddressWarnings();
-        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config)
+                .setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
         server.start();
         return new EmbeddedBroker(server, port);
     }

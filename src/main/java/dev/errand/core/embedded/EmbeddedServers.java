@@ -20,10 +20,12 @@ public final class EmbeddedServers implements AutoCloseable {
 
     private final EmbeddedBroker broker;
     private final EmbeddedDatabase database;
+    private final BrokerUser brokerUser;
 
-    private EmbeddedServers(EmbeddedBroker broker, EmbeddedDatabase database) {
+    private EmbeddedServers(EmbeddedBroker broker, EmbeddedDatabase database, BrokerUser brokerUser) {
         this.broker = broker;
         this.database = database;
+        this.brokerUser = brokerUser;
     }
 
     /** Starts the servers asked for; either may be left to an external one. */
@@ -36,7 +38,8 @@ public final class EmbeddedServers implements AutoCloseable {
         EmbeddedBroker broker = null;
         try {
             if (withBroker) {
-                broker = EmbeddedBroker.start(dataDir.resolve("broker"), settings.amqpPort(), settings.queues());
+                broker = EmbeddedBroker.start(dataDir.resolve("broker"), settings.amqpPort(), settings.queues(),
+                        settings.brokerUser());
             }
         } catch (Exception e) {
             if (database != null) {
@@ -48,7 +51,7 @@ public final class EmbeddedServers implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000,
                 broker == null ? "external" : "AMQP on 127.0.0.1:" + broker.port(),
                 database == null ? "external" : "PostgreSQL on 127.0.0.1:" + database.port(), dataDir);
-        return new EmbeddedServers(broker, database);
+        return new EmbeddedServers(broker, database, settings.brokerUser());
     }
 
     public Map<String, String> connectionProperties() {
@@ -56,6 +59,8 @@ public final class EmbeddedServers implements AutoCloseable {
         if (broker != null) {
             properties.put("amqp-host", "127.0.0.1");
             properties.put("amqp-port", Integer.toString(broker.port()));
+            properties.put("amqp-username", brokerUser.username());
+            properties.put("amqp-password", brokerUser.password());
         }
         if (database != null) {
             properties.put("quarkus.datasource.jdbc.url", database.jdbcUrl());

@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param amqpPort port of the AMQP 1.0 acceptor, bound to 127.0.0.1; 0 picks a free port
  * @param queues   durable ANYCAST queues declared up front, so a sender never publishes into an address
  *                 that has no queue yet
+ * @param brokerUser the one user the embedded broker accepts
  */
-public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues) {
+public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, BrokerUser brokerUser) {
 
     /** Default of {@code errand.data-dir}; also the {@code ErrandConfig} default. */
     public static final String DEFAULT_DATA_DIR = "errand-data";
@@ -29,5 +30,6 @@ public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues) 
             throw new IllegalArgumentException("amqpPort must be between 0 and 65535, was " + amqpPort);
         }
         queues = List.copyOf(queues);
+        Objects.requireNonNull(brokerUser, "brokerUser");
     }
 }

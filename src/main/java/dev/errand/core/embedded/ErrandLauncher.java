@@ -32,12 +32,26 @@ public final class ErrandLauncher {
         Config config = ConfigProvider.getConfig();
         boolean needBroker = config.getOptionalValue("amqp-host", String.class).isEmpty();
         boolean needDatabase = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty();
+        if (!needBroker && config.getOptionalValue("amqp-username", String.class).isEmpty()) {
+            // Brokers that accept anonymous producers let anyone enqueue work; refuse to be one of their clients.
+            throw new IllegalStateException("amqp-host is set but amqp-username and amqp-password are not:"
+                    + " Errand connects to a broker with credentials only");
+        }
         if (!needBroker && !needDatabase) {
             LOG.info("Broker and datasource are configured: starting nothing embedded");
             Quarkus.run(args);
             return;
         }
-        EmbeddedServers servers = EmbeddedServers.start(settings(config), needBroker, needDatabase);
+        Path dataDir = dataDir(config);
+        LocalCredentials credentials = LocalCredentials.loadOrCreate(dataDir.toAbsolutePath());
+        if (noHttpUsers(config)) {
+            // The demo stays usable with one command and still refuses strangers: generated users.
+            credentials.httpUserProperties().forEach(System::setProperty);
+            LOG.infof("No HTTP users configured: demo users %s, passwords in %s",
+                    LocalCredentials.DEMO_USERS.keySet(), credentials.file());
+        }
+        EmbeddedServers servers = EmbeddedServers.start(settings(config, brokerUser(config, credentials)),
+                needBroker, needDatabase);
         servers.connectionProperties().forEach(System::setProperty);
         // Quarkus stops the application from its own shutdown hook; ours waits for it, so messages
         // in flight are settled before the broker and the database go away.
@@ -46,15 +60,37 @@ public final class ErrandLauncher {
     }
 
     // Read before Quarkus starts, so not through ErrandConfig; the defaults are the same constants.
-    static EmbeddedSettings settings(Config config) {
-        Path dataDir = Path.of(config.getOptionalValue("errand.data-dir", String.class)
-                .orElse(EmbeddedSettings.DEFAULT_DATA_DIR));
+    static EmbeddedSettings settings(Config config, BrokerUser brokerUser) {
+        Path dataDir = dataDir(config);
         int amqpPort = config.getOptionalValue("errand.embedded.amqp-port", Integer.class)
                 .orElse(Integer.parseInt(EmbeddedSettings.DEFAULT_AMQP_PORT));
         List<String> queues = config.getOptionalValues("errand.embedded.queues", String.class).orElse(List.of());
         String deadLetters = config.getOptionalValue("errand.dead-letters.address", String.class)
                 .orElse(WireContract.DEAD_LETTER_QUEUE);
-        return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters));
+        return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters), brokerUser);
+    }
+
+    private static Path dataDir(Config config) {
+        return Path.of(config.getOptionalValue("errand.data-dir", String.class)
+                .orElse(EmbeddedSettings.DEFAULT_DATA_DIR));
+    }
+
+    /** Configured credentials ({@code amqp-username}, {@code amqp-password}) win over generated ones. */
+    private static BrokerUser brokerUser(Config config, LocalCredentials credentials) {
+        BrokerUser generated = credentials.brokerUser();
+        return new BrokerUser(
+                config.getOptionalValue("amqp-username", String.class).orElse(generated.username()),
+                config.getOptionalValue("amqp-password", String.class).orElse(generated.password()));
+    }
+
+    private static boolean noHttpUsers(Config config) {
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("quarkus.security.users.embedded.users.")
+                    && config.getOptionalValue(name, String.class).isPresent()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The dead-letter queue always exists, whatever the application declares. */
@@ -86,7 +122,8 @@ public final class ErrandLauncher {
     /** For tests and tools that start the servers themselves, on a free port, until the JVM exits. */
     public static Map<String, String> startForTests(Path dataDir, List<String> queues) throws Exception {
         EmbeddedServers servers = EmbeddedServers.start(
-                new EmbeddedSettings(dataDir, 0, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE)),
+                new EmbeddedSettings(dataDir, 0, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE),
+                        new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword())),
                 true, true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
         return servers.connectionProperties();

@@ -1,5 +1,7 @@
 package dev.errand.core.handling;
 
+import jakarta.annotation.security.RolesAllowed;
+import dev.errand.core.security.Roles;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
@@ -21,6 +23,7 @@ public class ConsumerResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<ChannelDispatcher.View> list() {
         return consumers.views();
     }

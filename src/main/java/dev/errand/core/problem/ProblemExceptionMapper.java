@@ -9,6 +9,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.errand.core.deadletter.DeadLetterReplayer;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 /** The one place REST errors become RFC 7807 problem JSON. */
 public class ProblemExceptionMapper {
@@ -36,6 +39,23 @@ public class ProblemExceptionMapper {
                 .header("Retry-After", e.retryAfterSeconds()).build();
     }
 
+    // Authentication is lazy (quarkus.http.auth.proactive=false) so that these reach JAX-RS and
+    // answer in the same problem JSON as every other error.
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e, UriInfo uri) {
+        return challenge(respond(401, "unauthorized", "Unauthorized", "Credentials are required", uri));
+    }
+
+    @ServerExceptionMapper
+    public Response badCredentials(AuthenticationFailedException e, UriInfo uri) {
+        return challenge(respond(401, "unauthorized", "Unauthorized", "The credentials were not accepted", uri));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(403, "forbidden", "Forbidden", "Your user lacks the role this needs", uri);
+    }
+
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         return respond(400, "invalid-request", "Invalid request", e.getMessage(), uri);
@@ -59,7 +79,11 @@ public class ProblemExceptionMapper {
                 uri);
     }
 
-    private static Response respond(int status, String type, String title, String detail, UriInfo uri) {
+    private static Response challenge(Response response) {
+        return Response.fromResponse(response).header("WWW-Authenticate", "Basic realm=\"Quarkus\"").build();
+    }
+
+    static Response respond(int status, String type, String title, String detail, UriInfo uri) {
         return Response.status(status)
                 .type(Problem.MEDIA_TYPE)
                 .entity(new Problem("/problems/" + type, title, status, detail, uri.getPath()))

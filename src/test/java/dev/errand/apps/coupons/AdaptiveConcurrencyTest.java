@@ -1,6 +1,6 @@
 package dev.errand.apps.coupons;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,7 +88,7 @@ class AdaptiveConcurrencyTest {
     }
 
     private static int limit() {
-        Integer limit = given().get("/errand/consumers").jsonPath()
+        Integer limit = asViewer().get("/errand/consumers").jsonPath()
                 .get("find { it.channel == '" + CouponChannels.GRANTS + "' }.concurrencyLimit");
         return limit == null ? 0 : limit;
     }

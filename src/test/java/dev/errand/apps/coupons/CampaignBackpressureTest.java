@@ -1,6 +1,6 @@
 package dev.errand.apps.coupons;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asProducer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -53,7 +53,7 @@ class CampaignBackpressureTest {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> Campaigns.progress(campaign).getInt("enqueued") == 6000);
         assertEquals(6000, Broker.depth(CouponChannels.GRANTS_QUEUE));
-        given().contentType("text/csv").body(csv("late-", 10)).queryParam("name", "late")
+        asProducer().contentType("text/csv").body(csv("late-", 10)).queryParam("name", "late")
                 .queryParam("couponCents", 1500).post("/campaigns")
                 .then().statusCode(429).contentType("application/problem+json")
                 .header("Retry-After", notNullValue())

@@ -1,6 +1,6 @@
 package dev.errand.apps.coupons;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,7 +86,7 @@ class CampaignOutageTest {
     }
 
     private static boolean consumerPaused() {
-        return given().get("/errand/consumers").jsonPath()
+        return asViewer().get("/errand/consumers").jsonPath()
                 .getList("find { it.channel == '" + CouponChannels.GRANTS + "' }.pausedFor").contains("CIRCUIT_BREAKER_OPEN");
     }
 }

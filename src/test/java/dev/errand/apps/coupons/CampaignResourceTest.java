@@ -1,6 +1,7 @@
 package dev.errand.apps.coupons;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asViewer;
+import static dev.errand.testing.Users.asProducer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -33,7 +34,7 @@ class CampaignResourceTest {
         String repeats = IntStream.range(0, 20).mapToObj(i -> "camp-a-" + i).collect(Collectors.joining("\n"));
         String csv = "user_id\n" + users + "\n\n" + repeats + "\nnot valid!\n" + "x".repeat(65) + "\n";
 
-        String location = given().contentType("text/csv").body(csv)
+        String location = asProducer().contentType("text/csv").body(csv)
                 .queryParam("name", "spring promo").queryParam("couponCents", 1500)
                 .post("/campaigns")
                 .then().statusCode(202)
@@ -53,12 +54,12 @@ class CampaignResourceTest {
         assertEquals(0, done.getInt("failed"));
         assertEquals(300, Simulator.stat("coupons"));
         assertEquals(0, Simulator.stat("duplicateCoupons"));
-        given().get("/campaigns/{id}/failures", id).then().statusCode(200).body(equalTo("user_id,reason\n"));
+        asViewer().get("/campaigns/{id}/failures", id).then().statusCode(200).body(equalTo("user_id,reason\n"));
     }
 
     @Test
     void anUnknownCampaignIsAProblem() {
-        given().get("/campaigns/999999").then().statusCode(404)
+        asViewer().get("/campaigns/999999").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
                 .body("title", equalTo("Campaign not found"));

@@ -1,6 +1,6 @@
 package dev.errand.apps.coupons;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asProducer;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,22 +34,22 @@ class CampaignUploadValidationTest {
 
     @Test
     void aWrongContentTypeIsRefused() {
-        assertRefused(given().contentType("application/json").body("{\"user_id\": \"a\"}"), 415, "Unsupported Media Type");
+        assertRefused(asProducer().contentType("application/json").body("{\"user_id\": \"a\"}"), 415, "Unsupported Media Type");
     }
 
     @Test
     void aFileWithoutTheUserIdHeaderIsRefused() {
-        assertRefused(given().contentType("text/csv").body("email\na@example.com\n"), 400, "Missing user_id header");
+        assertRefused(asProducer().contentType("text/csv").body("email\na@example.com\n"), 400, "Missing user_id header");
     }
 
     @Test
     void anEmptyFileIsRefused() {
-        assertRefused(given().contentType("text/csv").body(""), 400, "Empty file");
+        assertRefused(asProducer().contentType("text/csv").body(""), 400, "Empty file");
     }
 
     @Test
     void aHeaderWithoutRowsIsRefused() {
-        assertRefused(given().contentType("text/csv").body("user_id\n\n"), 400, "No user IDs");
+        assertRefused(asProducer().contentType("text/csv").body("user_id\n\n"), 400, "No user IDs");
     }
 
     @Test
@@ -59,7 +59,7 @@ class CampaignUploadValidationTest {
         for (int i = 0; i < 11; i++) {
             csv.append("limit-user-").append(i).append('\n');
         }
-        assertRefused(given().contentType("text/csv").body(csv.toString()), 413, "Too many rows");
+        assertRefused(asProducer().contentType("text/csv").body(csv.toString()), 413, "Too many rows");
     }
 
     @Test
@@ -69,17 +69,17 @@ class CampaignUploadValidationTest {
         for (int i = 0; i < 9; i++) {
             csv.append("\"").append("x".repeat(300)).append("\"\n");
         }
-        assertRefused(given().contentType("text/csv").body(csv.toString()), 413, "Upload too large");
+        assertRefused(asProducer().contentType("text/csv").body(csv.toString()), 413, "Upload too large");
     }
 
     @Test
     void aMalformedCsvIsRefused() {
-        assertRefused(given().contentType("text/csv").body("user_id\n\"unterminated\n"), 400, "Invalid CSV");
+        assertRefused(asProducer().contentType("text/csv").body("user_id\n\"unterminated\n"), 400, "Invalid CSV");
     }
 
     @Test
     void aMissingCouponAmountIsRefused() {
-        given().contentType("text/csv").body("user_id\nu1\n").queryParam("name", "n")
+        asProducer().contentType("text/csv").body("user_id\nu1\n").queryParam("name", "n")
                 .post("/campaigns")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("title", equalTo("Invalid coupon amount"));

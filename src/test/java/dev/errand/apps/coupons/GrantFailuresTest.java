@@ -1,6 +1,6 @@
 package dev.errand.apps.coupons;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,7 +107,7 @@ class GrantFailuresTest {
             tooGenerous.sendWith(sender);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("deadLettered") == 1);
-        given().queryParam("queue", CouponChannels.GRANTS_QUEUE).get("/dead-letters")
+        asViewer().queryParam("queue", CouponChannels.GRANTS_QUEUE).get("/dead-letters")
                 .then().statusCode(200)
                 .body("items.find { it.messageId == '%s' }.reason".formatted(tooGenerous.messageId()),
                         equalTo("permanent-failure"))
@@ -115,7 +115,7 @@ class GrantFailuresTest {
                 .body("items.find { it.messageId == '%s' }.errorClass".formatted(tooGenerous.messageId()),
                         equalTo("dev.errand.core.handling.PermanentFailure"));
         assertEquals(1, Simulator.stat("requests"));
-        String failures = given().get("/campaigns/{id}/failures", campaign).then().statusCode(200)
+        String failures = asViewer().get("/campaigns/{id}/failures", campaign).then().statusCode(200)
                 .contentType("text/csv").extract().asString();
         assertEquals("user_id,reason\n" + tooGenerous.userId()
                 + ",permanent-failure: promotions API refused the grant (422): "

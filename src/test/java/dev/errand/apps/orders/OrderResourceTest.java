@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.util.List;
@@ -132,6 +133,24 @@ class OrderResourceTest {
         given().contentType(ContentType.JSON).body(Map.of("customerEmail", "a@example.com", "lines",
                 List.of(Map.of("sku", "NOPE", "quantity", 1))))
                 .post("/orders").then().statusCode(400).body("type", equalTo("/problems/unknown-sku"));
+    }
+
+    @Test
+    void aJsonBodyOverTheLimitIsRefusedBeforeItIsRead() {
+        // errand.http.max-json-bytes is 64 KiB: 3,000 lines of 30 bytes ({"sku":"STK-01","quantity":1},) go over it.
+        List<Map<String, Object>> lines = java.util.stream.IntStream.range(0, 3_000)
+                .mapToObj(i -> Map.<String, Object>of("sku", "STK-01", "quantity", 1)).toList();
+        given().contentType(ContentType.JSON).body(Map.of("customerEmail", "big@example.com", "lines", lines))
+                .post("/orders").then().statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("/problems/body-too-large"));
+    }
+
+    @Test
+    void aMalformedBodyIsA400ThatLeaksNoInternals() {
+        String body = given().contentType(ContentType.JSON).body("{\"customerEmail\": \"a@example.com\", \"lines\": [")
+                .post("/orders").then().statusCode(400).contentType("application/problem+json")
+                .extract().asString();
+        assertFalse(body.contains("\tat ") || body.contains("com.fasterxml") || body.contains("dev.errand"), body);
     }
 
     private static long place(Map<String, Object> order) {

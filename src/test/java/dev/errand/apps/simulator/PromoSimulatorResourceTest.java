@@ -1,5 +1,7 @@
 package dev.errand.apps.simulator;
 
+import static dev.errand.testing.Users.asAdmin;
+import static dev.errand.testing.Users.asViewer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,10 +59,10 @@ class PromoSimulatorResourceTest {
 
     @Test
     void anInvalidConfigurationIsAProblemAndChangesNothing() {
-        given().contentType(ContentType.JSON).body(Map.of("errorRate", 2.0)).put("/simulator/promo/config")
+        asAdmin().contentType(ContentType.JSON).body(Map.of("errorRate", 2.0)).put("/simulator/promo/config")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("errorRate must be between 0 and 1, was 2.0"));
-        given().get("/simulator/promo/config").then().body("errorRate", equalTo(0.0f));
+        asViewer().get("/simulator/promo/config").then().body("errorRate", equalTo(0.0f));
     }
 
     @Test

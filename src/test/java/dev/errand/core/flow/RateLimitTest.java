@@ -1,6 +1,6 @@
 package dev.errand.core.flow;
 
-import static io.restassured.RestAssured.given;
+import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +44,7 @@ class RateLimitTest {
         }
         AtomicBoolean sawRateLimited = new AtomicBoolean();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            sawRateLimited.compareAndSet(false, given().get("/errand/consumers").jsonPath()
+            sawRateLimited.compareAndSet(false, asViewer().get("/errand/consumers").jsonPath()
                     .getList("find { it.channel == '" + TestWorkProcessor.LIMITED + "' }.pausedFor")
                     .contains("RATE_LIMITED"));
             return log.succeeded().size() == MESSAGES;
