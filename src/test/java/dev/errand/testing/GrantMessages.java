@@ -17,6 +17,7 @@ public final class GrantMessages {
     private long campaignId;
     private String userId = "user-" + UUID.randomUUID().toString().substring(0, 8);
     private int amountCents = 1500;
+    private String traceparent;
 
     private GrantMessages() {
     }
@@ -47,6 +48,12 @@ public final class GrantMessages {
         return this;
     }
 
+    /** A W3C trace context, as a sender that traces its own work puts it in the application properties. */
+    public GrantMessages withTraceparent(String traceparent) {
+        this.traceparent = traceparent;
+        return this;
+    }
+
     public GrantMessages withBody(String body) {
         this.body = body;
         return this;
@@ -71,6 +78,9 @@ public final class GrantMessages {
                 .withBufferAsBody(Buffer.buffer(json));
         if (contentType != null) {
             builder.contentType(contentType);
+        }
+        if (traceparent != null) {
+            builder.applicationProperties(new JsonObject().put("traceparent", traceparent));
         }
         if (!"".equals(messageId)) {
             builder.id(messageId());

@@ -12,6 +12,7 @@ import dev.errand.core.contract.WireContract;
 import dev.errand.core.sending.ErrandSender;
 import dev.errand.core.sending.OutboundMessage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
 
 /**
  * Sends dead letters back to the queue they came from, with their original message-id, so they run
@@ -50,16 +51,55 @@ public class DeadLetterReplayer {
             if (letters.isEmpty()) {
                 return replayed;
             }
-            List<CompletableFuture<Void>> sends = letters.stream().map(letter -> send(letter)
-                    .exceptionallyCompose(error -> {
-                        revert(letter.id);
-                        return CompletableFuture.failedStage(error);
-                    }).toCompletableFuture()).toList();
             // A failed send was reverted to DEAD_LETTERED; stop rather than pick it up again at once.
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(SEND_TIMEOUT_SECONDS,
-                    TimeUnit.SECONDS).join();
+            sendAll(letters);
             replayed += letters.size();
         }
+    }
+
+    /**
+     * Replays the chosen dead letters that are still waiting; those already replayed, discarded or
+     * gone are left alone and listed as skipped.
+     */
+    public Selection replaySelected(List<Long> ids) {
+        List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> waiting(ids).stream()
+                .map(this::markReplayed).toList());
+        sendAll(letters);
+        return Selection.of(ids, letters);
+    }
+
+    /** Discards the chosen dead letters that are still waiting. */
+    public Selection discardSelected(List<Long> ids) {
+        List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
+            List<DeadLetter> waiting = waiting(ids);
+            waiting.forEach(letter -> letter.status = DeadLetterStatus.DISCARDED);
+            return waiting;
+        });
+        return Selection.of(ids, letters);
+    }
+
+    /** What a selection came to: the ids acted on, and those skipped. */
+    public record Selection(List<Long> done, List<Long> skipped) {
+
+        static Selection of(List<Long> asked, List<DeadLetter> acted) {
+            List<Long> done = acted.stream().map(letter -> letter.id).toList();
+            return new Selection(done, asked.stream().filter(id -> !done.contains(id)).distinct().toList());
+        }
+    }
+
+    private List<DeadLetter> waiting(List<Long> ids) {
+        return deadLetters.list("id in ?1 and status = ?2", Sort.by("id"), ids, DeadLetterStatus.DEAD_LETTERED);
+    }
+
+    /** Sends them all and waits for the broker; a failed send goes back to DEAD_LETTERED. */
+    private void sendAll(List<DeadLetter> letters) {
+        List<CompletableFuture<Void>> sends = letters.stream().map(letter -> send(letter)
+                .exceptionallyCompose(error -> {
+                    revert(letter.id);
+                    return CompletableFuture.failedStage(error);
+                }).toCompletableFuture()).toList();
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(SEND_TIMEOUT_SECONDS,
+                TimeUnit.SECONDS).join();
     }
 
     /**

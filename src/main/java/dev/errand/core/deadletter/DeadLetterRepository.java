@@ -18,13 +18,27 @@ public class DeadLetterRepository implements PanacheRepository<DeadLetter> {
                 Parameters.with("address", originalAddress).and("messageId", messageId)).firstResultOptional();
     }
 
-    /** One page, newest first; {@code queue} null for every queue. */
-    public List<DeadLetter> page(DeadLetterStatus status, String queue, int page, int size) {
-        return query(status, queue).page(Page.of(page, size)).list();
+    /** One page, newest first; {@code queue} and {@code reason} null for any. */
+    public List<DeadLetter> page(DeadLetterStatus status, String queue, String reason, int page, int size) {
+        return query(status, queue, reason).page(Page.of(page, size)).list();
     }
 
-    public long count(DeadLetterStatus status, String queue) {
-        return query(status, queue).count();
+    public long count(DeadLetterStatus status, String queue, String reason) {
+        return query(status, queue, reason).count();
+    }
+
+    /** How many letters of a status each queue has, by reason. */
+    public record Tally(String queue, String reason, long count) {
+    }
+
+    public List<Tally> tally(DeadLetterStatus status) {
+        return getEntityManager().createQuery("select d.originalAddress, d.reason, count(d) from DeadLetter d"
+                + " where d.status = :status group by d.originalAddress, d.reason"
+                + " order by d.originalAddress, d.reason", Object[].class)
+                .setParameter("status", status)
+                .getResultList().stream()
+                .map(row -> new Tally((String) row[0], (String) row[1], ((Number) row[2]).longValue()))
+                .toList();
     }
 
     /** The oldest waiting dead letters first, at most {@code limit}. */
@@ -44,11 +58,19 @@ public class DeadLetterRepository implements PanacheRepository<DeadLetter> {
         return list("correlationId = ?1 and status in ?2", Sort.by("id"), correlationId, statuses);
     }
 
-    private io.quarkus.hibernate.orm.panache.PanacheQuery<DeadLetter> query(DeadLetterStatus status, String queue) {
+    private io.quarkus.hibernate.orm.panache.PanacheQuery<DeadLetter> query(DeadLetterStatus status, String queue,
+            String reason) {
         Sort newestFirst = Sort.by("deadLetteredAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending);
-        if (queue == null) {
-            return find("status = ?1", newestFirst, status);
+        StringBuilder where = new StringBuilder("status = :status");
+        Parameters parameters = Parameters.with("status", status);
+        if (queue != null && !queue.isBlank()) {
+            where.append(" and originalAddress = :queue");
+            parameters.and("queue", queue);
         }
-        return find("status = ?1 and originalAddress = ?2", newestFirst, status, queue);
+        if (reason != null && !reason.isBlank()) {
+            where.append(" and reason = :reason");
+            parameters.and("reason", reason);
+        }
+        return find(where.toString(), newestFirst, parameters);
     }
 }

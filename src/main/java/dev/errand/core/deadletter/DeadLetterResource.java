@@ -1,10 +1,15 @@
 package dev.errand.core.deadletter;
 
-import jakarta.annotation.security.RolesAllowed;
-import dev.errand.core.security.Roles;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -19,6 +24,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.errand.core.security.Roles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Lists, replays and discards dead letters. */
@@ -65,11 +71,40 @@ public class DeadLetterResource {
     @RolesAllowed(Roles.VIEWER)
     public PageView list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size,
-            @QueryParam("queue") String queue,
+            @QueryParam("queue") @Size(max = 255) String queue,
+            @QueryParam("reason") @Size(max = 64) String reason,
             @QueryParam("status") @DefaultValue("DEAD_LETTERED") DeadLetterStatus status) {
         return QuarkusTransaction.joiningExisting().call(() -> new PageView(page, size,
-                deadLetters.count(status, queue),
-                deadLetters.page(status, queue, page, size).stream().map(View::of).toList()));
+                deadLetters.count(status, queue, reason),
+                deadLetters.page(status, queue, reason, page, size).stream().map(View::of).toList()));
+    }
+
+    /** Dead letters waiting, per queue and reason: what the dashboard's filters offer. */
+    @GET
+    @Path("/summary")
+    @RolesAllowed(Roles.VIEWER)
+    public List<DeadLetterRepository.Tally> summary() {
+        return QuarkusTransaction.joiningExisting().call(() -> deadLetters.tally(DeadLetterStatus.DEAD_LETTERED));
+    }
+
+    /** Chosen dead letters, by id. */
+    public record SelectionRequest(@NotEmpty @Size(max = 500) List<@NotNull Long> ids) {
+    }
+
+    @POST
+    @Path("/selection/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    public Response replaySelected(@Valid @NotNull SelectionRequest selection) {
+        return Response.accepted(replayer.replaySelected(selection.ids())).build();
+    }
+
+    @POST
+    @Path("/selection/discard")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    public Response discardSelected(@Valid @NotNull SelectionRequest selection) {
+        return Response.ok(replayer.discardSelected(selection.ids())).build();
     }
 
     @GET

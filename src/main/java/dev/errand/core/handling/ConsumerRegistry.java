@@ -57,6 +57,8 @@ public class ConsumerRegistry {
         return thread;
     });
 
+    private final Map<String, List<String>> breakersByConsumer = new ConcurrentHashMap<>();
+
     public ConsumerRegistry(ChannelRegistry channels, CircuitBreakerMaintenance breakers, ConsumerPolicies policies,
             ErrandConfig config, ErrandMetrics metrics) {
         this.channels = channels;
@@ -91,6 +93,21 @@ public class ConsumerRegistry {
         return views;
     }
 
+    /** A circuit breaker that pauses consumers, its state and the consumers it pauses. */
+    public record BreakerView(String name, String state, List<String> consumers) {
+    }
+
+    /** Every breaker some consumer is tied to, by name. */
+    public List<BreakerView> breakers() {
+        Map<String, List<String>> consumersByBreaker = new java.util.TreeMap<>();
+        breakersByConsumer.forEach((consumer, names) -> names.forEach(
+                name -> consumersByBreaker.computeIfAbsent(name, any -> new ArrayList<>()).add(consumer)));
+        List<BreakerView> views = new ArrayList<>();
+        consumersByBreaker.forEach((name, consumers) -> views.add(
+                new BreakerView(name, breakers.currentState(name).name(), consumers.stream().sorted().toList())));
+        return views;
+    }
+
     private ChannelDispatcher create(ConsumerPolicy policy) {
         ConsumerPolicy.Flow flow = policy.flow();
         ErrandConfig.Adaptive adaptive = flow.adaptive();
@@ -102,6 +119,7 @@ public class ConsumerRegistry {
         String channel = policy.channel();
         ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
                 flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakerOpen(policy));
+        breakersByConsumer.put(channel, List.copyOf(flow.circuitBreakers()));
         for (String breaker : flow.circuitBreakers()) {
             breakers.onStateChange(breaker,
                     state -> dispatcher.breakerChanged(breaker, state != CircuitBreakerState.CLOSED));

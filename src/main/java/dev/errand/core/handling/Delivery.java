@@ -16,6 +16,9 @@ import dev.errand.core.flow.ChannelDispatcher;
 import dev.errand.core.idempotency.IdempotentExecutor;
 import dev.errand.core.metrics.ErrandMetrics;
 import dev.errand.core.metrics.ErrandMetrics.HandlerOutcome;
+import dev.errand.core.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 
 /** One message of one consumer, from its first attempt here to its {@link Outcome}. */
 final class Delivery<T> implements ChannelDispatcher.Work {
@@ -24,7 +27,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
 
     /** What a delivery needs from the consumer it belongs to. */
     record Context(ConsumerPolicy policy, IdempotentExecutor idempotent, Settler settler, BooleanSupplier breakerOpen,
-            BooleanSupplier stopping, Clock clock, ErrandMetrics metrics) {
+            BooleanSupplier stopping, Clock clock, ErrandMetrics metrics, Tracing tracing) {
     }
 
     private final Context context;
@@ -68,7 +71,17 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     public ChannelDispatcher.Result run(boolean probe) {
         long start = System.nanoTime();
         outcome = null;
-        ChannelDispatcher.Result result = handle();
+        // The handler, its downstream calls and the copies sent for a retry or a dead letter all join
+        // the producer's trace; each run is a span of its own.
+        Span span = context.tracing().startProcessing(context.policy().channel(), message, envelope,
+                history.countedAttempts() + 1);
+        ChannelDispatcher.Result result;
+        try (Scope scope = span.makeCurrent()) {
+            result = handle();
+        } finally {
+            Tracing.end(span, outcome == null ? "failed" : outcome.tag(),
+                    outcome == null || outcome == HandlerOutcome.DEAD_LETTERED || outcome == HandlerOutcome.RETRIED);
+        }
         context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(System.nanoTime() - start));
         return result;
     }

@@ -16,6 +16,7 @@ import dev.errand.core.contract.EnvelopeReader;
 import dev.errand.core.contract.FailureKind;
 import dev.errand.core.idempotency.IdempotentExecutor;
 import dev.errand.core.metrics.ErrandMetrics;
+import dev.errand.core.tracing.Tracing;
 
 /**
  * Reliable handling of AMQP messages, for {@code @Incoming} beans:
@@ -52,12 +53,14 @@ public class Errands {
     private final ConsumerRegistry consumers;
     private final Settler settler;
     private final ErrandMetrics metrics;
+    private final Tracing tracing;
     private final Clock clock = Clock.systemUTC();
     /** What every delivery of a consumer shares, made once per channel. */
     private final Map<String, Delivery.Context> contexts = new ConcurrentHashMap<>();
 
     Errands(EnvelopeReader reader, IdempotentExecutor idempotent, ConsumerPolicies policies, ConsumerRegistry consumers,
-            Settler settler, ErrandMetrics metrics) {
+            Settler settler, ErrandMetrics metrics, Tracing tracing) {
+        this.tracing = tracing;
         this.reader = reader;
         this.idempotent = idempotent;
         this.policies = policies;
@@ -102,7 +105,7 @@ public class Errands {
             return settler.deadLetter(channel, message, envelope, FailureKind.CONTRACT_VIOLATION, history);
         }
         Delivery.Context context = contexts.computeIfAbsent(channel, any -> new Delivery.Context(policy, idempotent,
-                settler, () -> consumers.breakerOpen(policy), policies::isStopping, clock, metrics));
+                settler, () -> consumers.breakerOpen(policy), policies::isStopping, clock, metrics, tracing));
         return consumers.dispatcher(policy).submit(new Delivery<>(context, message, envelope, payload, handler, history));
     }
 }

@@ -35,7 +35,7 @@ public class ErrandMetrics {
         RELEASED,
         WAITED_FOR_BREAKER;
 
-        String tag() {
+        public String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }

@@ -1,6 +1,8 @@
 package dev.errand.core.metrics;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,13 +42,34 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class QueueMetrics {
 
-    static final int REFRESH_SECONDS = 5;
+    static final int REFRESH_SECONDS = 2;
+
+    /**
+     * One queue as last read, for the dashboard; rates are per second over the last refresh.
+     *
+     * @param inPerSecond  messages added to the queue (sent, retried, redelivered copies)
+     * @param outPerSecond messages acknowledged: done with, one way or another
+     */
+    public record QueueView(String queue, long depth, long inFlight, long scheduled, long oldestAgeSeconds,
+            double inPerSecond, double outPerSecond, boolean deadLetters) {
+    }
+
+    /** Messages written to the outbox and not yet published, and how long the oldest has waited. */
+    public record OutboxView(long backlog, long oldestAgeSeconds) {
+    }
+
+    /** Cumulative counters of one reading, to derive rates from the next. */
+    private record Counters(long added, long acknowledged, long nanos) {
+    }
 
     private final QueueDepths broker;
     private final Outbox outbox;
     private final MeterRegistry registry;
     private final Set<String> queues = new TreeSet<>();
     private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+    private final Map<String, Counters> lastCounters = new ConcurrentHashMap<>();
+    private final Map<String, double[]> rates = new ConcurrentHashMap<>();
+    private final String deadLetterQueue;
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "errand-queue-metrics");
         thread.setDaemon(true);
@@ -63,7 +86,8 @@ public class QueueMetrics {
                 config.getOptionalValue(name, String.class).ifPresent(queues::add);
             }
         }
-        queues.add(errand.deadLetters().address());
+        deadLetterQueue = errand.deadLetters().address();
+        queues.add(deadLetterQueue);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -99,6 +123,7 @@ public class QueueMetrics {
             broker.read(queue, "getScheduledCount").ifPresent(v -> value(queue, "errand.queue.scheduled").set(v));
             broker.read(queue, "getFirstMessageAge")
                     .ifPresent(v -> value(queue, "errand.queue.oldest.age").set(v / 1000));
+            readRates(queue);
         }
         try {
             Outbox.Backlog backlog = outbox.backlog(null);
@@ -107,6 +132,39 @@ public class QueueMetrics {
         } catch (RuntimeException databaseDown) {
             // Keeps the last reading; the datasource's health check tells the rest.
         }
+    }
+
+    private void readRates(String queue) {
+        var added = broker.read(queue, "getMessagesAdded");
+        var acknowledged = broker.read(queue, "getMessagesAcknowledged");
+        if (added.isEmpty() || acknowledged.isEmpty()) {
+            return;
+        }
+        Counters now = new Counters(added.getAsLong(), acknowledged.getAsLong(), System.nanoTime());
+        Counters before = lastCounters.put(queue, now);
+        if (before != null && now.nanos() > before.nanos()) {
+            double seconds = (now.nanos() - before.nanos()) / 1e9;
+            // A broker restart resets its counters: a negative difference is no rate at all.
+            rates.put(queue, new double[] { Math.max(0, now.added() - before.added()) / seconds,
+                    Math.max(0, now.acknowledged() - before.acknowledged()) / seconds });
+        }
+    }
+
+    /** Every queue as last read, sorted by name. */
+    public List<QueueView> queues() {
+        List<QueueView> views = new ArrayList<>();
+        for (String queue : queues) {
+            double[] rate = rates.getOrDefault(queue, new double[2]);
+            views.add(new QueueView(queue, value(queue, "errand.queue.depth").get(),
+                    value(queue, "errand.queue.in.flight").get(), value(queue, "errand.queue.scheduled").get(),
+                    value(queue, "errand.queue.oldest.age").get(), rate[0], rate[1], queue.equals(deadLetterQueue)));
+        }
+        return views;
+    }
+
+    /** The outbox as last read. */
+    public OutboxView outbox() {
+        return new OutboxView(value("outbox", "backlog").get(), value("outbox", "age").get());
     }
 
     @PreDestroy

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import dev.errand.core.sending.OutboundMessage;
+import dev.errand.core.tracing.Tracing;
 import io.agroal.api.AgroalDataSource;
 import io.vertx.core.json.JsonObject;
 
@@ -38,9 +40,11 @@ public class Outbox {
     private final TransactionManager transactions;
     private final TransactionSynchronizationRegistry synchronizations;
     private final OutboxRelay relay;
+    private final Tracing tracing;
 
     public Outbox(AgroalDataSource dataSource, TransactionManager transactions,
-            TransactionSynchronizationRegistry synchronizations, OutboxRelay relay) {
+            TransactionSynchronizationRegistry synchronizations, OutboxRelay relay, Tracing tracing) {
+        this.tracing = tracing;
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.synchronizations = synchronizations;
@@ -63,7 +67,9 @@ public class Outbox {
             insert.setInt(5, message.priority());
             insert.setString(6, message.contentType());
             insert.setString(7, message.body());
-            insert.setString(8, message.properties().isEmpty() ? null : new JsonObject(message.properties()).encode());
+            // The relay sends it later, on another thread: the row keeps the trace of the call that wrote it.
+            Map<String, Object> properties = tracing.withCurrentContext(message.properties());
+            insert.setString(8, properties.isEmpty() ? null : new JsonObject(properties).encode());
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write the outbox", e);

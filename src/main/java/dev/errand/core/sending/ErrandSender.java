@@ -1,5 +1,6 @@
 package dev.errand.core.sending;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -12,6 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import dev.errand.core.contract.WireContract;
 import dev.errand.core.metrics.ErrandMetrics;
+import dev.errand.core.tracing.Tracing;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -29,12 +32,14 @@ public class ErrandSender {
 
     private final Emitter<Object> emitter;
     private final ErrandMetrics metrics;
+    private final Tracing tracing;
 
     // The emitter buffers what the link has no credit for yet; callers bound what they have in flight.
     public ErrandSender(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<Object> emitter,
-            ErrandMetrics metrics) {
+            ErrandMetrics metrics, Tracing tracing) {
         this.emitter = emitter;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     public CompletionStage<Void> send(OutboundMessage outbound) {
@@ -60,12 +65,16 @@ public class ErrandSender {
         if (outbound.deliverAt() != null) {
             metadata.withMessageAnnotations(WireContract.DELIVERY_TIME_ANNOTATION, outbound.deliverAt().toEpochMilli());
         }
-        if (!outbound.properties().isEmpty()) {
-            metadata.withApplicationProperties(new JsonObject(new java.util.LinkedHashMap<>(outbound.properties())));
+        Context trace = tracing.parentOf(outbound.properties());
+        Map<String, Object> properties = tracing.carrying(trace, outbound.properties());
+        if (!properties.isEmpty()) {
+            metadata.withApplicationProperties(new JsonObject(new java.util.LinkedHashMap<>(properties)));
         }
         Object payload = body(outbound);
         Message<Object> message = Message.of(payload)
                 .addMetadata(metadata.build())
+                // The connector's send span joins the same trace, whichever thread sends.
+                .addMetadata(tracing.sendingWithin(trace))
                 .withAck(() -> {
                     metrics.sent(outbound.address());
                     stored.complete(null);

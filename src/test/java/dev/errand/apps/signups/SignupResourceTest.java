@@ -1,5 +1,6 @@
 package dev.errand.apps.signups;
 
+import static dev.errand.testing.Users.asViewer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -69,7 +70,7 @@ class SignupResourceTest {
                 where steps <> ?2""", "%-" + run + "@example.com", String.join(",", SignupChannels.STEPS));
         assertEquals(0, outOfOrder, "users whose items ran out of order");
         given().get("/signups/{id}", first).then().statusCode(200).body("done", equalTo(SignupChannels.STEPS));
-        int peak = given().get("/errand/consumers").jsonPath()
+        int peak = asViewer().get("/errand/consumers").jsonPath()
                 .getInt("find { it.channel == '" + SignupChannels.SIGNUPS + "' }.peakRunning");
         assertTrue(peak > 1, "users ran in parallel (peak " + peak + ")");
     }
@@ -87,10 +88,10 @@ class SignupResourceTest {
     void aBouncingAddressIsQuarantinedWithItsReasonAndTheUsersWorkGoesOn() {
         long id = signUp("nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@bounce.example");
         String messageId = SignupChannels.messageId(id, SignupChannels.SEND_WELCOME_EMAIL);
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().queryParam("queue", SignupChannels.SIGNUPS_QUEUE)
+        await().atMost(Duration.ofSeconds(30)).until(() -> asViewer().queryParam("queue", SignupChannels.SIGNUPS_QUEUE)
                 .queryParam("size", 500).get("/dead-letters").jsonPath()
                 .getList("items.findAll { it.messageId == '" + messageId + "' }").size() == 1);
-        given().queryParam("queue", SignupChannels.SIGNUPS_QUEUE).queryParam("size", 500).get("/dead-letters").then()
+        asViewer().queryParam("queue", SignupChannels.SIGNUPS_QUEUE).queryParam("size", 500).get("/dead-letters").then()
                 .body("items.find { it.messageId == '" + messageId + "' }.reason", equalTo("permanent-failure"));
         await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/signups/{id}", id).jsonPath()
                 .getList("done").size() == 2);
