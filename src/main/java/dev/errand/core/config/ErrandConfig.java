@@ -48,6 +48,9 @@ public interface ErrandConfig {
     /** Limits on what HTTP clients may send. */
     Http http();
 
+    /** What the health checks call unhealthy. */
+    Health health();
+
     interface Embedded {
         /** Port of the embedded broker's AMQP 1.0 acceptor, bound to 127.0.0.1. */
         @WithDefault(EmbeddedSettings.DEFAULT_AMQP_PORT)
@@ -225,5 +228,15 @@ public interface ErrandConfig {
          */
         @WithDefault("65536")
         long maxJsonBytes();
+    }
+
+    interface Health {
+        /**
+         * A consumer that has had work but neither started nor finished a message for this long, while
+         * nothing paused it on purpose, is reported DOWN by the liveness check, so that the platform
+         * restarts the process and the broker redelivers its messages.
+         */
+        @WithDefault("5m")
+        Duration stallTimeout();
     }
 }

@@ -145,6 +145,8 @@ public final class ChannelDispatcher {
     private boolean channelPaused;
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
+    /** When a message last started or finished here: the liveness check's sign of progress. */
+    private long lastProgressNanos = System.nanoTime();
 
     /**
      * @param maxConcurrency threads of this consumer: the ceiling of {@code limit}
@@ -247,6 +249,7 @@ public final class ChannelDispatcher {
                 running++;
                 peakRunning = Math.max(peakRunning, running);
                 waiting--;
+                lastProgressNanos = now;
                 toStart.add(entry);
             }
             if (ready.isEmpty()) {
@@ -279,6 +282,7 @@ public final class ChannelDispatcher {
         boolean stillOpen = entry.probe && !(result instanceof Parked) && anyBreakerOpen.getAsBoolean();
         synchronized (this) {
             running--;
+            lastProgressNanos = System.nanoTime();
             if (entry.probe) {
                 probeInFlight = false;
                 if (!(result instanceof Parked) && !stillOpen && pausedFor.remove(PauseReason.CIRCUIT_BREAKER_OPEN)) {
@@ -444,6 +448,18 @@ public final class ChannelDispatcher {
                     toRelease.size(), running, settling);
             return running + settling;
         }
+    }
+
+    /**
+     * How long this consumer has had work but made no progress: nothing started or finished although
+     * messages wait or run and nothing paused it on purpose (breaker, rate limit, shutdown). Zero when
+     * idle or paused. A long stall means wedged handlers, such as a downstream call without a timeout.
+     */
+    public synchronized Duration stalledFor() {
+        if ((waiting == 0 && running == 0) || !pausedFor.isEmpty()) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(System.nanoTime() - lastProgressNanos);
     }
 
     public synchronized View view() {

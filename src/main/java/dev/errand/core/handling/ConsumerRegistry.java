@@ -93,6 +93,13 @@ public class ConsumerRegistry {
         return views;
     }
 
+    /** How long each consumer has been stalled (zero when it is fine), by channel. */
+    public Map<String, Duration> stalls() {
+        Map<String, Duration> stalls = new java.util.TreeMap<>();
+        dispatchers.forEach((channel, dispatcher) -> stalls.put(channel, dispatcher.stalledFor()));
+        return stalls;
+    }
+
     /** A circuit breaker that pauses consumers, its state and the consumers it pauses. */
     public record BreakerView(String name, String state, List<String> consumers) {
     }

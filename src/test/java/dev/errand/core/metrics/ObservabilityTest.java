@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.core.backpressure.QueueDepths;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.Broker;
 import dev.errand.testing.work.TestWorkMessages;
@@ -37,9 +38,14 @@ class ObservabilityTest {
     @Inject
     QueueMetrics queues;
 
+    @Inject
+    QueueDepths depths;
+
     @BeforeEach
     void clearLog() {
         log.clear();
+        // A test that stopped the broker leaves the management client backing off for a few seconds.
+        depths.retryNow();
     }
 
     @AfterEach
@@ -100,6 +106,35 @@ class ObservabilityTest {
                 .body(containsString("Database connections health check"))
                 .body(containsString("SmallRye Reactive Messaging"));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void livenessGoesDownWhileAConsumerIsWedgedAndUpOnceItMovesAgain() {
+        // errand.health.stall-timeout is 3 s in tests. One worker, held by the gate; one message behind it.
+        log.close();
+        try (AnySender sender = new AnySender()) {
+            sender.send(TestWorkProcessor.SERIAL_QUEUE, TestWorkMessages.work("wedged").waitingForTheGate().build());
+            sender.send(TestWorkProcessor.SERIAL_QUEUE, TestWorkMessages.work("behind-it").build());
+        }
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/live").statusCode() == 503);
+            given().get("/q/health/live").then().body(containsString("Errand consumers"))
+                    .body(containsString("stalled for"));
+        } finally {
+            log.open();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/live").statusCode() == 200);
+    }
+
+    @Test
+    void readinessGoesDownWithoutTheBrokerAndUpWhenItIsBack() {
+        Broker.stopAmqp();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 503);
+        } finally {
+            Broker.startAmqp();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/q/health/ready").statusCode() == 200);
     }
 
     /** The value of one Prometheus sample; fails when the sample is not exported at all. */
