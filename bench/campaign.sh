@@ -34,12 +34,12 @@ client_limit=()
 [ "$rate_limit" != 0 ] && client_limit=("-Derrand.consumers.coupon-grants.rate-limit=$rate_limit")
 start_service "${client_limit[@]}"
 
-curl -fs -X PUT "$base/simulator/promo/config" -H 'Content-Type: application/json' \
+api -X PUT "$base/simulator/promo/config" -H 'Content-Type: application/json' \
   -d "{\"errorRate\": $error_rate, \"rateLimit\": $rate_limit, \"latencyMs\": $latency_ms, \"honourIdempotencyKey\": true, \"outage\": false}" > /dev/null
 
 id=$(upload_users bench-user "$users" bench)
 state=$(await_completion "$id" "$timeout")
-stats=$(curl -fs "$base/simulator/promo/stats")
+stats=$(api "$base/simulator/promo/stats")
 
 /usr/bin/python3 - "$state" "$stats" "$users" <<'PY'
 import json, sys

@@ -42,7 +42,7 @@ began=$SECONDS
 
 for k in $(seq 1 "$kills"); do
   sleep $((3 + RANDOM % 12))
-  echo "kill -$signal #$k at $((SECONDS - began)) s: $(curl -fs "$base/campaigns/$id" || echo unreachable)" >&2
+  echo "kill -$signal #$k at $((SECONDS - began)) s: $(api "$base/campaigns/$id" || echo unreachable)" >&2
   stopping=$SECONDS
   kill -"$signal" "$pid"; wait "$pid" 2>/dev/null || true
   echo "  stopped after $((SECONDS - stopping)) s" >&2
@@ -50,7 +50,7 @@ for k in $(seq 1 "$kills"); do
 done
 
 state=$(await_completion "$id" "$timeout")
-stats=$(curl -fs "$base/simulator/promo/stats")
+stats=$(api "$base/simulator/promo/stats")
 
 /usr/bin/python3 - "$state" "$stats" "$users" "$kills" "$((SECONDS - began))" "$signal" <<'PY'
 import json, sys

@@ -1,10 +1,17 @@
 # Shared by the bench scripts: build, start and stop the packaged service on loopback.
-# Expects $root (the repository) and $work (a fresh folder); sets $pid and $base.
+# Expects $root (the repository) and $work (a fresh folder); sets $pid, $base and $admin (user:password
+# of the demo's generated admin, for the endpoints that need a role; see api).
 
 http_port=${BENCH_HTTP_PORT:-18080}
 amqp_port=${BENCH_AMQP_PORT:-15672}
 base="http://127.0.0.1:$http_port"
 pid=
+admin=
+
+# api ARGS...: curl as the demo's admin, failing on HTTP errors.
+api() {
+  curl -fs -u "$admin" "$@"
+}
 
 build_service() {
   (cd "$root" && ./mvnw -q -B package -DskipTests)
@@ -17,7 +24,10 @@ start_service() {
     -jar "$root/target/quarkus-app/quarkus-run.jar" >> "$work/service.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
-    curl -fs "$base/simulator/promo/config" > /dev/null 2>&1 && return 0
+    if curl -fs "$base/q/health/ready" > /dev/null 2>&1; then
+      admin="admin:$(sed -n 's/^http.admin.password=//p' "$work/data/credentials.properties")"
+      return 0
+    fi
     kill -0 "$pid" 2>/dev/null || { echo "service died; see $work/service.log" >&2; exit 1; }
     sleep 1
   done
@@ -33,7 +43,7 @@ stop_service() {
 # upload_users PREFIX N NAME: uploads N generated users, prints the campaign id.
 upload_users() {
   { echo user_id; seq -f "$1-%06g" 1 "$2"; } > "$work/promo.csv"
-  curl -fs -X POST "$base/campaigns?name=$3&couponCents=1500" -H 'Content-Type: text/csv' \
+  api -X POST "$base/campaigns?name=$3&couponCents=1500" -H 'Content-Type: text/csv' \
     --data-binary @"$work/promo.csv" | sed -E 's/.*"id":([0-9]+).*/\1/'
 }
 
@@ -41,7 +51,7 @@ upload_users() {
 await_completion() {
   local deadline=$((SECONDS + $2)) state
   while :; do
-    state=$(curl -fs "$base/campaigns/$1" || true)
+    state=$(api "$base/campaigns/$1" || true)
     case "$state" in *'"status":"COMPLETED'*) echo "$state"; return 0 ;; esac
     [ $SECONDS -ge $deadline ] && { echo "timed out: $state" >&2; return 1; }
     sleep 2

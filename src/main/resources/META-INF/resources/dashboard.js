@@ -4,8 +4,7 @@
 'use strict';
 
 const POLL_MS = 2000;
-const HISTORY = 90; // samples kept per queue for the trend lines: three minutes at one every 2 s
-const depthHistory = new Map();
+const HISTORY = 90; // depths the service keeps per queue: three minutes at one reading every 2 s
 const selected = new Set();
 let deadLetterFilters = { queue: '', reason: '' };
 
@@ -65,10 +64,7 @@ function sparkline(values) {
 function renderQueues(queues, outbox) {
   const body = document.querySelector('#queues tbody');
   body.replaceChildren(...queues.map(q => {
-    const history = depthHistory.get(q.queue) || [];
-    history.push(q.depth);
-    while (history.length > HISTORY) history.shift();
-    depthHistory.set(q.queue, history);
+    const history = q.depthHistory.slice(-HISTORY);
     const row = el('tr', { 'data-queue': q.queue },
       td(q.queue + (q.deadLetters ? ' (DLQ)' : '')), td(q.depth, 'num depth'), el('td', {}, sparkline(history)),
       td(rate(q.inPerSecond), 'num'), td(rate(q.outPerSecond), 'num'), td(q.inFlight, 'num'),

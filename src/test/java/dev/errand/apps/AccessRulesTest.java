@@ -83,6 +83,20 @@ class AccessRulesTest {
     }
 
     @Test
+    void aWriteThatABrowserSendsForAnotherSiteIsRefused() {
+        // What a forged form on another site makes an administrator's browser send.
+        asAdmin().header("Origin", "https://evil.example").header("Sec-Fetch-Site", "cross-site")
+                .post("/dead-letters/{id}/replay", 424242)
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("/problems/cross-site-request"));
+        assertForbidden(asAdmin().header("Origin", "https://evil.example").delete("/dead-letters/{id}", 424242));
+        // The dashboard's own requests carry this service's origin, and pass.
+        asAdmin().header("Origin", io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port)
+                .header("Sec-Fetch-Site", "same-origin").post("/dead-letters/{id}/replay", 424242)
+                .then().statusCode(404);
+    }
+
+    @Test
     void theBrokerRefusesAnonymousConnectionsAndWrongPasswords() {
         assertThrows(IllegalStateException.class, () -> new AnySender(null, null).close());
         assertThrows(IllegalStateException.class, () -> new AnySender("errand", "not-the-password").close());

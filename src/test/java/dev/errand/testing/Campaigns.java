@@ -1,7 +1,7 @@
 package dev.errand.testing;
 
-import static dev.errand.testing.Users.asViewer;
 import static dev.errand.testing.Users.asProducer;
+import static dev.errand.testing.Users.asViewer;
 
 import io.restassured.path.json.JsonPath;
 

@@ -1,13 +1,12 @@
 package dev.errand.apps.coupons;
 
-import jakarta.annotation.security.RolesAllowed;
-import dev.errand.core.security.Roles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,6 +22,7 @@ import org.apache.commons.csv.CSVPrinter;
 
 import dev.errand.core.backpressure.Backpressure;
 import dev.errand.core.problem.ProblemException;
+import dev.errand.core.security.Roles;
 
 /** Coupon campaigns: upload the marketer's CSV, watch it run, get the failures back as CSV. */
 @Path("/campaigns")

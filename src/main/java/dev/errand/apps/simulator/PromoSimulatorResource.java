@@ -2,7 +2,6 @@ package dev.errand.apps.simulator;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
-import dev.errand.core.security.Roles;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -18,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.errand.core.problem.Problem;
+import dev.errand.core.security.Roles;
 
 /**
  * A stand-in for the company's fragile promotions API, so the demo and the tests need nothing

@@ -1,15 +1,15 @@
 package dev.errand.core.handling;
 
-import jakarta.annotation.security.RolesAllowed;
-import dev.errand.core.security.Roles;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.errand.core.flow.ChannelDispatcher;
+import dev.errand.core.security.Roles;
 
 /** What each consumer is doing: its concurrency limit, running and waiting messages, why it is paused. */
 @Path("/errand/consumers")

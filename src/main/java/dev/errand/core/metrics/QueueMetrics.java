@@ -51,8 +51,11 @@ public class QueueMetrics {
      * @param outPerSecond messages acknowledged: done with, one way or another
      */
     public record QueueView(String queue, long depth, long inFlight, long scheduled, long oldestAgeSeconds,
-            double inPerSecond, double outPerSecond, boolean deadLetters) {
+            double inPerSecond, double outPerSecond, boolean deadLetters, List<Long> depthHistory) {
     }
+
+    /** Depths kept per queue for the dashboard's trend lines: three minutes at one reading per refresh. */
+    static final int HISTORY = 90;
 
     /** Messages written to the outbox and not yet published, and how long the oldest has waited. */
     public record OutboxView(long backlog, long oldestAgeSeconds) {
@@ -69,6 +72,7 @@ public class QueueMetrics {
     private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
     private final Map<String, Counters> lastCounters = new ConcurrentHashMap<>();
     private final Map<String, double[]> rates = new ConcurrentHashMap<>();
+    private final Map<String, java.util.ArrayDeque<Long>> depthHistory = new ConcurrentHashMap<>();
     private final String deadLetterQueue;
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "errand-queue-metrics");
@@ -124,6 +128,7 @@ public class QueueMetrics {
             broker.read(queue, "getFirstMessageAge")
                     .ifPresent(v -> value(queue, "errand.queue.oldest.age").set(v / 1000));
             readRates(queue);
+            remember(queue, value(queue, "errand.queue.depth").get());
         }
         try {
             Outbox.Backlog backlog = outbox.backlog(null);
@@ -131,6 +136,26 @@ public class QueueMetrics {
             value("outbox", "age").set(backlog.age(Instant.now()).toSeconds());
         } catch (RuntimeException databaseDown) {
             // Keeps the last reading; the datasource's health check tells the rest.
+        }
+    }
+
+    private void remember(String queue, long depth) {
+        java.util.ArrayDeque<Long> history = depthHistory.computeIfAbsent(queue, any -> new java.util.ArrayDeque<>());
+        synchronized (history) {
+            history.addLast(depth);
+            while (history.size() > HISTORY) {
+                history.removeFirst();
+            }
+        }
+    }
+
+    private List<Long> history(String queue) {
+        java.util.ArrayDeque<Long> history = depthHistory.get(queue);
+        if (history == null) {
+            return List.of();
+        }
+        synchronized (history) {
+            return List.copyOf(history);
         }
     }
 
@@ -157,7 +182,8 @@ public class QueueMetrics {
             double[] rate = rates.getOrDefault(queue, new double[2]);
             views.add(new QueueView(queue, value(queue, "errand.queue.depth").get(),
                     value(queue, "errand.queue.in.flight").get(), value(queue, "errand.queue.scheduled").get(),
-                    value(queue, "errand.queue.oldest.age").get(), rate[0], rate[1], queue.equals(deadLetterQueue)));
+                    value(queue, "errand.queue.oldest.age").get(), rate[0], rate[1], queue.equals(deadLetterQueue),
+                    history(queue)));
         }
         return views;
     }

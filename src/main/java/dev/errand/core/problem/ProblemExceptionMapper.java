@@ -83,11 +83,8 @@ public class ProblemExceptionMapper {
         return Response.fromResponse(response).header("WWW-Authenticate", "Basic realm=\"Quarkus\"").build();
     }
 
-    static Response respond(int status, String type, String title, String detail, UriInfo uri) {
-        return Response.status(status)
-                .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("/problems/" + type, title, status, detail, uri.getPath()))
-                .build();
+    private static Response respond(int status, String type, String title, String detail, UriInfo uri) {
+        return Problems.response(status, type, title, detail, uri);
     }
 
     private static String slug(String title) {

@@ -35,13 +35,13 @@ public class RequestLimits {
         try {
             bytes = Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
-            return ProblemExceptionMapper.respond(400, "invalid-request", "Invalid request",
+            return Problems.response(400, "invalid-request", "Invalid request",
                     "Content-Length is not a number", uri);
         }
         if (bytes <= limit) {
             return null;
         }
-        return ProblemExceptionMapper.respond(413, "body-too-large", "Request body too large",
+        return Problems.response(413, "body-too-large", "Request body too large",
                 "JSON bodies are limited to " + limit + " bytes; this one has " + bytes, uri);
     }
 }

@@ -1,7 +1,7 @@
 package dev.errand.apps.coupons;
 
-import static dev.errand.testing.Users.asViewer;
 import static dev.errand.testing.Users.asProducer;
+import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;

@@ -4,7 +4,6 @@ import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +21,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import dev.errand.apps.coupons.CouponChannels;
 import dev.errand.testing.AnySender;
-import dev.errand.testing.Browser;
 import dev.errand.testing.Broker;
+import dev.errand.testing.Browser;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.Simulator;
 import dev.errand.testing.Users;
@@ -73,8 +73,7 @@ class DashboardBrowserTest {
                 .isEmpty(), "the coupon queue is listed");
         assertFalse(browser.findElements(By.cssSelector("#consumers tr[data-consumer='" + CouponChannels.GRANTS + "']"))
                 .isEmpty(), "the coupon consumer is listed");
-        assertTrue(browser.findElement(By.cssSelector("#breakers li[data-breaker='promotions-api']")).getText()
-                .startsWith("promotions-api: closed"));
+        awaitText("#breakers li[data-breaker='promotions-api']", text -> text.startsWith("promotions-api: closed"));
         Files.createDirectories(Path.of("target"));
         Files.write(Path.of("target/dashboard-test.png"), browser.getScreenshotAs(OutputType.BYTES));
     }
@@ -92,25 +91,17 @@ class DashboardBrowserTest {
         Broker.resume(CouponChannels.GRANTS_QUEUE);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> percent(bar) == 100);
-        assertTrue(browser.findElement(By.cssSelector(".progress-item:has([data-progress-id='campaign:" + campaign
-                + "']) .meta")).getText().contains("300 done, 0 failed of 300"));
+        awaitText(".progress-item:has([data-progress-id='campaign:" + campaign + "']) .meta",
+                text -> text.contains("300 done, 0 failed of 300"));
     }
 
     @Test
     void aDeadLetterIsReplayedFromThePageAndDisappears() {
         String id = "dashboard-" + System.nanoTime();
-        // Fails all ten attempts, so it is dead-lettered; the eleventh, the replay, succeeds.
-        try (AnySender sender = new AnySender()) {
-            sender.send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work(id).failingFirst(10).build());
-        }
-        long letter = await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterId(id), found -> found > 0);
-        open(Users.ADMIN);
-        By row = By.cssSelector("tr[data-dead-letter-id='" + letter + "']");
-        WebElement replay = await().atMost(Duration.ofSeconds(20))
-                .until(() -> browser.findElements(row), rows -> !rows.isEmpty()).get(0)
-                .findElement(By.cssSelector("button.replay"));
+        long letter = aDeadLetter(id);
+        By row = shownAs(Users.ADMIN, letter);
 
-        replay.click();
+        click(row, "button.replay");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElements(row).isEmpty());
         awaitText("#dead-letter-message", text -> text.equals("Replayed " + letter));
@@ -120,33 +111,58 @@ class DashboardBrowserTest {
 
     @Test
     void aViewerCannotReplayAndIsToldWhy() {
-        String id = "dashboard-viewer-" + System.nanoTime();
-        try (AnySender sender = new AnySender()) {
-            sender.send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work(id).failingFirst(10).build());
-        }
-        long letter = await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterId(id), found -> found > 0);
-        open(Users.VIEWER);
-        By row = By.cssSelector("tr[data-dead-letter-id='" + letter + "']");
-        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(row).isEmpty());
+        By row = shownAs(Users.VIEWER, aDeadLetter("dashboard-viewer-" + System.nanoTime()));
 
-        browser.findElement(row).findElement(By.cssSelector("button.replay")).click();
+        click(row, "button.replay");
 
         awaitText("#dead-letter-message", text -> text.startsWith("Forbidden"));
         assertFalse(browser.findElements(row).isEmpty(), "still a dead letter");
+    }
+
+    /** Work that fails all ten attempts, so it is dead-lettered; the eleventh, a replay, succeeds. */
+    private static long aDeadLetter(String id) {
+        try (AnySender sender = new AnySender()) {
+            sender.send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work(id).failingFirst(10).build());
+        }
+        return await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterId(id), found -> found > 0);
+    }
+
+    /** Opens the page as {@code user} and waits for the dead letter's row. */
+    private By shownAs(String user, long letter) {
+        open(user);
+        By row = By.cssSelector("tr[data-dead-letter-id='" + letter + "']");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(row).isEmpty());
+        return row;
     }
 
     private void open(String user) {
         browser.get("http://" + user + ":" + Users.password(user) + "@127.0.0.1:" + port + "/");
     }
 
+    // The page redraws parts of itself every two seconds: an element found a moment ago may be gone
+    // (stale), so every look is retried rather than trusted.
+
     private int percent(By bar) {
-        List<WebElement> bars = browser.findElements(bar);
-        return bars.isEmpty() ? -1 : Integer.parseInt(bars.get(0).getAttribute("aria-valuenow"));
+        try {
+            List<WebElement> bars = browser.findElements(bar);
+            return bars.isEmpty() ? -1 : Integer.parseInt(bars.get(0).getAttribute("aria-valuenow"));
+        } catch (StaleElementReferenceException redrawn) {
+            return -1;
+        }
     }
 
     private void awaitText(String css, java.util.function.Predicate<String> condition) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElements(By.cssSelector(css)).stream()
-                .map(WebElement::getText).anyMatch(condition));
+        await().atMost(Duration.ofSeconds(20)).ignoreException(StaleElementReferenceException.class)
+                .until(() -> browser.findElements(By.cssSelector(css)).stream()
+                        .map(WebElement::getText).anyMatch(condition));
+    }
+
+    private void click(By row, String button) {
+        await().atMost(Duration.ofSeconds(20)).ignoreException(StaleElementReferenceException.class)
+                .until(() -> {
+                    browser.findElement(row).findElement(By.cssSelector(button)).click();
+                    return true;
+                });
     }
 
     /** The id of the message's waiting dead letter, or -1. */
