@@ -27,7 +27,7 @@ start_service
 
 vip=$(upload_users vip 2000 vip-customers)
 await_completion "$vip" 120 > /dev/null
-{ echo user_id; seq -f "generous-%03g" 1 12; } > "$work/generous.csv"
+{ echo user_id; seq -f "generous-%03g" 1 4; } > "$work/generous.csv"
 api -o /dev/null -X POST "$base/campaigns?name=too-generous&couponCents=250000" -H 'Content-Type: text/csv' \
   --data-binary @"$work/generous.csv"
 api -o /dev/null -X PUT "$base/simulator/promo/config" -H 'Content-Type: application/json' \

@@ -43,6 +43,8 @@ import io.quarkus.runtime.StartupEvent;
 public class QueueMetrics {
 
     static final int REFRESH_SECONDS = 2;
+    /** 2001-09-09: a creation-time before it is taken for none at all. */
+    private static final long UNSTAMPED_BEFORE_MILLIS = 1_000_000_000_000L;
 
     /**
      * One queue as last read, for the dashboard; rates are per second over the last refresh.
@@ -125,8 +127,11 @@ public class QueueMetrics {
             broker.read(queue, "getMessageCount").ifPresent(v -> value(queue, "errand.queue.depth").set(v));
             broker.read(queue, "getDeliveringCount").ifPresent(v -> value(queue, "errand.queue.in.flight").set(v));
             broker.read(queue, "getScheduledCount").ifPresent(v -> value(queue, "errand.queue.scheduled").set(v));
-            broker.read(queue, "getFirstMessageAge")
-                    .ifPresent(v -> value(queue, "errand.queue.oldest.age").set(v / 1000));
+            broker.read(queue, "getFirstMessageAge").ifPresent(age -> {
+                if (stamped(age)) {
+                    value(queue, "errand.queue.oldest.age").set(age / 1000);
+                }
+            });
             readRates(queue);
             remember(queue, value(queue, "errand.queue.depth").get());
         }
@@ -137,6 +142,14 @@ public class QueueMetrics {
         } catch (RuntimeException databaseDown) {
             // Keeps the last reading; the datasource's health check tells the rest.
         }
+    }
+
+    /**
+     * Artemis counts a message's age from its AMQP creation-time; a sender that leaves it out makes
+     * the age "since 1970". Such a reading says nothing about the lag, and the last one is kept.
+     */
+    private static boolean stamped(long ageMillis) {
+        return ageMillis < System.currentTimeMillis() - UNSTAMPED_BEFORE_MILLIS;
     }
 
     private void remember(String queue, long depth) {

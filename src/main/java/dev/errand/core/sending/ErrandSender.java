@@ -49,7 +49,9 @@ public class ErrandSender {
                 .withMessageId(outbound.messageId())
                 .withDurable(true)
                 .withPriority((short) outbound.priority())
-                .withContentType(outbound.contentType());
+                .withContentType(outbound.contentType())
+                // The broker measures a queue's lag (its oldest message's age) from this.
+                .withCreationTime(System.currentTimeMillis());
         if (outbound.subject() != null) {
             metadata.withSubject(outbound.subject());
         }

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.core.backpressure.QueueDepths;
+import dev.errand.apps.coupons.CouponChannels;
 import dev.errand.testing.AnySender;
+import dev.errand.testing.Campaigns;
 import dev.errand.testing.Broker;
 import dev.errand.testing.work.TestWorkMessages;
 import dev.errand.testing.work.TestWorkProcessor;
@@ -98,6 +100,21 @@ class ObservabilityTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 5);
         queues.refresh();
         assertEquals(0.0, metric("errand_queue_depth_messages", "queue=\"errand.test-serial\""));
+    }
+
+    @Test
+    void theLagOfErrandsOwnMessagesIsTheirRealAge() {
+        // Grants are sent by Errand (the campaign enqueuer), which stamps their creation-time.
+        Broker.pause(CouponChannels.GRANTS_QUEUE);
+        try {
+            Campaigns.upload("lag", "user_id\nlag-1\nlag-2\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Broker.depth(CouponChannels.GRANTS_QUEUE) >= 2);
+            queues.refresh();
+            double lag = metric("errand_queue_oldest_age_seconds", "queue=\"" + CouponChannels.GRANTS_QUEUE + "\"");
+            assertTrue(lag >= 0 && lag < 60, "lag of messages sent a moment ago: " + lag + " s");
+        } finally {
+            Broker.resume(CouponChannels.GRANTS_QUEUE);
+        }
     }
 
     @Test
