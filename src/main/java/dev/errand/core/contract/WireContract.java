@@ -12,6 +12,19 @@ public final class WireContract {
 
     /** The only body type Errand accepts. */
     public static final String CONTENT_TYPE = "application/json";
+    /**
+     * The content-type on the messages Errand sends itself (outbox, retries, dead letters, replays).
+     * The same JSON; the parameter keeps the AMQP connector from decoding the body on receipt, which
+     * it cannot do for a dead letter whose body is not JSON (SmallRye AMQP 4.33 drops such a message
+     * without settling it).
+     */
+    public static final String SENT_CONTENT_TYPE = CONTENT_TYPE + "; charset=utf-8";
+
+    /** The content-type Errand sends a body under: {@link #SENT_CONTENT_TYPE} for JSON, else as it was. */
+    public static String sentContentType(String contentType) {
+        return CONTENT_TYPE.equalsIgnoreCase(contentType == null ? null : contentType.trim())
+                ? SENT_CONTENT_TYPE : contentType;
+    }
     /** Largest body, in bytes, that Errand will process. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
     /** Longest accepted message-id, in characters; it is the idempotency key and is stored. */

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import dev.errand.core.contract.WireContract;
 import dev.errand.core.metrics.ErrandMetrics;
 import dev.errand.core.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.vertx.core.buffer.Buffer;
@@ -49,7 +50,7 @@ public class ErrandSender {
                 .withMessageId(outbound.messageId())
                 .withDurable(true)
                 .withPriority((short) outbound.priority())
-                .withContentType(outbound.contentType())
+                .withContentType(WireContract.sentContentType(outbound.contentType()))
                 // The broker measures a queue's lag (its oldest message's age) from this.
                 .withCreationTime(System.currentTimeMillis());
         if (outbound.subject() != null) {
@@ -67,28 +68,29 @@ public class ErrandSender {
         if (outbound.deliverAt() != null) {
             metadata.withMessageAnnotations(WireContract.DELIVERY_TIME_ANNOTATION, outbound.deliverAt().toEpochMilli());
         }
-        Context trace = tracing.parentOf(outbound.properties());
-        Map<String, Object> properties = tracing.carrying(trace, outbound.properties());
+        Span span = tracing.startSending(outbound.address(), outbound.messageId(), outbound.properties());
+        Map<String, Object> properties = tracing.carrying(Context.current().with(span), outbound.properties());
         if (!properties.isEmpty()) {
             metadata.withApplicationProperties(new JsonObject(new java.util.LinkedHashMap<>(properties)));
         }
         Object payload = body(outbound);
         Message<Object> message = Message.of(payload)
                 .addMetadata(metadata.build())
-                // The connector's send span joins the same trace, whichever thread sends.
-                .addMetadata(tracing.sendingWithin(trace))
                 .withAck(() -> {
                     metrics.sent(outbound.address());
+                    Tracing.endSending(span, null);
                     stored.complete(null);
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(error -> {
+                    Tracing.endSending(span, error);
                     stored.completeExceptionally(error);
                     return CompletableFuture.completedFuture(null);
                 });
         try {
             emitter.send(message);
         } catch (RuntimeException e) {
+            Tracing.endSending(span, e);
             stored.completeExceptionally(e);
         }
         return stored;

@@ -83,9 +83,29 @@ public class Tracing {
         return carried;
     }
 
-    /** The connector's metadata that makes its send span a child of {@code parent}. */
-    public TracingMetadata sendingWithin(Context parent) {
-        return TracingMetadata.withCurrent(parent);
+    /**
+     * Starts the span of one send, a child of {@link #parentOf}; it ends when the broker has stored
+     * the message. Errand makes this span itself rather than leave it to the connector, whose tracing
+     * decodes every JSON body it sends and so cannot send the dead letter of a body that is not JSON.
+     */
+    public Span startSending(String address, String messageId, Map<String, Object> properties) {
+        return tracer.spanBuilder(address + " publish")
+                .setParent(parentOf(properties))
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "amqp")
+                .setAttribute("messaging.operation.type", "send")
+                .setAttribute("messaging.destination.name", address)
+                .setAttribute("messaging.message.id", messageId == null ? "" : messageId)
+                .startSpan();
+    }
+
+    /** Ends a send span; {@code error} is why the broker did not store the message, or null. */
+    public static void endSending(Span span, Throwable error) {
+        if (error != null) {
+            span.recordException(error);
+            span.setStatus(StatusCode.ERROR, "not stored");
+        }
+        span.end();
     }
 
     /**
