@@ -218,6 +218,13 @@ public interface ErrandConfig {
         /** Rows published per broker-confirmed batch. */
         @WithDefault("500")
         int batch();
+
+        /**
+         * Whether this instance publishes the outbox. Off on worker-only instances (profile
+         * {@code worker}); at least one instance that shares the database must have it on.
+         */
+        @WithDefault("true")
+        boolean relayEnabled();
     }
 
     interface Http {

@@ -62,6 +62,11 @@ public class OutboxRelay {
     }
 
     void start(@Observes StartupEvent startup) {
+        if (!config.relayEnabled()) {
+            // A worker-only instance: the API instances publish what is written to the outbox.
+            LOG.info("Outbox relay disabled (errand.outbox.relay-enabled=false)");
+            return;
+        }
         worker = new Thread(this::run, "errand-outbox-relay");
         worker.setDaemon(true);
         worker.start();
