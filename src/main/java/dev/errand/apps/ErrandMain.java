@@ -1,6 +1,6 @@
 package dev.errand.apps;
 
-import dev.errand.core.embedded.ErrandLauncher;
+import dev.errand.core.launch.ErrandLauncher;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /** Starts the embedded broker and database when none are configured, then the service. */

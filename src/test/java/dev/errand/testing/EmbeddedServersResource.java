@@ -8,7 +8,7 @@ import java.util.Map;
 import dev.errand.apps.coupons.CouponChannels;
 import dev.errand.apps.orders.OrderChannels;
 import dev.errand.apps.signups.SignupChannels;
-import dev.errand.core.embedded.ErrandLauncher;
+import dev.errand.core.embedded.EmbeddedLauncher;
 import dev.errand.testing.work.TestWorkProcessor;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -22,7 +22,7 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
     public Map<String, String> start() {
         try {
             Path dataDir = Files.createTempDirectory("errand-test-");
-            return ErrandLauncher.startForTests(dataDir, List.of(CouponChannels.GRANTS_QUEUE, OrderChannels.ORDERS_QUEUE,
+            return EmbeddedLauncher.startForTests(dataDir, List.of(CouponChannels.GRANTS_QUEUE, OrderChannels.ORDERS_QUEUE,
                     SignupChannels.SIGNUPS_QUEUE, TestWorkProcessor.SERIAL_QUEUE,
                     TestWorkProcessor.PARALLEL_QUEUE, TestWorkProcessor.LIMITED_QUEUE));
         } catch (Exception e) {

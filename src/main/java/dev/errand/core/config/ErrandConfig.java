@@ -15,7 +15,7 @@ import io.smallrye.config.WithDefault;
 public interface ErrandConfig {
 
     /**
-     * Folder of the embedded broker journal and database files. Read by {@code ErrandLauncher}
+     * Folder of the embedded broker journal and database files. Read by the launcher
      * before Quarkus starts; listed here so it is documented and validated with the rest.
      */
     @WithDefault(EmbeddedSettings.DEFAULT_DATA_DIR)

@@ -33,7 +33,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(folder)
                 .setCleanDataDirectory(false)
-                // Stopped by ErrandLauncher after Quarkus, so no transaction loses its database mid-way.
+                // Stopped by EmbeddedLauncher after Quarkus, so no transaction loses its database mid-way.
                 .setRegisterShutdownHook(false)
                 .setOverrideWorkingDirectory(folder.getParent().resolve("postgres-binaries").toFile())
                 .setPGStartupWait(Duration.ofSeconds(60))

@@ -6,42 +6,26 @@ import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.errand.core.contract.WireContract;
+import dev.errand.core.launch.EmbeddedStarter;
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 
 /**
- * Starts what is missing, then Quarkus: with no broker configured ({@code amqp-host}) an embedded
- * Artemis, with no datasource configured ({@code quarkus.datasource.jdbc.url}) an embedded
- * PostgreSQL, both keeping their data under {@code errand.data-dir}.
- * <p>
- * This runs before Quarkus because the datasource and the connector read their addresses while the
- * application boots. Call it from the application's {@code @QuarkusMain}.
+ * Starts the embedded servers that are missing before Quarkus: with no broker configured an embedded
+ * Artemis, with no datasource configured an embedded PostgreSQL, both keeping their data under
+ * {@code errand.data-dir}. Found by {@link dev.errand.core.launch.ErrandLauncher} through
+ * {@code META-INF/services}; a native worker build leaves this whole package out.
  */
-public final class ErrandLauncher {
+public final class EmbeddedLauncher implements EmbeddedStarter {
 
-    private static final Logger LOG = Logger.getLogger(ErrandLauncher.class);
+    private static final Logger LOG = Logger.getLogger(EmbeddedLauncher.class);
 
-    private ErrandLauncher() {
-    }
-
-    public static void run(String... args) throws Exception {
-        Config config = ConfigProvider.getConfig();
-        boolean needBroker = config.getOptionalValue("amqp-host", String.class).isEmpty();
-        boolean needDatabase = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty();
-        if (!needBroker && config.getOptionalValue("amqp-username", String.class).isEmpty()) {
-            // Brokers that accept anonymous producers let anyone enqueue work; refuse to be one of their clients.
-            throw new IllegalStateException("amqp-host is set but amqp-username and amqp-password are not:"
-                    + " Errand connects to a broker with credentials only");
-        }
-        if (!needBroker && !needDatabase) {
-            LOG.info("Broker and datasource are configured: starting nothing embedded");
-            Quarkus.run(args);
-            return;
-        }
+    @Override
+    public void startThenRun(Config config, boolean needBroker, boolean needDatabase, String... args)
+            throws Exception {
         Path dataDir = dataDir(config);
         LocalCredentials credentials = LocalCredentials.loadOrCreate(dataDir.toAbsolutePath());
         if (noHttpUsers(config)) {
