@@ -12,8 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import dev.errand.core.broker.BrokerClients;
 import io.vertx.amqp.AmqpClient;
-import io.vertx.amqp.AmqpClientOptions;
 import io.vertx.amqp.AmqpConnection;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.amqp.AmqpSender;
@@ -116,12 +116,7 @@ public class QueueDepths {
         if (sender != null) {
             return Future.succeededFuture();
         }
-        AmqpClientOptions options = new AmqpClientOptions()
-                .setHost(config.getOptionalValue("amqp-host", String.class).orElse("127.0.0.1"))
-                .setPort(config.getOptionalValue("amqp-port", Integer.class).orElse(5672));
-        config.getOptionalValue("amqp-username", String.class).filter(u -> !u.isBlank()).ifPresent(options::setUsername);
-        config.getOptionalValue("amqp-password", String.class).filter(p -> !p.isBlank()).ifPresent(options::setPassword);
-        client = AmqpClient.create(vertx, options);
+        client = AmqpClient.create(vertx, BrokerClients.options(config));
         return client.connect()
                 .compose(opened -> {
                     connection = opened;

@@ -27,7 +27,8 @@ final class Delivery<T> implements ChannelDispatcher.Work {
 
     /** What a delivery needs from the consumer it belongs to. */
     record Context(ConsumerPolicy policy, IdempotentExecutor idempotent, Settler settler, BooleanSupplier breakerOpen,
-            BooleanSupplier stopping, Clock clock, ErrandMetrics metrics, Tracing tracing) {
+            BooleanSupplier stopping, Clock clock, ErrandMetrics metrics, Tracing tracing,
+            BooleanSupplier brokerSchedules) {
     }
 
     private final Context context;
@@ -134,9 +135,10 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         }
         Duration delay = retry.redeliveryDelay(history.countedAttempts(), error);
         outcome = HandlerOutcome.RETRIED;
-        if (orderingKey != null) {
-            // On the broker it could be overtaken by the next message of its key: it waits here instead,
-            // holding its key's place but no worker.
+        if (orderingKey != null || !context.brokerSchedules().getAsBoolean()) {
+            // On the broker a keyed message could be overtaken by the next message of its key, and a
+            // broker without scheduled delivery (RabbitMQ's plugin) would hand it back at once: it
+            // waits here instead, holding its key's place but no worker.
             return new ChannelDispatcher.RunAgain(delay, true);
         }
         return new ChannelDispatcher.Done(true, context.settler().scheduleRetry(message, envelope, history, delay));

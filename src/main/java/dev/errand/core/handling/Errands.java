@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.errand.core.broker.BrokerProbe;
 import dev.errand.core.contract.ContractViolation;
 import dev.errand.core.contract.Envelope;
 import dev.errand.core.contract.EnvelopeReader;
@@ -54,13 +55,15 @@ public class Errands {
     private final Settler settler;
     private final ErrandMetrics metrics;
     private final Tracing tracing;
+    private final BrokerProbe broker;
     private final Clock clock = Clock.systemUTC();
     /** What every delivery of a consumer shares, made once per channel. */
     private final Map<String, Delivery.Context> contexts = new ConcurrentHashMap<>();
 
     Errands(EnvelopeReader reader, IdempotentExecutor idempotent, ConsumerPolicies policies, ConsumerRegistry consumers,
-            Settler settler, ErrandMetrics metrics, Tracing tracing) {
+            Settler settler, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker) {
         this.tracing = tracing;
+        this.broker = broker;
         this.reader = reader;
         this.idempotent = idempotent;
         this.policies = policies;
@@ -105,7 +108,8 @@ public class Errands {
             return settler.deadLetter(channel, message, envelope, FailureKind.CONTRACT_VIOLATION, history);
         }
         Delivery.Context context = contexts.computeIfAbsent(channel, any -> new Delivery.Context(policy, idempotent,
-                settler, () -> consumers.breakerOpen(policy), policies::isStopping, clock, metrics, tracing));
+                settler, () -> consumers.breakerOpen(policy), policies::isStopping, clock, metrics, tracing,
+                () -> broker.capabilities().delayedDelivery()));
         return consumers.dispatcher(policy).submit(new Delivery<>(context, message, envelope, payload, handler, history));
     }
 }
