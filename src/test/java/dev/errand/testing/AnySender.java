@@ -54,17 +54,17 @@ public final class AnySender implements AutoCloseable {
 
     /** Sends and waits until the broker has accepted the message. */
     public void send(String address, AmqpMessage message) {
-        AmqpSender sender = await(connection.createSender(address));
+        AmqpSender sender = await(connection.createSender(onBroker(address)));
         try {
             await(sender.sendWithAck(message));
         } finally {
-            await(sender.close());
+            closeQuietly(sender);
         }
     }
 
     /** Sends all on one link, in order, and waits until the broker has accepted every one. */
     public void sendAll(String address, List<AmqpMessage> messages) {
-        AmqpSender sender = await(connection.createSender(address));
+        AmqpSender sender = await(connection.createSender(onBroker(address)));
         try {
             List<java.util.concurrent.CompletableFuture<Void>> acks = new java.util.ArrayList<>();
             for (AmqpMessage message : messages) {
@@ -75,7 +75,7 @@ public final class AnySender implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("The broker did not accept every message", e);
         } finally {
-            await(sender.close());
+            closeQuietly(sender);
         }
     }
 
@@ -85,6 +85,21 @@ public final class AnySender implements AutoCloseable {
                 new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(10)));
         receiver.handler(received::add);
         return receiver;
+    }
+
+    /**
+     * Closes a link without waiting for the broker's answer: the messages are already accepted, and
+     * RabbitMQ's AMQP 1.0 plugin (3.10) does not always answer a detach.
+     */
+    private static void closeQuietly(AmqpSender sender) {
+        sender.close();
+    }
+
+    /** A queue's address on the broker in use: {@code /amq/queue/<name>} on RabbitMQ, the name on Artemis. */
+    private static String onBroker(String queue) {
+        String prefix = ConfigProvider.getConfig().getOptionalValue("errand.broker.address-prefix", String.class)
+                .orElse("");
+        return queue.startsWith("/") ? queue : prefix + queue;
     }
 
     @Override

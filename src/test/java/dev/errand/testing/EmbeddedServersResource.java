@@ -18,16 +18,35 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class EmbeddedServersResource implements QuarkusTestResourceLifecycleManager {
 
+    /** {@code -Dtest-broker=rabbitmq} (Maven profile broker-rabbitmq): bench/rabbitmq/start.sh's broker. */
+    private static final boolean RABBITMQ = "rabbitmq".equals(System.getProperty("test-broker"));
+
     @Override
     public Map<String, String> start() {
         try {
             Path dataDir = Files.createTempDirectory("errand-test-");
+            if (RABBITMQ) {
+                return onRabbitMq(dataDir);
+            }
             return EmbeddedLauncher.startForTests(dataDir, List.of(CouponChannels.GRANTS_QUEUE, OrderChannels.ORDERS_QUEUE,
                     SignupChannels.SIGNUPS_QUEUE, TestWorkProcessor.SERIAL_QUEUE,
                     TestWorkProcessor.PARALLEL_QUEUE, TestWorkProcessor.LIMITED_QUEUE));
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded broker and database", e);
         }
+    }
+
+    private static Map<String, String> onRabbitMq(Path dataDir) throws Exception {
+        Map<String, String> properties = new java.util.HashMap<>(EmbeddedLauncher.startDatabaseForTests(dataDir));
+        properties.put("amqp-host", "127.0.0.1");
+        properties.put("amqp-port", System.getProperty("test-rabbitmq-port", "5682"));
+        properties.put("amqp-username", "errand");
+        properties.put("amqp-password", "errand-local-only");
+        for (String channel : List.of(TestWorkProcessor.SERIAL, TestWorkProcessor.PARALLEL, TestWorkProcessor.LIMITED)) {
+            properties.put("mp.messaging.incoming." + channel + ".address", "/amq/queue/errand." + channel);
+            properties.put("mp.messaging.incoming." + channel + ".failure-strategy", "release");
+        }
+        return properties;
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import dev.errand.core.broker.BrokerClients;
+import dev.errand.core.broker.BrokerProbe;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpConnection;
 import io.vertx.amqp.AmqpMessage;
@@ -42,6 +43,7 @@ public class QueueDepths {
 
     private final Vertx vertx;
     private final Config config;
+    private final BrokerProbe broker;
     private volatile long unreachableUntilNanos;
     private AmqpClient client;
     private AmqpConnection connection;
@@ -49,7 +51,8 @@ public class QueueDepths {
     private String replyTo;
     private final Map<String, Promise<Long>> pending = new ConcurrentHashMap<>();
 
-    public QueueDepths(Vertx vertx, Config config) {
+    public QueueDepths(Vertx vertx, Config config, BrokerProbe broker) {
+        this.broker = broker;
         this.vertx = vertx;
         this.config = config;
     }
@@ -65,7 +68,7 @@ public class QueueDepths {
      * empty). Empty when the broker could not be asked.
      */
     public OptionalLong read(String queue, String operation) {
-        if (System.nanoTime() < unreachableUntilNanos) {
+        if (!broker.capabilities().management() || System.nanoTime() < unreachableUntilNanos) {
             return OptionalLong.empty();
         }
         try {

@@ -10,7 +10,8 @@ import org.apache.qpid.proton.amqp.Symbol;
  * What the broker offers that Errand relies on, read from the AMQP open frame it sends.
  *
  * @param anonymousRelay   links without a target, each message naming its address: Errand sends
- *                         everything (tasks, retries, dead letters) through one such link
+ *                         everything (tasks, retries, dead letters) through one such link, and
+ *                         without it through one link per address
  * @param delayedDelivery  {@code x-opt-delivery-time}: retries scheduled on the broker; without it a
  *                         retry waits out its backoff inside the consumer instead
  * @param messageGroups    {@code group-id}: one consumer per ordering key across instances
@@ -40,32 +41,15 @@ public record BrokerCapabilities(String product, String version, boolean anonymo
         return new BrokerCapabilities("unknown", "unknown", true, true, true, true, false);
     }
 
-    /**
-     * Why Errand cannot work with this broker, or null when it can. The one feature without a
-     * fallback is the anonymous relay (RabbitMQ's AMQP 1.0 plugin before 4.0 lacks it).
-     */
-    public String refusal() {
-        if (!anonymousRelay) {
-            return "The broker (" + product + " " + version + ") offers no ANONYMOUS-RELAY capability: Errand"
-                    + " sends tasks, retries and dead letters through one link without a target."
-                    + " Use ActiveMQ Artemis, or RabbitMQ 4.0 or later";
-        }
-        return null;
-    }
-
     /** One line for the start-up log. */
     public String describe() {
         if (!known) {
             return "broker not reachable at start-up: assuming anonymous relay, scheduled delivery, message groups"
                     + " and management (checked again at the next start)";
         }
-        return product + " " + version + ": anonymous relay " + yesNo(anonymousRelay)
+        return product + " " + version + ": anonymous relay " + (anonymousRelay ? "yes" : "no (one link per address)")
                 + ", scheduled delivery " + (delayedDelivery ? "yes" : "no (retries wait in the consumer)")
                 + ", message groups " + (messageGroups ? "yes" : "no (per-key order holds within one instance)")
                 + ", management " + (management ? "yes" : "no (no queue depths: backpressure admits, depth gauges stay 0)");
-    }
-
-    private static String yesNo(boolean value) {
-        return value ? "yes" : "no";
     }
 }

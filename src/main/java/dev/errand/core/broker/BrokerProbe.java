@@ -3,8 +3,10 @@ package dev.errand.core.broker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -15,9 +17,8 @@ import io.vertx.amqp.AmqpConnection;
 import io.vertx.core.Vertx;
 
 /**
- * Asks the broker, once at start-up, what it offers (its AMQP open frame), logs it, and refuses to
- * start on a broker Errand cannot send through. The rest of Errand adapts to what is missing:
- * see {@link BrokerCapabilities}.
+ * Asks the broker, once at start-up, what it offers (its AMQP open frame) and logs it. The rest of
+ * Errand adapts to what is missing: see {@link BrokerCapabilities}.
  */
 @ApplicationScoped
 public class BrokerProbe {
@@ -34,13 +35,11 @@ public class BrokerProbe {
         this.config = config;
     }
 
-    void probe(@Observes StartupEvent startup) {
+    // Before the messaging channels start (their observer runs at PLATFORM_BEFORE), so the first
+    // message already goes the broker's way.
+    void probe(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 100) StartupEvent startup) {
         capabilities = ask();
         LOG.infof("Broker capabilities: %s", capabilities.describe());
-        String refusal = capabilities.refusal();
-        if (refusal != null) {
-            throw new IllegalStateException(refusal);
-        }
     }
 
     public BrokerCapabilities capabilities() {

@@ -51,6 +51,9 @@ public interface ErrandConfig {
     /** What the health checks call unhealthy. */
     Health health();
 
+    /** How Errand addresses the broker. */
+    Broker broker();
+
     interface Embedded {
         /** Port of the embedded broker's AMQP 1.0 acceptor, bound to 127.0.0.1. */
         @WithDefault(EmbeddedSettings.DEFAULT_AMQP_PORT)
@@ -245,5 +248,14 @@ public interface ErrandConfig {
          */
         @WithDefault("5m")
         Duration stallTimeout();
+    }
+
+    interface Broker {
+        /**
+         * Put before a queue name in the addresses Errand sends to: {@code /amq/queue/} on RabbitMQ,
+         * whose AMQP 1.0 plugin routes {@code /amq/queue/<name>} to an existing durable queue. An
+         * address already starting with {@code /} is sent to as it is.
+         */
+        Optional<String> addressPrefix();
     }
 }

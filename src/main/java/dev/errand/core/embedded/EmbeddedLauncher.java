@@ -103,6 +103,14 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
         }
     }
 
+    /** For tests against an external broker: the embedded database alone, until the JVM exits. */
+    public static Map<String, String> startDatabaseForTests(Path dataDir) throws Exception {
+        EmbeddedServers servers = EmbeddedServers.start(new EmbeddedSettings(dataDir, 0, List.of(),
+                new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword())), false, true);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
+        return servers.connectionProperties();
+    }
+
     /** For tests and tools that start the servers themselves, on a free port, until the JVM exits. */
     public static Map<String, String> startForTests(Path dataDir, List<String> queues) throws Exception {
         EmbeddedServers servers = EmbeddedServers.start(

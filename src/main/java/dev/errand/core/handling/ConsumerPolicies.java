@@ -84,9 +84,18 @@ public class ConsumerPolicies {
                 pick(own, ErrandConfig.Consumer::circuitBreakers, List.of()),
                 flow.probeInterval(),
                 own.map(ErrandConfig.Consumer::adaptiveConcurrency).orElse(null));
-        String queue = rawConfig.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class)
+        String address = rawConfig.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class)
                 .orElse(channel);
-        return new ConsumerPolicy(channel, queue, retryPolicy, flowPolicy);
+        return new ConsumerPolicy(channel, queueName(address), retryPolicy, flowPolicy);
+    }
+
+    /**
+     * The queue's name without the broker's address form ({@code /amq/queue/} on RabbitMQ): what dead
+     * letters record and operators filter by; the sender puts the form back.
+     */
+    private String queueName(String address) {
+        String prefix = config.broker().addressPrefix().orElse("");
+        return !prefix.isEmpty() && address.startsWith(prefix) ? address.substring(prefix.length()) : address;
     }
 
     private static <T> T pick(Optional<ErrandConfig.Consumer> own, Function<ErrandConfig.Consumer, Optional<T>> setting,

@@ -1,7 +1,6 @@
 package dev.errand.core.broker;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -13,26 +12,23 @@ import org.junit.jupiter.api.Test;
 class BrokerCapabilitiesTest {
 
     @Test
-    void aBrokerWithoutAnonymousRelayIsRefusedWithTheFeatureNamed() {
+    void rabbitMqsPluginOffersNothingAndEveryFallbackIsNamed() {
         // RabbitMQ 3.x's AMQP 1.0 plugin offers no capabilities at all.
         BrokerCapabilities rabbit = BrokerCapabilities.from(
                 Map.of(Symbol.valueOf("product"), "RabbitMQ", Symbol.valueOf("version"), "3.10.8"), new Symbol[0]);
 
-        String refusal = rabbit.refusal();
-
-        assertTrue(refusal.contains("ANONYMOUS-RELAY") && refusal.contains("RabbitMQ 3.10.8"), refusal);
+        assertFalse(rabbit.anonymousRelay() || rabbit.delayedDelivery() || rabbit.messageGroups() || rabbit.management());
+        String line = rabbit.describe();
+        assertTrue(line.startsWith("RabbitMQ 3.10.8"), line);
+        assertTrue(line.contains("one link per address") && line.contains("retries wait in the consumer")
+                && line.contains("per-key order holds within one instance") && line.contains("no queue depths"), line);
     }
 
     @Test
-    void aBrokerWithAnonymousRelayButNoScheduledDeliveryIsAcceptedAndRetriesWaitInTheConsumer() {
-        BrokerCapabilities broker = BrokerCapabilities.from(
-                Map.of(Symbol.valueOf("product"), "RabbitMQ", Symbol.valueOf("version"), "4.1.0"),
-                new Symbol[] { BrokerCapabilities.ANONYMOUS_RELAY });
+    void aBrokerThatCouldNotBeAskedIsAssumedToBeArtemisAndSaysSo() {
+        BrokerCapabilities unknown = BrokerCapabilities.unknown();
 
-        assertNull(broker.refusal());
-        assertFalse(broker.delayedDelivery());
-        assertFalse(broker.messageGroups());
-        assertTrue(broker.describe().contains("retries wait in the consumer"), broker.describe());
-        assertTrue(broker.describe().contains("no queue depths"), broker.describe());
+        assertTrue(unknown.anonymousRelay() && unknown.delayedDelivery());
+        assertTrue(unknown.describe().startsWith("broker not reachable"), unknown.describe());
     }
 }
