@@ -52,7 +52,12 @@ public class LinkPerAddressSender {
     }
 
     private synchronized Future<AmqpConnection> connection() {
-        if (connection == null || connection.failed()) {
+        // A connection closed without an exception (a broker that shut down cleanly) is as lost.
+        boolean lost = connection != null && connection.succeeded() && connection.result().isDisconnected();
+        if (lost) {
+            senders.clear();
+        }
+        if (connection == null || connection.failed() || lost) {
             if (client == null) {
                 client = AmqpClient.create(vertx, BrokerClients.options(config));
             }
