@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import dev.errand.core.broker.BrokerAddresses;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpClientOptions;
 import io.vertx.amqp.AmqpConnection;
@@ -97,9 +98,8 @@ public final class AnySender implements AutoCloseable {
 
     /** A queue's address on the broker in use: {@code /amq/queue/<name>} on RabbitMQ, the name on Artemis. */
     private static String onBroker(String queue) {
-        String prefix = ConfigProvider.getConfig().getOptionalValue("errand.broker.address-prefix", String.class)
-                .orElse("");
-        return queue.startsWith("/") ? queue : prefix + queue;
+        return BrokerAddresses.onBroker(ConfigProvider.getConfig()
+                .getOptionalValue("errand.broker.address-prefix", String.class).orElse(""), queue);
     }
 
     @Override

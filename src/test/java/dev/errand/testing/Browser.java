@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -28,10 +27,8 @@ public final class Browser {
      * ({@code CI=true}), where {@code .ci/run} installs it.
      */
     public static ChromeDriver start() throws IOException {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && System.getenv("CI") == null) {
-            Assumptions.abort("Chromium is not installed; run .ci/install-chromium for the browser tests");
-        }
+        Tools.require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "run .ci/install-chromium for the browser tests");
         Path profile = Files.createTempDirectory("errand-chromium-");
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
-
 /**
  * Runs Debian's Python with its Qpid Proton ({@code .ci/install-python-proton}): a sender that
  * shares no code with Errand. Skipped on a developer's machine without it; fails in CI.
@@ -23,9 +21,7 @@ public final class Python {
 
     /** Runs a script with arguments and returns what it printed; fails unless it exits with 0. */
     public static String run(Path script, String... arguments) throws IOException, InterruptedException {
-        if (!hasProton() && System.getenv("CI") == null) {
-            Assumptions.abort("python3-qpid-proton is not installed; run .ci/install-python-proton");
-        }
+        Tools.require(hasProton(), "run .ci/install-python-proton for the interop test");
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));
         command.addAll(List.of(arguments));
         Path output = Files.createTempFile("errand-python-", ".log");

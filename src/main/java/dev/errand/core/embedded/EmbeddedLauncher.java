@@ -105,18 +105,18 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
 
     /** For tests against an external broker: the embedded database alone, until the JVM exits. */
     public static Map<String, String> startDatabaseForTests(Path dataDir) throws Exception {
-        EmbeddedServers servers = EmbeddedServers.start(new EmbeddedSettings(dataDir, 0, List.of(),
-                new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword())), false, true);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
-        return servers.connectionProperties();
+        return startUntilExit(dataDir, List.of(), false);
     }
 
     /** For tests and tools that start the servers themselves, on a free port, until the JVM exits. */
     public static Map<String, String> startForTests(Path dataDir, List<String> queues) throws Exception {
-        EmbeddedServers servers = EmbeddedServers.start(
-                new EmbeddedSettings(dataDir, 0, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE),
-                        new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword())),
-                true, true);
+        return startUntilExit(dataDir, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE), true);
+    }
+
+    private static Map<String, String> startUntilExit(Path dataDir, List<String> queues, boolean withBroker)
+            throws Exception {
+        EmbeddedServers servers = EmbeddedServers.start(new EmbeddedSettings(dataDir, 0, queues,
+                new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword())), withBroker, true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
         return servers.connectionProperties();
     }

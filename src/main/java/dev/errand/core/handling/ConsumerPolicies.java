@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
+import dev.errand.core.broker.BrokerAddresses;
 import dev.errand.core.config.ErrandConfig;
 import io.smallrye.faulttolerance.api.Guard;
 
@@ -94,8 +95,7 @@ public class ConsumerPolicies {
      * letters record and operators filter by; the sender puts the form back.
      */
     private String queueName(String address) {
-        String prefix = config.broker().addressPrefix().orElse("");
-        return !prefix.isEmpty() && address.startsWith(prefix) ? address.substring(prefix.length()) : address;
+        return BrokerAddresses.queueName(config.broker().addressPrefix().orElse(""), address);
     }
 
     private static <T> T pick(Optional<ErrandConfig.Consumer> own, Function<ErrandConfig.Consumer, Optional<T>> setting,

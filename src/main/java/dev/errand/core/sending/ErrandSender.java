@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import dev.errand.core.broker.BrokerAddresses;
 import dev.errand.core.broker.BrokerProbe;
 import dev.errand.core.config.ErrandConfig;
 import dev.errand.core.contract.WireContract;
@@ -85,7 +86,7 @@ public class ErrandSender {
      * left as it is.
      */
     public String address(String address) {
-        return address.startsWith("/") ? address : addressPrefix + address;
+        return BrokerAddresses.onBroker(addressPrefix, address);
     }
 
     private CompletionStage<Void> throughConnector(OutboundMessage outbound, String address,
