@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts Debian's RabbitMQ (3.10) with its AMQP 1.0 plugin on loopback, AMQP on port 5682, with
 # Errand's durable queues and a local-only user from definitions.json. Installs it if missing.
+# The management plugin answers on 127.0.0.1:15682: Errand reads queue depths from its HTTP API
+# (errand.broker.management-url), refreshed every second instead of the default five.
 # Stop it with bench/rabbitmq/stop.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,17 +19,20 @@ cat > "$base/rabbitmq.conf" <<CONF
 listeners.tcp.1 = 127.0.0.1:5682
 loopback_users = none
 load_definitions = $here/definitions.json
+management.tcp.ip = 127.0.0.1
+management.tcp.port = 15682
+collect_statistics_interval = 1000
 CONF
 export RABBITMQ_CONFIG_FILE="$base/rabbitmq" RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" \
        RABBITMQ_NODENAME=errand@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_DIST_PORT=25682 \
        RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" RABBITMQ_FEATURE_FLAGS_FILE="$base/feature_flags"
-rabbitmq-plugins enable --offline rabbitmq_amqp1_0 > /dev/null
+rabbitmq-plugins enable --offline rabbitmq_amqp1_0 rabbitmq_management > /dev/null
 # Debian's wrapper runs the node as the rabbitmq user.
 if id rabbitmq > /dev/null 2>&1; then chown -R rabbitmq:rabbitmq "$base"; fi
 rabbitmq-server -detached
 for _ in $(seq 1 60); do
   if rabbitmqctl -n errand@localhost await_startup > /dev/null 2>&1; then
-    echo "RabbitMQ $(rabbitmqctl -n errand@localhost version) on 127.0.0.1:5682 (AMQP 1.0), data in $base"
+    echo "RabbitMQ $(rabbitmqctl -n errand@localhost version) on 127.0.0.1:5682 (AMQP 1.0), management on 127.0.0.1:15682, data in $base"
     exit 0
   fi
   sleep 1

@@ -42,6 +42,10 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
         properties.put("amqp-port", System.getProperty("test-rabbitmq-port", "5682"));
         properties.put("amqp-username", "errand");
         properties.put("amqp-password", "errand-local-only");
+        properties.put("errand.broker.management-url",
+                "http://127.0.0.1:" + System.getProperty("test-rabbitmq-management-port", "15682"));
+        // A queue nobody consumes (RabbitMqManagementTest): its depth only grows until it is purged.
+        properties.put("errand.backpressure.\"errand.test-idle\".max-depth", "20");
         for (String channel : List.of(TestWorkProcessor.SERIAL, TestWorkProcessor.PARALLEL, TestWorkProcessor.LIMITED)) {
             properties.put("mp.messaging.incoming." + channel + ".address", "/amq/queue/errand." + channel);
             properties.put("mp.messaging.incoming." + channel + ".failure-strategy", "release");

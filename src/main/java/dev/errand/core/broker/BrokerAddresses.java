@@ -15,6 +15,17 @@ public final class BrokerAddresses {
         return queue.startsWith("/") ? queue : prefix + queue;
     }
 
+    /** The addresses of every incoming channel configured, in name order. */
+    public static java.util.SortedSet<String> consumed(org.eclipse.microprofile.config.Config config) {
+        java.util.SortedSet<String> addresses = new java.util.TreeSet<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".address")) {
+                config.getOptionalValue(name, String.class).ifPresent(addresses::add);
+            }
+        }
+        return addresses;
+    }
+
     /** The plain queue name of a configured address. */
     public static String queueName(String prefix, String address) {
         return !prefix.isEmpty() && address.startsWith(prefix) ? address.substring(prefix.length()) : address;

@@ -14,8 +14,12 @@ import org.apache.qpid.proton.amqp.Symbol;
  *                         without it through one link per address
  * @param delayedDelivery  {@code x-opt-delivery-time}: retries scheduled on the broker; without it a
  *                         retry waits out its backoff inside the consumer instead
- * @param messageGroups    {@code group-id}: one consumer per ordering key across instances
- * @param management       Artemis' management address, for queue depths (backpressure and metrics)
+ * @param messageGroups    {@code group-id}: one consumer per ordering key across instances; without
+ *                         it, a queue declared with a single active consumer keeps per-key order
+ *                         across instances (see {@link BrokerProbe})
+ * @param management       queue depths (backpressure and metrics): Artemis' management address, or
+ *                         RabbitMQ's management HTTP API where {@code errand.broker.management-url}
+ *                         is set and answers
  * @param known            whether the broker could be asked at all
  */
 public record BrokerCapabilities(String product, String version, boolean anonymousRelay, boolean delayedDelivery,
@@ -36,6 +40,16 @@ public record BrokerCapabilities(String product, String version, boolean anonymo
                 capabilities.contains(DELAYED_DELIVERY), artemis, artemis, true);
     }
 
+    /** Whether this is Artemis, Errand's default broker; one that could not be asked is taken to be. */
+    public boolean artemis() {
+        return !known || product.toLowerCase(Locale.ROOT).contains("artemis");
+    }
+
+    /** The same, with management found (or not) by another way than the open frame. */
+    public BrokerCapabilities withManagement(boolean found) {
+        return new BrokerCapabilities(product, version, anonymousRelay, delayedDelivery, messageGroups, found, known);
+    }
+
     /** The broker could not be asked: assume what Errand's default broker offers, and say so. */
     public static BrokerCapabilities unknown() {
         return new BrokerCapabilities("unknown", "unknown", true, true, true, true, false);
@@ -49,7 +63,11 @@ public record BrokerCapabilities(String product, String version, boolean anonymo
         }
         return product + " " + version + ": anonymous relay " + (anonymousRelay ? "yes" : "no (one link per address)")
                 + ", scheduled delivery " + (delayedDelivery ? "yes" : "no (retries wait in the consumer)")
-                + ", message groups " + (messageGroups ? "yes" : "no (per-key order holds within one instance)")
-                + ", management " + (management ? "yes" : "no (no queue depths: backpressure admits, depth gauges stay 0)");
+                + ", message groups " + (messageGroups ? "yes"
+                        : "no (per-key order holds within one instance, or across instances on a queue with a single"
+                                + " active consumer)")
+                + ", management " + (management ? (artemis() ? "yes" : "yes (HTTP API)")
+                        : "no (no queue depths: backpressure admits, depth gauges stay 0"
+                                + (artemis() ? ")" : "; set errand.broker.management-url)"));
     }
 }

@@ -11,6 +11,7 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import dev.errand.core.config.ErrandConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpConnection;
@@ -28,18 +29,53 @@ public class BrokerProbe {
 
     private final Vertx vertx;
     private final Config config;
+    private final ErrandConfig.Broker settings;
     private volatile BrokerCapabilities capabilities = BrokerCapabilities.unknown();
 
-    public BrokerProbe(Vertx vertx, Config config) {
+    public BrokerProbe(Vertx vertx, Config config, ErrandConfig errand) {
         this.vertx = vertx;
         this.config = config;
+        this.settings = errand.broker();
     }
 
     // Before the messaging channels start (their observer runs at PLATFORM_BEFORE), so the first
     // message already goes the broker's way.
     void probe(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 100) StartupEvent startup) {
-        capabilities = ask();
+        BrokerCapabilities found = ask();
+        if (found.known() && !found.artemis()) {
+            found = found.withManagement(RabbitManagement.configured(settings, config)
+                    .map(this::reportOrdering).orElse(false));
+        }
+        capabilities = found;
         LOG.infof("Broker capabilities: %s", capabilities.describe());
+    }
+
+    /**
+     * RabbitMQ has no message groups: a keyed queue keeps its order across instances only when it
+     * is declared with a single active consumer, so that one instance at a time takes from it.
+     * Says which queues are; false when the management API does not answer.
+     */
+    private boolean reportOrdering(RabbitManagement management) {
+        try {
+            management.check();
+        } catch (Exception e) {
+            LOG.warnf("RabbitMQ management at %s did not answer (%s): no queue depths, backpressure admits",
+                    settings.managementUrl().orElseThrow(), e.getMessage());
+            return false;
+        }
+        String prefix = settings.addressPrefix().orElse("");
+        for (String address : BrokerAddresses.consumed(config)) {
+            String queue = BrokerAddresses.queueName(prefix, address);
+            try {
+                boolean single = Boolean.TRUE.equals(management.arguments(queue).getValue("x-single-active-consumer"));
+                LOG.infof("Queue %s: %s", queue, single
+                        ? "single active consumer, per-key order holds across instances"
+                        : "per-key order holds within one instance (declare x-single-active-consumer to keep it across instances)");
+            } catch (Exception e) {
+                LOG.warnf("Queue %s could not be read from RabbitMQ management: %s", queue, e.getMessage());
+            }
+        }
+        return true;
     }
 
     public BrokerCapabilities capabilities() {

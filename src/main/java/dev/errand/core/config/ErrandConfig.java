@@ -257,5 +257,17 @@ public interface ErrandConfig {
          * address already starting with {@code /} is sent to as it is.
          */
         Optional<String> addressPrefix();
+
+        /**
+         * RabbitMQ's management HTTP API, e.g. {@code http://rabbitmq:15672}: where Errand reads queue
+         * depths (backpressure, metrics, dashboard) and the queues' arguments, with the AMQP user, who
+         * needs the {@code monitoring} tag. Unset on RabbitMQ: no depths, so backpressure admits.
+         * Artemis answers the same questions over AMQP and needs nothing here.
+         */
+        Optional<java.net.URI> managementUrl();
+
+        /** The RabbitMQ virtual host of Errand's queues, for the management API. */
+        @WithDefault("/")
+        String vhost();
     }
 }

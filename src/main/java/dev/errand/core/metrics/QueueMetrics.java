@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,8 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.Config;
 
 import dev.errand.core.backpressure.QueueDepths;
+import dev.errand.core.broker.BrokerAddresses;
+import dev.errand.core.broker.QueueState;
 import dev.errand.core.config.ErrandConfig;
 import dev.errand.core.outbox.Outbox;
 import io.micrometer.core.instrument.Gauge;
@@ -87,12 +90,10 @@ public class QueueMetrics {
         this.broker = broker;
         this.outbox = outbox;
         this.registry = metrics.registry();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".address")) {
-                config.getOptionalValue(name, String.class).ifPresent(queues::add);
-            }
-        }
-        deadLetterQueue = errand.deadLetters().address();
+        String prefix = errand.broker().addressPrefix().orElse("");
+        // Tagged by plain queue name, the same on every broker.
+        BrokerAddresses.consumed(config).forEach(address -> queues.add(BrokerAddresses.queueName(prefix, address)));
+        deadLetterQueue = BrokerAddresses.queueName(prefix, errand.deadLetters().address());
         queues.add(deadLetterQueue);
     }
 
@@ -124,15 +125,17 @@ public class QueueMetrics {
     /** Reads everything once; public so that a test can look without waiting for the next round. */
     public void refresh() {
         for (String queue : queues) {
-            broker.read(queue, "getMessageCount").ifPresent(v -> value(queue, "errand.queue.depth").set(v));
-            broker.read(queue, "getDeliveringCount").ifPresent(v -> value(queue, "errand.queue.in.flight").set(v));
-            broker.read(queue, "getScheduledCount").ifPresent(v -> value(queue, "errand.queue.scheduled").set(v));
-            broker.read(queue, "getFirstMessageAge").ifPresent(age -> {
+            broker.state(queue).ifPresent(state -> {
+                value(queue, "errand.queue.depth").set(state.depth());
+                value(queue, "errand.queue.in.flight").set(state.inDelivery());
+                value(queue, "errand.queue.scheduled").set(state.scheduled());
+                // An empty queue has no lag; an unstamped head keeps the last reading.
+                long age = state.oldestAgeMillis().orElse(0);
                 if (stamped(age)) {
                     value(queue, "errand.queue.oldest.age").set(age / 1000);
                 }
+                readRates(queue, state);
             });
-            readRates(queue);
             remember(queue, value(queue, "errand.queue.depth").get());
         }
         try {
@@ -172,9 +175,9 @@ public class QueueMetrics {
         }
     }
 
-    private void readRates(String queue) {
-        var added = broker.read(queue, "getMessagesAdded");
-        var acknowledged = broker.read(queue, "getMessagesAcknowledged");
+    private void readRates(String queue, QueueState state) {
+        OptionalLong added = state.added();
+        OptionalLong acknowledged = state.acknowledged();
         if (added.isEmpty() || acknowledged.isEmpty()) {
             return;
         }
