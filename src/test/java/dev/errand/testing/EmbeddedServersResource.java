@@ -19,7 +19,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class EmbeddedServersResource implements QuarkusTestResourceLifecycleManager {
 
     /** {@code -Dtest-broker=rabbitmq} (Maven profile broker-rabbitmq): bench/rabbitmq/start.sh's broker. */
-    private static final boolean RABBITMQ = "rabbitmq".equals(System.getProperty("test-broker"));
+    private static final boolean RABBITMQ = "rabbitmq".equals(System.getProperty(RabbitMq.SELECTED));
+
+    private static final List<String> WORK_QUEUES = List.of(CouponChannels.GRANTS_QUEUE, OrderChannels.ORDERS_QUEUE,
+            SignupChannels.SIGNUPS_QUEUE, TestWorkProcessor.SERIAL_QUEUE, TestWorkProcessor.PARALLEL_QUEUE,
+            TestWorkProcessor.LIMITED_QUEUE);
 
     @Override
     public Map<String, String> start() {
@@ -28,9 +32,7 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
             if (RABBITMQ) {
                 return onRabbitMq(dataDir);
             }
-            return EmbeddedLauncher.startForTests(dataDir, List.of(CouponChannels.GRANTS_QUEUE, OrderChannels.ORDERS_QUEUE,
-                    SignupChannels.SIGNUPS_QUEUE, TestWorkProcessor.SERIAL_QUEUE,
-                    TestWorkProcessor.PARALLEL_QUEUE, TestWorkProcessor.LIMITED_QUEUE));
+            return EmbeddedLauncher.startForTests(dataDir, WORK_QUEUES);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded broker and database", e);
         }
@@ -38,18 +40,26 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
 
     private static Map<String, String> onRabbitMq(Path dataDir) throws Exception {
         Map<String, String> properties = new java.util.HashMap<>(EmbeddedLauncher.startDatabaseForTests(dataDir));
+        String username = "errand";
+        String password = "errand-local-only";
+        String managementUrl = "http://127.0.0.1:" + System.getProperty("test-rabbitmq-management-port", "15682");
         properties.put("amqp-host", "127.0.0.1");
         properties.put("amqp-port", System.getProperty("test-rabbitmq-port", "5682"));
-        properties.put("amqp-username", "errand");
-        properties.put("amqp-password", "errand-local-only");
-        properties.put("errand.broker.management-url",
-                "http://127.0.0.1:" + System.getProperty("test-rabbitmq-management-port", "15682"));
-        // A queue nobody consumes (RabbitMqManagementTest): its depth only grows until it is purged.
-        properties.put("errand.backpressure.\"errand.test-idle\".max-depth", "20");
+        properties.put("amqp-username", username);
+        properties.put("amqp-password", password);
+        properties.put("errand.broker.management-url", managementUrl);
         for (String channel : List.of(TestWorkProcessor.SERIAL, TestWorkProcessor.PARALLEL, TestWorkProcessor.LIMITED)) {
             properties.put("mp.messaging.incoming." + channel + ".address", "/amq/queue/errand." + channel);
             properties.put("mp.messaging.incoming." + channel + ".failure-strategy", "release");
         }
+        // A queue nobody consumes (RabbitMqManagementTest): its depth only grows until it is purged.
+        properties.put("errand.backpressure.\"errand.test-idle\".max-depth", "20");
+        // The database is new for each run, the broker is not: what a failed run left must go.
+        for (String queue : WORK_QUEUES) {
+            RabbitMq.purge(managementUrl, username, password, queue);
+        }
+        RabbitMq.purge(managementUrl, username, password, "errand.dead-letters");
+        RabbitMq.purge(managementUrl, username, password, "errand.test-idle");
         return properties;
     }
 

@@ -26,6 +26,7 @@ public class BrokerProbe {
 
     private static final Logger LOG = Logger.getLogger(BrokerProbe.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RETRY = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final Config config;
@@ -41,13 +42,33 @@ public class BrokerProbe {
     // Before the messaging channels start (their observer runs at PLATFORM_BEFORE), so the first
     // message already goes the broker's way.
     void probe(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 100) StartupEvent startup) {
+        capabilities = examine();
+        LOG.infof("Broker capabilities: %s", capabilities.describe());
+        if (!capabilities.known()) {
+            // Until the broker answers, Errand works as on Artemis; once it does, as on what it is.
+            vertx.setPeriodic(RETRY.toMillis(), timer -> vertx.executeBlocking(() -> {
+                if (capabilities.known()) {
+                    vertx.cancelTimer(timer);
+                    return null;
+                }
+                BrokerCapabilities found = examine();
+                if (found.known()) {
+                    capabilities = found;
+                    vertx.cancelTimer(timer);
+                    LOG.infof("Broker capabilities, now that it answers: %s", found.describe());
+                }
+                return null;
+            }));
+        }
+    }
+
+    private BrokerCapabilities examine() {
         BrokerCapabilities found = ask();
         if (found.known() && !found.artemis()) {
             found = found.withManagement(RabbitManagement.configured(settings, config)
                     .map(this::reportOrdering).orElse(false));
         }
-        capabilities = found;
-        LOG.infof("Broker capabilities: %s", capabilities.describe());
+        return found;
     }
 
     /**

@@ -6,11 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import dev.errand.core.broker.BrokerAddresses;
 import dev.errand.core.broker.BrokerProbe;
@@ -41,18 +39,16 @@ public class ErrandSender {
     /** The outgoing channel; configured with {@code use-anonymous-sender=true}. */
     public static final String CHANNEL = "errand-outbound";
 
-    private final Emitter<Object> emitter;
+    private final Instance<OutboundChannel> connector;
     private final ErrandMetrics metrics;
     private final Tracing tracing;
     private final BrokerProbe broker;
     private final LinkPerAddressSender links;
     private final String addressPrefix;
 
-    // The emitter buffers what the link has no credit for yet; callers bound what they have in flight.
-    public ErrandSender(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<Object> emitter,
-            ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
+    public ErrandSender(Instance<OutboundChannel> connector, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
             ErrandConfig config) {
-        this.emitter = emitter;
+        this.connector = connector;
         this.metrics = metrics;
         this.tracing = tracing;
         this.broker = broker;
@@ -126,7 +122,7 @@ public class ErrandSender {
                     stored.completeExceptionally(error);
                     return CompletableFuture.completedFuture(null);
                 });
-        emitter.send(message);
+        connector.get().emitter().send(message);
         return stored;
     }
 
