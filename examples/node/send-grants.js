@@ -1,6 +1,6 @@
 // Sends coupon grants to Errand over AMQP 1.0 with rhea, following docs/wire-contract.md.
 //
-//   npm ci && node send-grants.js --campaign 1 --users 100 [--password P] [--url amqp://127.0.0.1:5672]
+//   npm ci && node send-grants.js --campaign 1 --users 100 [--password P] [--url amqp://127.0.0.1:5672] [--address /amq/queue/errand.coupon-grants]
 //
 // The embedded broker's password is read from ../../errand-data/credentials.properties unless
 // --password or ERRAND_AMQP_PASSWORD is given. Resolves once the broker has accepted every message.
@@ -30,13 +30,14 @@ const user = option('user', 'errand');
 const campaign = Number(option('campaign'));
 const users = Number(option('users', '10'));
 const prefix = option('prefix', 'node-user-');
+const address = option('address', QUEUE); // RabbitMQ: /amq/queue/errand.coupon-grants
 if (!Number.isInteger(campaign) || campaign <= 0) throw new Error('--campaign is required');
 
 const container = rhea.create_container();
 const connection = container.connect({
   host: url.hostname, port: Number(url.port || 5672), username: user, password: brokerPassword(user)
 });
-const sender = connection.open_sender({ target: { address: QUEUE }, autosettle: true });
+const sender = connection.open_sender({ target: { address }, autosettle: true });
 
 let next = 0, accepted = 0;
 function sendWhileCredit() {
@@ -56,7 +57,7 @@ function sendWhileCredit() {
 sender.on('sendable', sendWhileCredit);
 sender.on('accepted', () => {
   if (++accepted === users) {
-    console.log(JSON.stringify({ sent: accepted, queue: QUEUE }));
+    console.log(JSON.stringify({ sent: accepted, address }));
     connection.close();
   }
 });

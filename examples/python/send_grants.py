@@ -58,6 +58,7 @@ def main():
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--prefix", default="py-user-")
     parser.add_argument("--cents", type=int, default=1500)
+    parser.add_argument("--address", default=QUEUE, help="RabbitMQ: /amq/queue/" + QUEUE)
     parser.add_argument("--twice", action="store_true", help="send every message twice")
     parser.add_argument("--poison", action="store_true", help="add one message that breaks the contract")
     args = parser.parse_args()
@@ -65,7 +66,7 @@ def main():
     connection = BlockingConnection(args.url, user=args.user, password=broker_password(args),
                                     allowed_mechs="PLAIN")
     try:
-        sender = connection.create_sender(QUEUE)
+        sender = connection.create_sender(args.address)
         sent = 0
         for n in range(args.users):
             message = grant(args.campaign, "%s%05d" % (args.prefix, n), args.cents)
@@ -77,7 +78,7 @@ def main():
                                 correlation_id="campaign:%d" % args.campaign,
                                 content_type="application/json; charset=utf-8", body=b"this is not JSON"))
             sent += 1
-        print(json.dumps({"sent": sent, "queue": QUEUE}))
+        print(json.dumps({"sent": sent, "address": args.address}))
     finally:
         connection.close()
 

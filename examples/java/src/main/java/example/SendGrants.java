@@ -31,13 +31,15 @@ public final class SendGrants {
         long campaign = Long.parseLong(args[0]);
         int users = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String password = args.length > 2 ? args[2] : password();
+        // RabbitMQ: -Damqp.address=/amq/queue/errand.coupon-grants
+        String address = System.getProperty("amqp.address", QUEUE);
         Vertx vertx = Vertx.vertx();
         try {
             AmqpConnection connection = await(AmqpClient.create(vertx, new AmqpClientOptions()
                     .setHost(System.getProperty("amqp.host", "127.0.0.1"))
                     .setPort(Integer.getInteger("amqp.port", 5672))
                     .setUsername("errand").setPassword(password)).connect());
-            AmqpSender sender = await(connection.createSender(QUEUE));
+            AmqpSender sender = await(connection.createSender(address));
             List<Future<Void>> accepted = new ArrayList<>();
             for (int n = 0; n < users; n++) {
                 String userId = String.format("java-user-%05d", n);
@@ -53,7 +55,7 @@ public final class SendGrants {
                         .build()));
             }
             await(Future.all(accepted));                             // every message stored by the broker
-            System.out.println("{\"sent\": " + users + ", \"queue\": \"" + QUEUE + "\"}");
+            System.out.println("{\"sent\": " + users + ", \"address\": \"" + address + "\"}");
             await(connection.close());
         } finally {
             vertx.close();

@@ -82,7 +82,7 @@ public final class AnySender implements AutoCloseable {
 
     /** Opens a receiver that takes messages and never settles them, like a consumer about to crash. */
     public AmqpReceiver receiveWithoutSettling(String address, List<AmqpMessage> received) {
-        AmqpReceiver receiver = await(connection.createReceiver(address,
+        AmqpReceiver receiver = await(connection.createReceiver(onBroker(address),
                 new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(10)));
         receiver.handler(received::add);
         return receiver;

@@ -19,7 +19,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class EmbeddedServersResource implements QuarkusTestResourceLifecycleManager {
 
     /** {@code -Dtest-broker=rabbitmq} (Maven profile broker-rabbitmq): bench/rabbitmq/start.sh's broker. */
-    private static final boolean RABBITMQ = "rabbitmq".equals(System.getProperty(RabbitMq.SELECTED));
+    private static final boolean RABBITMQ = RabbitMq.selected();
 
     private static final List<String> WORK_QUEUES = List.of(CouponChannels.GRANTS_QUEUE, OrderChannels.ORDERS_QUEUE,
             SignupChannels.SIGNUPS_QUEUE, TestWorkProcessor.SERIAL_QUEUE, TestWorkProcessor.PARALLEL_QUEUE,

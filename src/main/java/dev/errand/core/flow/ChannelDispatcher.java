@@ -223,7 +223,7 @@ public final class ChannelDispatcher {
             long now = System.nanoTime();
             while (!ready.isEmpty() && running < limit.current()) {
                 boolean probe = false;
-                if (pausedFor.contains(PauseReason.SHUTTING_DOWN)) {
+                if (pausedFor.contains(PauseReason.SHUTTING_DOWN) || pausedFor.contains(PauseReason.OPERATOR)) {
                     break;
                 }
                 if (pausedFor.contains(PauseReason.CIRCUIT_BREAKER_OPEN)) {
@@ -386,13 +386,31 @@ public final class ChannelDispatcher {
         boolean pause;
         synchronized (this) {
             // The rate limit waits for milliseconds: the bounded intake covers it without flapping the link.
-            pause = pausedFor.contains(PauseReason.CIRCUIT_BREAKER_OPEN) || pausedFor.contains(PauseReason.SHUTTING_DOWN);
+            pause = pausedFor.contains(PauseReason.CIRCUIT_BREAKER_OPEN) || pausedFor.contains(PauseReason.SHUTTING_DOWN)
+                    || pausedFor.contains(PauseReason.OPERATOR);
             if (pause == channelPaused) {
                 return;
             }
             channelPaused = pause;
         }
         pauseChannel.accept(pause);
+    }
+
+    /**
+     * An operator's pause: nothing new starts, running messages finish, and what the consumer holds
+     * stays unsettled (it counts in the queue's depth and goes back to the broker if the process
+     * ends). The intake stops once the buffer is full, or at once on a pausable channel.
+     */
+    public void pauseByOperator(boolean pause) {
+        synchronized (this) {
+            if (pause) {
+                pausedFor.add(PauseReason.OPERATOR);
+            } else {
+                pausedFor.remove(PauseReason.OPERATOR);
+            }
+        }
+        LOG.infof("Consumer %s %s by an operator", channel, pause ? "paused" : "resumed");
+        pump();
     }
 
     /**

@@ -6,6 +6,8 @@ public enum PauseReason {
     CIRCUIT_BREAKER_OPEN,
     /** The consumer's rate limit is used up until its bucket refills. */
     RATE_LIMITED,
+    /** An operator paused it ({@code POST /errand/consumers/<channel>/pause}) until they resume it. */
+    OPERATOR,
     /** The service is shutting down: in-flight messages finish, the rest go back to the broker. */
     SHUTTING_DOWN
 }

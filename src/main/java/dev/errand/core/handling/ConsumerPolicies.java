@@ -15,6 +15,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 
 import dev.errand.core.broker.BrokerAddresses;
 import dev.errand.core.config.ErrandConfig;
+import dev.errand.core.deadletter.DeadLetterRecorder;
 import io.smallrye.faulttolerance.api.Guard;
 
 /** Resolves each consumer's policy from {@code errand.retry}, {@code errand.flow} and its overrides. */
@@ -41,6 +42,17 @@ public class ConsumerPolicies {
 
     public boolean isStopping() {
         return stopping;
+    }
+
+    /**
+     * Whether the channel is an incoming channel of this service that Errand runs: configured, not
+     * disabled (the api role), and not the dead-letter recorder's.
+     */
+    public boolean isConsumer(String channel) {
+        String prefix = "mp.messaging.incoming." + channel + ".";
+        return rawConfig.getOptionalValue(prefix + "connector", String.class).isPresent()
+                && rawConfig.getOptionalValue(prefix + "enabled", Boolean.class).orElse(true)
+                && !DeadLetterRecorder.CHANNEL.equals(channel);
     }
 
     public ConsumerPolicy forConsumer(String channel) {

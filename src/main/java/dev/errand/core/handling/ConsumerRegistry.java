@@ -85,6 +85,20 @@ public class ConsumerRegistry {
         return false;
     }
 
+    /**
+     * Pauses or resumes a consumer for an operator.
+     *
+     * @return what it does now; empty when no such consumer is configured
+     */
+    public java.util.Optional<ChannelDispatcher.View> pauseByOperator(String channel, boolean pause) {
+        if (!policies.isConsumer(channel)) {
+            return java.util.Optional.empty();
+        }
+        ChannelDispatcher dispatcher = dispatcher(policies.forConsumer(channel));
+        dispatcher.pauseByOperator(pause);
+        return java.util.Optional.of(dispatcher.view());
+    }
+
     /** What each consumer is doing, for operators. */
     public List<ChannelDispatcher.View> views() {
         List<ChannelDispatcher.View> views = new ArrayList<>();

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.core.broker.BrokerAddresses;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.Python;
 import dev.errand.testing.Simulator;
@@ -41,6 +42,9 @@ class PythonSenderInteropTest {
     @ConfigProperty(name = "amqp-password")
     String password;
 
+    @ConfigProperty(name = "errand.broker.address-prefix")
+    java.util.Optional<String> addressPrefix;
+
     @BeforeEach
     void freshSimulator() {
         Simulator.reset();
@@ -52,7 +56,8 @@ class PythonSenderInteropTest {
 
         String printed = Python.run(Path.of("examples/python/send_grants.py"),
                 "--url", "amqp://" + host + ":" + port, "--user", user, "--password", password,
-                "--campaign", Long.toString(campaign), "--users", Integer.toString(USERS), "--twice", "--poison");
+                "--campaign", Long.toString(campaign), "--users", Integer.toString(USERS), "--twice", "--poison",
+                "--address", BrokerAddresses.onBroker(addressPrefix.orElse(""), CouponChannels.GRANTS_QUEUE));
 
         assertTrue(printed.contains("\"sent\": " + (2 * USERS + 1)), printed);
         await().atMost(Duration.ofSeconds(60)).until(() -> Campaigns.progress(campaign).getInt("granted") == USERS);
