@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.errand.apps.coupons.CouponChannels;
 import dev.errand.core.backpressure.QueueDepths;
+import dev.errand.core.broker.BrokerProbe;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.Broker;
 import dev.errand.testing.Campaigns;
@@ -42,6 +43,9 @@ class ObservabilityTest {
 
     @Inject
     QueueDepths depths;
+
+    @Inject
+    BrokerProbe broker;
 
     @BeforeEach
     void clearLog() {
@@ -76,8 +80,13 @@ class ObservabilityTest {
                 "consumer=\"test-parallel\",outcome=\"retried\""));
         assertTrue(metric("errand_handler_duration_seconds_count", "consumer=\"test-parallel\"") >= 4);
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("errand_handler_duration_seconds_bucket{consumer=\"test-parallel\""))
-                .body(containsString("errand_messages_sent_total{address=\"errand.test-parallel\"}"));
+                .body(containsString("errand_handler_duration_seconds_bucket{consumer=\"test-parallel\""));
+        if (broker.capabilities().delayedDelivery()) {
+            // The retry went back to the broker as a scheduled copy, which Errand sent. Without
+            // scheduled delivery (RabbitMQ) it waited in the consumer and nothing was sent.
+            given().get("/q/metrics").then()
+                    .body(containsString("errand_messages_sent_total{address=\"errand.test-parallel\"}"));
+        }
         assertEquals(8.0, metric("errand_consumer_concurrency_limit", "consumer=\"test-parallel\""));
     }
 
@@ -88,8 +97,8 @@ class ObservabilityTest {
             sender.sendAll(TestWorkProcessor.SERIAL_QUEUE, IntStream.range(0, 5)
                     .mapToObj(i -> TestWorkMessages.work("metrics-waiting-" + i).build()).toList());
         }
-        queues.refresh();
-        assertEquals(5.0, metric("errand_queue_depth_messages", "queue=\"errand.test-serial\""));
+        // Artemis answers at once; RabbitMQ's management API as of its last statistics, a second or two old.
+        awaitMetric("errand_queue_depth_messages", "queue=\"errand.test-serial\"", 5.0);
         assertEquals(0.0, metric("errand_queue_scheduled_messages", "queue=\"errand.test-serial\""));
         assertTrue(metric("errand_queue_oldest_age_seconds", "queue=\"errand.test-serial\"") >= 0);
         given().get("/q/metrics").then()
@@ -98,8 +107,7 @@ class ObservabilityTest {
 
         Broker.resume(TestWorkProcessor.SERIAL_QUEUE);
         await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 5);
-        queues.refresh();
-        assertEquals(0.0, metric("errand_queue_depth_messages", "queue=\"errand.test-serial\""));
+        awaitMetric("errand_queue_depth_messages", "queue=\"errand.test-serial\"", 0.0);
     }
 
     @Test
@@ -161,6 +169,13 @@ class ObservabilityTest {
     }
 
     /** The value of one Prometheus sample; fails when the sample is not exported at all. */
+    private void awaitMetric(String name, String labels, double expected) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            queues.refresh();
+            return metric(name, labels) == expected;
+        });
+    }
+
     private static double metric(String name, String labels) {
         OptionalDouble value = sample(name, labels);
         assertTrue(value.isPresent(), name + "{" + labels + "} is exported");
