@@ -48,6 +48,7 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
         properties.put("amqp-username", username);
         properties.put("amqp-password", password);
         properties.put("errand.broker.management-url", managementUrl);
+        properties.put("errand.broker.statistics-interval", "1s"); // bench/rabbitmq/start.sh's
         for (String channel : List.of(TestWorkProcessor.SERIAL, TestWorkProcessor.PARALLEL, TestWorkProcessor.LIMITED)) {
             properties.put("mp.messaging.incoming." + channel + ".address", "/amq/queue/errand." + channel);
             properties.put("mp.messaging.incoming." + channel + ".failure-strategy", "release");

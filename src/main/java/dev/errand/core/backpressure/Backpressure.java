@@ -33,12 +33,14 @@ public class Backpressure {
     private final ErrandConfig config;
     private final QueueDepths depths;
     private final Outbox outbox;
+    private final RecentSends recent;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
 
-    public Backpressure(ErrandConfig config, QueueDepths depths, Outbox outbox) {
+    public Backpressure(ErrandConfig config, QueueDepths depths, Outbox outbox, RecentSends recent) {
         this.config = config;
         this.depths = depths;
         this.outbox = outbox;
+        this.recent = recent;
     }
 
     /** @throws Overloaded when the queue is at or over its maximum depth */
@@ -77,7 +79,10 @@ public class Backpressure {
             LOG.debugf("Depth of %s unknown; admitting", address);
             return -1;
         }
-        long waiting = depth.getAsLong() + outbox.backlog(address).messages();
+        // A reading that lags (RabbitMQ) has not counted what was just sent: count it here. A message
+        // may so be counted twice for a few seconds, which refuses early rather than late.
+        long waiting = depth.getAsLong() + outbox.backlog(address).messages()
+                + recent.within(address, depths.staleness());
         readings.put(address, new Reading(waiting, System.nanoTime()));
         return waiting;
     }

@@ -100,6 +100,16 @@ public class QueueDepths {
         return management;
     }
 
+    /**
+     * How old a depth may be when read: zero for Artemis, which answers from the queue itself; twice
+     * the statistics interval for RabbitMQ, whose API answers from its last statistics.
+     */
+    public java.time.Duration staleness() {
+        BrokerCapabilities capabilities = broker.capabilities();
+        return capabilities.artemis() || !capabilities.management() ? java.time.Duration.ZERO
+                : settings.statisticsInterval().multipliedBy(2);
+    }
+
     /** Asks the broker again at the next read, even within the unreachable back-off. */
     public void retryNow() {
         unreachableUntilNanos = 0;

@@ -266,6 +266,14 @@ public interface ErrandConfig {
          */
         Optional<java.net.URI> managementUrl();
 
+        /**
+         * RabbitMQ's {@code collect_statistics_interval}: depths read from its management API are up
+         * to about twice this old, so backpressure also counts what this instance sent within that
+         * time. Artemis answers with live figures and ignores it.
+         */
+        @WithDefault("5s")
+        java.time.Duration statisticsInterval();
+
         /** The RabbitMQ virtual host of Errand's queues, for the management API. */
         @WithDefault("/")
         String vhost();
