@@ -31,12 +31,14 @@ public class BrokerProbe {
     private final Vertx vertx;
     private final Config config;
     private final ErrandConfig.Broker settings;
+    private final String deadLetterAddress;
     private volatile BrokerCapabilities capabilities = BrokerCapabilities.unknown();
 
     public BrokerProbe(Vertx vertx, Config config, ErrandConfig errand) {
         this.vertx = vertx;
         this.config = config;
         this.settings = errand.broker();
+        this.deadLetterAddress = errand.deadLetters().address();
     }
 
     // Before the messaging channels start (their observer runs at PLATFORM_BEFORE), so the first
@@ -86,6 +88,9 @@ public class BrokerProbe {
         }
         String prefix = settings.addressPrefix().orElse("");
         for (String address : BrokerAddresses.consumed(config)) {
+            if (address.equals(deadLetterAddress)) {
+                continue; // dead letters carry no order to keep
+            }
             String queue = BrokerAddresses.queueName(prefix, address);
             try {
                 boolean single = Boolean.TRUE.equals(management.arguments(queue).getValue("x-single-active-consumer"));
