@@ -27,6 +27,12 @@ public final class RabbitMq {
         return "rabbitmq".equals(System.getProperty(SELECTED));
     }
 
+    /** Consumers attached to the queue, as the management API last collected them. */
+    public static long consumers(String queue) {
+        String body = call("GET", "/api/queues/%2F/" + queue, HttpResponse.BodyHandlers.ofString()).body();
+        return new io.vertx.core.json.JsonObject(body).getLong("consumers", 0L);
+    }
+
     /** Messages on the queue, ready and unacknowledged, as the management API last collected them. */
     public static long depth(String queue) {
         String body = call("GET", "/api/queues/%2F/" + queue, HttpResponse.BodyHandlers.ofString()).body();

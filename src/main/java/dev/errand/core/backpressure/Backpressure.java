@@ -33,10 +33,10 @@ public class Backpressure {
     private final ErrandConfig config;
     private final QueueDepths depths;
     private final Outbox outbox;
-    private final RecentSends recent;
+    private final RecentFlow recent;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
 
-    public Backpressure(ErrandConfig config, QueueDepths depths, Outbox outbox, RecentSends recent) {
+    public Backpressure(ErrandConfig config, QueueDepths depths, Outbox outbox, RecentFlow recent) {
         this.config = config;
         this.depths = depths;
         this.outbox = outbox;
@@ -79,10 +79,11 @@ public class Backpressure {
             LOG.debugf("Depth of %s unknown; admitting", address);
             return -1;
         }
-        // A reading that lags (RabbitMQ) has not counted what was just sent: count it here. A message
-        // may so be counted twice for a few seconds, which refuses early rather than late.
-        long waiting = depth.getAsLong() + outbox.backlog(address).messages()
-                + recent.within(address, depths.staleness());
+        // A reading that lags (RabbitMQ) has not counted the latest flow: add what this instance sent
+        // to the queue and took off it since. Flow older than the reading is counted twice, which
+        // errs towards refusing while the queue grows and towards admitting while it shrinks.
+        long waiting = Math.max(0, depth.getAsLong() + outbox.backlog(address).messages()
+                + recent.netWithin(address, depths.staleness()));
         readings.put(address, new Reading(waiting, System.nanoTime()));
         return waiting;
     }

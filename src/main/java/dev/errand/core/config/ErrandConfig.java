@@ -268,8 +268,8 @@ public interface ErrandConfig {
 
         /**
          * RabbitMQ's {@code collect_statistics_interval}: depths read from its management API are up
-         * to about twice this old, so backpressure also counts what this instance sent within that
-         * time. Artemis answers with live figures and ignores it.
+         * to about twice this old, so backpressure also counts this instance's net flow within that
+         * time (plus 2 s). Artemis answers with live figures and ignores it.
          */
         @WithDefault("5s")
         java.time.Duration statisticsInterval();

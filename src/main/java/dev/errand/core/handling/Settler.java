@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.errand.core.backpressure.RecentFlow;
 import dev.errand.core.contract.Envelope;
 import dev.errand.core.contract.FailureKind;
 import dev.errand.core.contract.WireContract;
@@ -29,17 +30,20 @@ class Settler {
 
     private final DeadLetterPublisher deadLetters;
     private final ErrandSender sender;
+    private final RecentFlow flow;
     private final Clock clock = Clock.systemUTC();
 
-    Settler(DeadLetterPublisher deadLetters, ErrandSender sender) {
+    Settler(DeadLetterPublisher deadLetters, ErrandSender sender, RecentFlow flow) {
         this.deadLetters = deadLetters;
         this.sender = sender;
+        this.flow = flow;
     }
 
     CompletionStage<Void> settle(Message<?> message, Outcome outcome, Envelope envelope) {
         LOG.tracef("%s %s", outcome, envelope.messageId());
         return switch (outcome) {
-            case ACCEPTED, ACCEPTED_DUPLICATE, SCHEDULED_FOR_RETRY, DEAD_LETTERED -> message.ack();
+            case ACCEPTED, ACCEPTED_DUPLICATE, SCHEDULED_FOR_RETRY, DEAD_LETTERED -> message.ack()
+                    .thenRun(() -> flow.settled(envelope.address()));
             // The channel's failure-strategy turns a nack into "modified, delivery-failed".
             case RELEASED -> message.nack(new IllegalStateException("released for redelivery"));
         };

@@ -10,7 +10,7 @@ import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import dev.errand.core.backpressure.RecentSends;
+import dev.errand.core.backpressure.RecentFlow;
 import dev.errand.core.broker.BrokerAddresses;
 import dev.errand.core.broker.BrokerProbe;
 import dev.errand.core.config.ErrandConfig;
@@ -41,14 +41,14 @@ public class ErrandSender {
     public static final String CHANNEL = "errand-outbound";
 
     private final Instance<OutboundChannel> connector;
-    private final RecentSends recent;
+    private final RecentFlow recent;
     private final ErrandMetrics metrics;
     private final Tracing tracing;
     private final BrokerProbe broker;
     private final LinkPerAddressSender links;
     private final String addressPrefix;
 
-    public ErrandSender(Instance<OutboundChannel> connector, RecentSends recent, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
+    public ErrandSender(Instance<OutboundChannel> connector, RecentFlow recent, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
             ErrandConfig config) {
         this.connector = connector;
         this.recent = recent;

@@ -35,6 +35,9 @@ class SignupInstancesTest {
     void aSecondInstanceGetsNoSignupWorkWhileTheFirstIsConsuming() {
         List<AmqpMessage> stolen = new CopyOnWriteArrayList<>();
         List<Long> ids;
+        // This service's consumer first (it may be reconnecting after an earlier test's broker outage):
+        // the first consumer attached is the active one.
+        await().atMost(Duration.ofSeconds(30)).until(() -> RabbitMq.consumers(SignupChannels.SIGNUPS_QUEUE) >= 1);
         try (AnySender secondInstance = new AnySender()) {
             AmqpReceiver receiver = secondInstance.receiveWithoutSettling("/amq/queue/" + SignupChannels.SIGNUPS_QUEUE,
                     stolen);

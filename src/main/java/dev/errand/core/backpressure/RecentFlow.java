@@ -8,17 +8,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * What this instance sent to each queue lately. A broker whose depth readings lag (RabbitMQ's
- * management API is as old as its last statistics) has not counted these yet, so backpressure adds
- * them to its reading: a batch producer asking again a moment later sees its own batch.
+ * What this instance lately sent to each queue and took off it. A broker whose depth readings lag
+ * (RabbitMQ's management API is as old as its last statistics) has not counted the latest of either,
+ * so backpressure corrects its reading by the net flow: a batch producer asking again a moment later
+ * sees its own batch, and a queue just drained by this instance is not taken for full.
  */
 @ApplicationScoped
-public class RecentSends {
+public class RecentFlow {
 
-    /** One second's sends: counts are kept per second so that a burst of thousands costs one entry. */
+    /** One second of one queue: counts are kept per second so that a burst of thousands costs one entry. */
     private static final class Second {
         final long second;
-        long messages;
+        long sent;
+        long settled;
 
         Second(long second) {
             this.second = second;
@@ -29,6 +31,15 @@ public class RecentSends {
 
     /** The broker accepted a message for the queue. */
     public void sent(String queue) {
+        record(queue, true);
+    }
+
+    /** A message of the queue was settled for good (accepted, or moved on as a retry or dead letter). */
+    public void settled(String queue) {
+        record(queue, false);
+    }
+
+    private void record(String queue, boolean sent) {
         long now = nowSecond();
         ArrayDeque<Second> seconds = byQueue.computeIfAbsent(queue, any -> new ArrayDeque<>());
         synchronized (seconds) {
@@ -37,7 +48,11 @@ public class RecentSends {
                 last = new Second(now);
                 seconds.addLast(last);
             }
-            last.messages++;
+            if (sent) {
+                last.sent++;
+            } else {
+                last.settled++;
+            }
             // Nothing older than a minute is ever asked for.
             while (seconds.size() > 60) {
                 seconds.removeFirst();
@@ -45,22 +60,25 @@ public class RecentSends {
         }
     }
 
-    /** Messages sent to the queue within the last {@code window} (rounded up to whole seconds). */
-    public long within(String queue, Duration window) {
+    /**
+     * Messages sent to the queue minus messages settled from it within the last {@code window}
+     * (rounded up to whole seconds); zero for a zero window.
+     */
+    public long netWithin(String queue, Duration window) {
         ArrayDeque<Second> seconds = byQueue.get(queue);
         if (seconds == null || window.isZero()) {
             return 0;
         }
         long since = nowSecond() - Math.max(1, (window.toMillis() + 999) / 1000);
-        long total = 0;
+        long net = 0;
         synchronized (seconds) {
             for (Second second : seconds) {
                 if (second.second >= since) {
-                    total += second.messages;
+                    net += second.sent - second.settled;
                 }
             }
         }
-        return total;
+        return net;
     }
 
     private static long nowSecond() {
