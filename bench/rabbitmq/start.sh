@@ -14,7 +14,12 @@ if ! command -v rabbitmq-server > /dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends rabbitmq-server > /dev/null
 fi
 base=${RABBITMQ_BASE_DIR:-/tmp/errand-rabbitmq}
+# Queues keep the arguments they were first declared with, and a changed declaration would fail the
+# import: a node whose definitions changed starts afresh (it is a local, throwaway broker).
+sum=$(sha256sum "$here/definitions.json" | cut -d' ' -f1)
+if [[ -d "$base/mnesia" && "$(cat "$base/definitions.sha256" 2>/dev/null)" != "$sum" ]]; then rm -rf "$base/mnesia"; fi
 mkdir -p "$base/mnesia" "$base/log"
+echo "$sum" > "$base/definitions.sha256"
 cat > "$base/rabbitmq.conf" <<CONF
 listeners.tcp.1 = 127.0.0.1:5682
 loopback_users = none
