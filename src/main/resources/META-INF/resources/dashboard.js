@@ -105,7 +105,29 @@ function renderFlow(breakers, consumers) {
         text: `${b.name}: ${b.state.toLowerCase().replace('_', '-')} (pauses ${b.consumers.join(', ')})` }))));
   document.querySelector('#consumers tbody').replaceChildren(...consumers.map(c => el('tr', { 'data-consumer': c.channel },
     td(c.channel), td(c.concurrencyLimit, 'num'), td(c.running, 'num'), td(c.waiting, 'num'), td(c.started, 'num'),
-    td(c.pausedFor.length === 0 ? 'running' : c.pausedFor.join(', ').toLowerCase(), c.pausedFor.length ? 'paused' : ''))));
+    td(c.pausedFor.length === 0 ? 'running' : c.pausedFor.join(', ').toLowerCase(), c.pausedFor.length ? 'paused' : ''),
+    el('td', {}, pauseButton(c)))));
+}
+
+// An operator's pause: the consumer starts nothing new until resumed; its messages stay on the broker.
+function pauseButton(consumer) {
+  const paused = consumer.pausedFor.includes('OPERATOR');
+  const button = el('button', { type: 'button', class: paused ? 'resume' : 'pause', text: paused ? 'Resume' : 'Pause' });
+  button.addEventListener('click', async () => {
+    const action = paused ? 'resume' : 'pause';
+    const response = await api(`/errand/consumers/${encodeURIComponent(consumer.channel)}/${action}`, { method: 'POST' });
+    const message = document.getElementById('consumer-message');
+    if (response.ok) {
+      message.textContent = `${paused ? 'Resumed' : 'Paused'} ${consumer.channel}`;
+      message.className = 'message';
+    } else {
+      const problem = await response.json().catch(() => ({}));
+      message.textContent = `${problem.title || 'HTTP ' + response.status}: ${problem.detail || ''}`;
+      message.className = 'message error';
+    }
+    await refreshSnapshot();
+  });
+  return button;
 }
 
 async function refreshSnapshot() {

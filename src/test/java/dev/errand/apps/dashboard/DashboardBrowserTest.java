@@ -59,6 +59,7 @@ class DashboardBrowserTest {
     @AfterEach
     void closeBrowser() {
         Broker.resume(CouponChannels.GRANTS_QUEUE);
+        Users.asAdmin().post("/errand/consumers/" + TestWorkProcessor.PARALLEL + "/resume");
         if (browser != null) {
             browser.quit();
         }
@@ -117,6 +118,31 @@ class DashboardBrowserTest {
 
         awaitText("#dead-letter-message", text -> text.startsWith("Forbidden"));
         assertFalse(browser.findElements(row).isEmpty(), "still a dead letter");
+    }
+
+    @Test
+    void anAdminPausesAConsumerFromThePageAndItsWorkWaitsUntilResumed() {
+        // The consumer is listed once it has had work.
+        try (AnySender sender = new AnySender()) {
+            sender.send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work("dash-first").build());
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 1);
+        open(Users.ADMIN);
+        By row = By.cssSelector("#consumers tr[data-consumer='" + TestWorkProcessor.PARALLEL + "']");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(row).isEmpty());
+
+        click(row, "button.pause");
+        awaitText("#consumer-message", text -> text.equals("Paused " + TestWorkProcessor.PARALLEL));
+        awaitText("#consumers tr[data-consumer='" + TestWorkProcessor.PARALLEL + "'] td.paused",
+                text -> text.equals("operator"));
+        try (AnySender sender = new AnySender()) {
+            sender.send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work("dash-held").build());
+        }
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> log.attempts().size() == 1);
+
+        click(row, "button.resume");
+        awaitText("#consumer-message", text -> text.equals("Resumed " + TestWorkProcessor.PARALLEL));
+        await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 2);
     }
 
     /** Work that fails all ten attempts, so it is dead-lettered; the eleventh, a replay, succeeds. */
