@@ -33,6 +33,7 @@ public class BrokerProbe {
     private final ErrandConfig.Broker settings;
     private final String deadLetterAddress;
     private volatile BrokerCapabilities capabilities = BrokerCapabilities.unknown();
+    private volatile boolean managementWarned;
 
     public BrokerProbe(Vertx vertx, Config config, ErrandConfig errand) {
         this.vertx = vertx;
@@ -46,22 +47,33 @@ public class BrokerProbe {
     void probe(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 100) StartupEvent startup) {
         capabilities = examine();
         LOG.infof("Broker capabilities: %s", capabilities.describe());
-        if (!capabilities.known()) {
+        if (incomplete(capabilities)) {
             // Until the broker answers, Errand works as on Artemis; once it does, as on what it is.
+            // RabbitMQ's management plugin may also come up after its AMQP listener.
             vertx.setPeriodic(RETRY.toMillis(), timer -> vertx.executeBlocking(() -> {
-                if (capabilities.known()) {
+                if (!incomplete(capabilities)) {
                     vertx.cancelTimer(timer);
                     return null;
                 }
                 BrokerCapabilities found = examine();
                 if (found.known()) {
+                    boolean changed = !found.equals(capabilities);
                     capabilities = found;
-                    vertx.cancelTimer(timer);
-                    LOG.infof("Broker capabilities, now that it answers: %s", found.describe());
+                    if (changed) {
+                        LOG.infof("Broker capabilities, now that it answers: %s", found.describe());
+                    }
+                    if (!incomplete(found)) {
+                        vertx.cancelTimer(timer);
+                    }
                 }
                 return null;
             }));
         }
+    }
+
+    /** Not asked yet, or RabbitMQ whose configured management API did not answer. */
+    private boolean incomplete(BrokerCapabilities found) {
+        return !found.known() || !found.artemis() && !found.management() && settings.managementUrl().isPresent();
     }
 
     private BrokerCapabilities examine() {
@@ -82,8 +94,12 @@ public class BrokerProbe {
         try {
             management.check();
         } catch (Exception e) {
-            LOG.warnf("RabbitMQ management at %s did not answer (%s): no queue depths, backpressure admits",
-                    settings.managementUrl().orElseThrow(), e.getMessage());
+            // Said once; the probe keeps asking every few seconds and says when it answers.
+            if (!managementWarned) {
+                managementWarned = true;
+                LOG.warnf("RabbitMQ management at %s did not answer (%s): no queue depths, backpressure admits"
+                        + " until it does", settings.managementUrl().orElseThrow(), e.getMessage());
+            }
             return false;
         }
         String prefix = settings.addressPrefix().orElse("");
