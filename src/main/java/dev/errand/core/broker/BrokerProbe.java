@@ -98,7 +98,7 @@ public class BrokerProbe {
             if (!managementWarned) {
                 managementWarned = true;
                 LOG.warnf("RabbitMQ management at %s did not answer (%s): no queue depths, backpressure admits"
-                        + " until it does", settings.managementUrl().orElseThrow(), e.getMessage());
+                        + " until it does", settings.managementUrl().orElseThrow(), e.toString());
             }
             return false;
         }
