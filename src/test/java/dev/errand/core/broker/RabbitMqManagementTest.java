@@ -1,6 +1,7 @@
 package dev.errand.core.broker;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,7 @@ class RabbitMqManagementTest {
         assertTrue(lag >= 30_000 && lag < 120_000, "lag from the head's creation-time: " + lag + " ms");
         assertTrue(state.added().orElseThrow() >= 12, "messages added: " + state.added());
         // Its address form is taken off: the configured address and the plain name are one queue.
-        assertTrue(depths.depth("/amq/queue/" + IDLE).orElseThrow() == 12);
+        assertEquals(12L, depths.depth("/amq/queue/" + IDLE).orElseThrow());
     }
 
     @Test
