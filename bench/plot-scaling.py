@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Turns the scaling.tsv of bench/scaling.sh into a small SVG chart (no plotting library needed).
 
-    /usr/bin/python3 bench/plot-scaling.py bench/work/scaling-…/scaling.tsv docs/scaling.svg
+    /usr/bin/python3 bench/plot-scaling.py bench/work/scaling-…/scaling.tsv docs/operations/scaling.svg
 """
 import csv
 import math

@@ -7,7 +7,7 @@
 #   bench/scaling.sh [--latency-ms L] [--concurrency "1 2 4 8 16 64"] [--no-build]
 #
 # Prints one line per run and writes them to bench/work/<run>/scaling.tsv; bench/plot-scaling.py
-# turns that file into docs/scaling.svg. Bounded in time; stops every process it started.
+# turns that file into docs/operations/scaling.svg. Bounded in time; stops every process it started.
 set -euo pipefail
 
 latency_ms=20 levels="1 2 4 8 16 64" build=1

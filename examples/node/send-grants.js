@@ -1,4 +1,4 @@
-// Sends coupon grants to Errand over AMQP 1.0 with rhea, following docs/wire-contract.md.
+// Sends coupon grants to Errand over AMQP 1.0 with rhea, following docs/reference/wire-contract.md.
 //
 //   npm ci && node send-grants.js --campaign 1 --users 100 [--password P] [--url amqp://127.0.0.1:5672] [--address /amq/queue/errand.coupon-grants]
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Sends coupon grants to Errand over AMQP 1.0, following docs/wire-contract.md.
+"""Sends coupon grants to Errand over AMQP 1.0, following docs/reference/wire-contract.md.
 
 Any AMQP 1.0 client can do this; this one uses Debian's python3-qpid-proton:
 

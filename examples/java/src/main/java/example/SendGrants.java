@@ -20,7 +20,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Sends coupon grants to Errand over AMQP 1.0 with the Vert.x AMQP client, following
- * docs/wire-contract.md. Arguments: campaign id, number of users, and optionally the broker's
+ * docs/reference/wire-contract.md. Arguments: campaign id, number of users, and optionally the broker's
  * password (else ERRAND_AMQP_PASSWORD, else ../../errand-data/credentials.properties).
  */
 public final class SendGrants {

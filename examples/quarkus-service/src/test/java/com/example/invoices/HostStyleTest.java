@@ -1,0 +1,45 @@
+package com.example.invoices;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import org.junit.jupiter.api.Test;
+
+import dev.errand.embedded.ErrandTestServers;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Errand answers its own endpoints its own way and leaves the service's endpoints alone. */
+@QuarkusTest
+@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
+class HostStyleTest {
+
+    @Test
+    void theServicesOwnEndpointsKeepQuarkusDefaultErrors() {
+        // Hibernate Validator's own report, as this service would answer without Errand.
+        given().contentType(ContentType.JSON).body("{\"invoiceId\":\"\",\"customer\":\"x\",\"amountCents\":1}")
+                .post("/invoices").then().statusCode(400)
+                .contentType(startsWith("application/json"))
+                .body("title", equalTo("Constraint Violation"));
+    }
+
+    @Test
+    void aCrossSiteWriteToTheServicesOwnEndpointIsTheServicesBusiness() {
+        given().contentType(ContentType.JSON).header("Origin", "https://elsewhere.example")
+                .body("{\"invoiceId\":\"inv-cross\",\"customer\":\"x\",\"amountCents\":1}")
+                .post("/invoices").then().statusCode(202);
+    }
+
+    @Test
+    void errandsOwnEndpointsAnswerProblemJson() {
+        given().get("/errand/dead-letters").then().statusCode(401)
+                .contentType(startsWith("application/problem+json"))
+                .body("status", equalTo(401));
+        given().header("Origin", "https://elsewhere.example").post("/errand/dead-letters/replay").then()
+                .statusCode(403).contentType(startsWith("application/problem+json"))
+                .body("type", equalTo("/problems/cross-site-request"));
+    }
+}

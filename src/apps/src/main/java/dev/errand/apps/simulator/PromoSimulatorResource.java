@@ -1,0 +1,130 @@
+package dev.errand.apps.simulator;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.errand.internal.problem.Problem;
+import dev.errand.internal.security.Roles;
+
+/**
+ * A stand-in for the company's fragile promotions API, so the demo and the tests need nothing
+ * else. The worker reaches it over HTTP like the real one.
+ */
+@Path("/simulator/promo")
+@Produces(MediaType.APPLICATION_JSON)
+public class PromoSimulatorResource {
+
+    /** A grant request as the promotions API takes it. */
+    public record GrantRequest(@NotBlank String campaignId, @NotBlank String userId, @NotNull @Positive Integer amountCents) {
+    }
+
+    /** The promotion's largest coupon; above it the API answers 422, as the real one would. */
+    static final int MAX_AMOUNT_CENTS = 100_000;
+
+    /** What the simulator has seen since the last reset. */
+    public record Stats(long requests, long coupons, long duplicateCoupons, long replayedRequests, long rateLimited,
+            long overCapacity, long injectedErrors) {
+    }
+
+    private final SimulatorState state;
+    private final PromoLedger ledger;
+
+    public PromoSimulatorResource(SimulatorState state, PromoLedger ledger) {
+        this.state = state;
+        this.ledger = ledger;
+    }
+
+    @POST
+    @Path("/grants")
+    // The stand-in for a third party's API, called by the coupon worker: open like the real one.
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response grant(@HeaderParam("Idempotency-Key") String idempotencyKey, @Valid @NotNull GrantRequest request)
+            throws InterruptedException {
+        SimulatorState.Gate gate = state.admit();
+        try {
+            return answer(gate, idempotencyKey, request);
+        } finally {
+            state.leave(gate);
+        }
+    }
+
+    private Response answer(SimulatorState.Gate gate, String idempotencyKey, GrantRequest request) {
+        if (gate instanceof SimulatorState.OverCapacity) {
+            // Too many calls at once: a 429 asking to come back at once, as a concurrency limiter would.
+            return Response.fromResponse(problem(429, "over-capacity", "Too many concurrent requests"))
+                    .header("Retry-After", 0).build();
+        }
+        if (gate instanceof SimulatorState.Outage) {
+            return problem(503, "outage", "Promotions API is down");
+        }
+        if (gate instanceof SimulatorState.RateLimited limited) {
+            long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+            return Response.fromResponse(problem(429, "rate-limited", "Too many requests"))
+                    .header("Retry-After", seconds).build();
+        }
+        if (gate instanceof SimulatorState.InjectedError) {
+            return problem(500, "injected-error", "Injected failure");
+        }
+        if (request.amountCents() > MAX_AMOUNT_CENTS) {
+            return problem(422, "amount-too-large", "Coupon amount above the promotion's maximum of "
+                    + MAX_AMOUNT_CENTS + " cents");
+        }
+        String key = state.settings().honourIdempotencyKey() && idempotencyKey != null && !idempotencyKey.isBlank()
+                ? idempotencyKey
+                : null;
+        PromoLedger.Coupon coupon = ledger.issue(request.campaignId(), request.userId(), request.amountCents(), key);
+        return Response.status(coupon.replayed() ? 200 : 201).entity(coupon).build();
+    }
+
+    @PUT
+    @Path("/config")
+    @RolesAllowed(Roles.ADMIN)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public SimulatorSettings configure(@NotNull SimulatorSettings.Update update) {
+        return state.update(update);
+    }
+
+    @GET
+    @Path("/config")
+    @RolesAllowed(Roles.VIEWER)
+    public SimulatorSettings settings() {
+        return state.settings();
+    }
+
+    @GET
+    @Path("/stats")
+    @RolesAllowed(Roles.VIEWER)
+    public Stats stats() {
+        PromoLedger.Totals totals = ledger.totals();
+        return new Stats(state.requests(), totals.coupons(), totals.duplicateCoupons(), totals.replayedRequests(),
+                state.rateLimited(), state.overCapacity(), state.injectedErrors());
+    }
+
+    @POST
+    @Path("/reset")
+    @RolesAllowed(Roles.ADMIN)
+    public Response reset() {
+        ledger.clear();
+        state.reset();
+        return Response.noContent().build();
+    }
+
+    private static Response problem(int status, String type, String title) {
+        return Response.status(status).type(Problem.MEDIA_TYPE)
+                .entity(new Problem("/problems/" + type, title, status, title, "/simulator/promo/grants")).build();
+    }
+}

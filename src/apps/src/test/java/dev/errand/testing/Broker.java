@@ -1,0 +1,79 @@
+package dev.errand.testing;
+
+import java.lang.management.ManagementFactory;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * Operates the embedded Artemis as an operator would, over JMX: takes its AMQP acceptor down and up
+ * (every client is disconnected: "the broker is down"), and pauses a queue's deliveries. On the
+ * RabbitMQ run ({@code -Pbroker-rabbitmq}) the same through {@link RabbitMq}.
+ */
+public final class Broker {
+
+    private static final String BROKER = "org.apache.activemq.artemis:broker=\"errand-embedded\"";
+
+    private Broker() {
+    }
+
+    public static void stopAmqp() {
+        if (RabbitMq.selected()) {
+            RabbitMq.stopListeners();
+            return;
+        }
+        invoke(BROKER + ",component=acceptors,name=\"amqp\"", "stop");
+    }
+
+    public static void startAmqp() {
+        if (RabbitMq.selected()) {
+            RabbitMq.startListeners();
+            return;
+        }
+        invoke(BROKER + ",component=acceptors,name=\"amqp\"", "start");
+    }
+
+    /** Messages stay on the queue, delivered to no consumer, until {@link #resume}. */
+    public static void pause(String queue) {
+        if (RabbitMq.selected()) {
+            RabbitMq.pauseConsumer(queue, true);
+            return;
+        }
+        invoke(queueName(queue), "pause");
+    }
+
+    public static void resume(String queue) {
+        if (RabbitMq.selected()) {
+            RabbitMq.pauseConsumer(queue, false);
+            return;
+        }
+        invoke(queueName(queue), "resume");
+    }
+
+    public static long depth(String queue) {
+        if (RabbitMq.selected()) {
+            return RabbitMq.depth(queue);
+        }
+        try {
+            return ((Number) server().getAttribute(new ObjectName(queueName(queue)), "MessageCount")).longValue();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not read the depth of " + queue, e);
+        }
+    }
+
+    private static String queueName(String queue) {
+        return BROKER + ",component=addresses,address=\"" + queue + "\",subcomponent=queues,routing-type=\"anycast\","
+                + "queue=\"" + queue + "\"";
+    }
+
+    private static void invoke(String name, String operation) {
+        try {
+            server().invoke(new ObjectName(name), operation, new Object[0], new String[0]);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not " + operation + " " + name, e);
+        }
+    }
+
+    private static MBeanServer server() {
+        return ManagementFactory.getPlatformMBeanServer();
+    }
+}

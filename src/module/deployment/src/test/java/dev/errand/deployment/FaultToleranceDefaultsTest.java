@@ -1,0 +1,81 @@
+package dev.errand.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.jandex.ClassInfo;
+import org.jboss.jandex.Index;
+import org.jboss.jandex.MethodInfo;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.Task;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.faulttolerance.api.RateLimit;
+
+/** What a handler's Fault Tolerance annotations mean for its consumer, read from its bytecode. */
+class FaultToleranceDefaultsTest {
+
+    public record Grant(String user) {
+    }
+
+    @ApplicationScoped
+    public static class Gateway {
+        @org.eclipse.microprofile.faulttolerance.CircuitBreaker
+        @CircuitBreakerName("promotions")
+        public String grant(String user) {
+            return user;
+        }
+    }
+
+    @ApplicationScoped
+    public static class Granter {
+        Gateway gateway;
+
+        @Incoming("grants")
+        @Retry(maxRetries = 3)
+        @Bulkhead(12)
+        @RateLimit(value = 50, window = 100, windowUnit = java.time.temporal.ChronoUnit.MILLIS)
+        void grant(Grant grant, Task<Grant> task) {
+            gateway.grant(grant.user());
+        }
+
+        @Incoming("plain")
+        void plain(Grant grant, Task<Grant> task) {
+            Runnable later = () -> gateway.grant(grant.user());
+            later.run();
+        }
+    }
+
+    @Test
+    void retryBulkheadRateLimitAndTheBreakerOfACalledBeanBecomeTheConsumersSettings() throws Exception {
+        Index index = Index.of(Grant.class, Gateway.class, Granter.class);
+        HandlerMethod handler = handler(index, "grant");
+
+        assertEquals(List.of("promotions"), handler.breakers());
+        assertEquals(Map.of("max-retries", "0", "concurrency", "12", "rate-limit", "500.0",
+                "circuit-breakers", "promotions"), ErrandProcessor.consumerDefaults(handler));
+    }
+
+    @Test
+    void aBreakerReachedThroughALambdaIsFoundToo() throws Exception {
+        Index index = Index.of(Grant.class, Gateway.class, Granter.class);
+        HandlerMethod handler = handler(index, "plain");
+
+        assertEquals(List.of("promotions"), handler.breakers());
+        assertEquals(Map.of("circuit-breakers", "promotions"), ErrandProcessor.consumerDefaults(handler));
+    }
+
+    private static HandlerMethod handler(Index index, String name) {
+        ClassInfo granter = index.getClassByName(Granter.class);
+        MethodInfo method = granter.firstMethod(name);
+        BreakerFinder finder = new BreakerFinder(index, FaultToleranceDefaultsTest.class.getClassLoader());
+        return new HandlerMethod(name, granter, method, method.parameterType(0), 0, 1, finder.breakersOf(method));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.errand.embedded;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+
+/**
+ * ActiveMQ Artemis inside the JVM, speaking AMQP 1.0 on loopback, with a persistent journal so that
+ * an accepted message survives a {@code kill -9}.
+ * <p>
+ * Secured like a production broker: one user, with every permission on every address, and no
+ * anonymous connections. Loopback alone is not a boundary: every local process and container on
+ * the host could otherwise enqueue work or drain a queue.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private final EmbeddedActiveMQ server;
+    private final int port;
+
+    private EmbeddedBroker(EmbeddedActiveMQ server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    private static final String ROLE = "errand";
+
+    public static EmbeddedBroker start(Path folder, int requestedPort, List<String> queues, BrokerUser user)
+            throws Exception {
+        int port = requestedPort == 0 ? freePort() : requestedPort;
+        Configuration config = new ConfigurationImpl()
+                .setName("errand-embedded")
+                .setPersistenceEnabled(true)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(folder.resolve("journal").toString())
+                .setBindingsDirectory(folder.resolve("bindings").toString())
+                .setPagingDirectory(folder.resolve("paging").toString())
+                .setLargeMessagesDirectory(folder.resolve("large-messages").toString())
+                .setSecurityEnabled(true)
+                // Operators (and the tests that take the AMQP acceptor down) reach it over JMX.
+                .setJMXManagementEnabled(true)
+                // A nearly full developer disk must not silently block every producer.
+                .setMaxDiskUsage(100)
+                .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
+                        + "?protocols=AMQP;amqpCredits=1000;amqpLowCredits=300;amqpDuplicateDetection=false");
+        // Redelivery of a released/modified message is delayed on the broker, so a message that
+        // Errand could not dead-letter is not spun in a hot loop.
+        config.addAddressSetting("#", new AddressSettings()
+                .setRedeliveryDelay(Duration.ofSeconds(1).toMillis())
+                .setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(Duration.ofSeconds(30).toMillis())
+                .setMaxDeliveryAttempts(-1)
+                // Ordering keys arrive as message groups; hashing them into buckets bounds the memory.
+                .setDefaultGroupBuckets(4096)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true)
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false)
+                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                .setDefaultQueueRoutingType(RoutingType.ANYCAST));
+        for (String queue : queues) {
+            config.addQueueConfiguration(QueueConfiguration.of(queue)
+                    .setAddress(queue)
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true));
+        }
+        // send, consume, create/delete durable and non-durable queues, manage (queue depths over
+        // activemq.management), browse, create/delete addresses, view, edit.
+        config.putSecurityRoles("#", Set.of(new Role(ROLE,
+                true, true, true, true, true, true, true, true, true, true, true, true)));
+        SecurityConfiguration users = new SecurityConfiguration();
+        users.addUser(user.username(), user.password());
+        users.addRole(user.username(), ROLE);
+        quietMissingAddressWarnings();
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config)
+                .setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
+        server.start();
+        return new EmbeddedBroker(server, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /**
+     * Errand dead-letters in the application, with reasons, so its queues deliberately have no broker
+     * dead-letter or expiry address; Artemis would warn about that (AMQ222165, AMQ222166) for every
+     * queue at every start.
+     */
+    private static void quietMissingAddressWarnings() {
+        java.util.logging.Logger.getLogger("org.apache.activemq.artemis.core.server").setFilter(record -> {
+            String message = record.getMessage();
+            return message == null || !(message.startsWith("AMQ222165") || message.startsWith("AMQ222166"));
+        });
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.errand.embedded;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import dev.errand.EmbeddedStarter;
+import dev.errand.WireContract;
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.Quarkus;
+
+/**
+ * Starts the embedded servers that are missing before Quarkus: with no broker configured an embedded
+ * Artemis, with no datasource configured an embedded PostgreSQL, both keeping their data under
+ * {@code errand.data-dir}. Found by {@link dev.errand.ErrandLauncher} through
+ * {@code META-INF/services}; a native worker build leaves this whole package out.
+ */
+public final class EmbeddedLauncher implements EmbeddedStarter {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedLauncher.class);
+
+    @Override
+    public void startThenRun(Config config, boolean needBroker, boolean needDatabase, String... args)
+            throws Exception {
+        Path dataDir = dataDir(config);
+        LocalCredentials credentials = LocalCredentials.loadOrCreate(dataDir.toAbsolutePath());
+        if (noHttpUsers(config)) {
+            // The demo stays usable with one command and still refuses strangers: generated users.
+            credentials.httpUserProperties().forEach(System::setProperty);
+            LOG.infof("No HTTP users configured: demo users %s, passwords in %s",
+                    LocalCredentials.DEMO_USERS.keySet(), credentials.file());
+        }
+        EmbeddedServers servers = EmbeddedServers.start(settings(config, brokerUser(config, credentials)),
+                needBroker, needDatabase);
+        servers.connectionProperties().forEach(System::setProperty);
+        // Quarkus stops the application from its own shutdown hook; ours waits for it, so messages
+        // in flight are settled before the broker and the database go away.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAfterQuarkus(servers), "errand-embedded-stop"));
+        Quarkus.run(args);
+    }
+
+    // Read before Quarkus starts, so not through ErrandConfig; the defaults are the same constants.
+    static EmbeddedSettings settings(Config config, BrokerUser brokerUser) {
+        Path dataDir = dataDir(config);
+        int amqpPort = config.getOptionalValue("errand.embedded.amqp-port", Integer.class)
+                .orElse(Integer.parseInt(EmbeddedSettings.DEFAULT_AMQP_PORT));
+        List<String> queues = config.getOptionalValues("errand.embedded.queues", String.class).orElse(List.of());
+        String deadLetters = config.getOptionalValue("errand.dead-letters.address", String.class)
+                .orElse(WireContract.DEAD_LETTER_QUEUE);
+        return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters), brokerUser);
+    }
+
+    private static Path dataDir(Config config) {
+        return Path.of(config.getOptionalValue("errand.data-dir", String.class)
+                .orElse(EmbeddedSettings.DEFAULT_DATA_DIR));
+    }
+
+    /** Configured credentials ({@code amqp-username}, {@code amqp-password}) win over generated ones. */
+    private static BrokerUser brokerUser(Config config, LocalCredentials credentials) {
+        BrokerUser generated = credentials.brokerUser();
+        return new BrokerUser(
+                config.getOptionalValue("amqp-username", String.class).orElse(generated.username()),
+                config.getOptionalValue("amqp-password", String.class).orElse(generated.password()));
+    }
+
+    private static boolean noHttpUsers(Config config) {
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("quarkus.security.users.embedded.users.")
+                    && config.getOptionalValue(name, String.class).isPresent()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The dead-letter queue always exists, whatever the application declares. */
+    private static List<String> withDeadLetterQueue(List<String> queues, String deadLetters) {
+        List<String> all = new ArrayList<>(queues);
+        if (!all.contains(deadLetters)) {
+            all.add(deadLetters);
+        }
+        return all;
+    }
+
+    private static void closeAfterQuarkus(EmbeddedServers servers) {
+        Application application = Application.currentApplication();
+        if (application != null) {
+            // Quarkus' own hook is stopping it; returns once every channel and pool has closed.
+            application.awaitShutdown();
+        }
+        close(servers);
+    }
+
+    private static void close(EmbeddedServers servers) {
+        try {
+            servers.close();
+        } catch (Exception e) {
+            LOG.warn("Embedded servers did not stop cleanly", e);
+        }
+    }
+
+    /** For tests against an external broker: the embedded database alone, until the JVM exits. */
+    public static Map<String, String> startDatabaseForTests(Path dataDir) throws Exception {
+        return startUntilExit(dataDir, List.of(), false);
+    }
+
+    /** For tests and tools that start the servers themselves, on a free port, until the JVM exits. */
+    public static Map<String, String> startForTests(Path dataDir, List<String> queues) throws Exception {
+        return startUntilExit(dataDir, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE), true);
+    }
+
+    private static Map<String, String> startUntilExit(Path dataDir, List<String> queues, boolean withBroker)
+            throws Exception {
+        EmbeddedServers servers = EmbeddedServers.start(new EmbeddedSettings(dataDir, 0, queues,
+                new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword())), withBroker, true);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
+        return servers.connectionProperties();
+    }
+}

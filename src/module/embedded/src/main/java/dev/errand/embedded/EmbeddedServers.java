@@ -1,0 +1,85 @@
+package dev.errand.embedded;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The broker and the database a newcomer needs, started together in one data folder.
+ * <p>
+ * {@link #connectionProperties()} are the Quarkus settings that point the AMQP connector and the
+ * datasource at them; the launcher puts them in system properties, the test resource hands them to
+ * {@code @QuarkusTest}.
+ */
+public final class EmbeddedServers implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedServers.class);
+
+    private final EmbeddedBroker broker;
+    private final EmbeddedDatabase database;
+    private final BrokerUser brokerUser;
+
+    private EmbeddedServers(EmbeddedBroker broker, EmbeddedDatabase database, BrokerUser brokerUser) {
+        this.broker = broker;
+        this.database = database;
+        this.brokerUser = brokerUser;
+    }
+
+    /** Starts the servers asked for; either may be left to an external one. */
+    public static EmbeddedServers start(EmbeddedSettings settings, boolean withBroker, boolean withDatabase)
+            throws Exception {
+        Path dataDir = settings.dataDir().toAbsolutePath();
+        Files.createDirectories(dataDir);
+        long started = System.nanoTime();
+        EmbeddedDatabase database = withDatabase ? EmbeddedDatabase.start(dataDir.resolve("postgres")) : null;
+        EmbeddedBroker broker = null;
+        try {
+            if (withBroker) {
+                broker = EmbeddedBroker.start(dataDir.resolve("broker"), settings.amqpPort(), settings.queues(),
+                        settings.brokerUser());
+            }
+        } catch (Exception e) {
+            if (database != null) {
+                database.close();
+            }
+            throw e;
+        }
+        LOG.infof("Embedded servers started in %d ms (broker: %s, database: %s), data in %s",
+                (System.nanoTime() - started) / 1_000_000,
+                broker == null ? "external" : "AMQP on 127.0.0.1:" + broker.port(),
+                database == null ? "external" : "PostgreSQL on 127.0.0.1:" + database.port(), dataDir);
+        return new EmbeddedServers(broker, database, settings.brokerUser());
+    }
+
+    public Map<String, String> connectionProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        if (broker != null) {
+            properties.put("amqp-host", "127.0.0.1");
+            properties.put("amqp-port", Integer.toString(broker.port()));
+            properties.put("amqp-username", brokerUser.username());
+            properties.put("amqp-password", brokerUser.password());
+        }
+        if (database != null) {
+            properties.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
+            properties.put("quarkus.datasource.username", database.username());
+            properties.put("quarkus.datasource.password", "");
+        }
+        return properties;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (broker != null) {
+                broker.close();
+            }
+        } finally {
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
+}

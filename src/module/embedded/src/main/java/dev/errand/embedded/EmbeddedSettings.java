@@ -1,0 +1,37 @@
+package dev.errand.embedded;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+import dev.errand.internal.config.ErrandConfig;
+
+/**
+ * Where and how the embedded broker and database run.
+ * <p>
+ * A plain record rather than a {@code @ConfigMapping}: the embedded servers start before Quarkus does,
+ * because the datasource and the AMQP connector must already know where to connect when the
+ * application boots.
+ *
+ * @param dataDir  folder holding the broker journal ({@code broker/}) and the database files ({@code postgres/})
+ * @param amqpPort port of the AMQP 1.0 acceptor, bound to 127.0.0.1; 0 picks a free port
+ * @param queues   durable ANYCAST queues declared up front, so a sender never publishes into an address
+ *                 that has no queue yet
+ * @param brokerUser the one user the embedded broker accepts
+ */
+public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, BrokerUser brokerUser) {
+
+    /** Default of {@code errand.data-dir}; also the {@code ErrandConfig} default. */
+    public static final String DEFAULT_DATA_DIR = ErrandConfig.DEFAULT_DATA_DIR;
+    /** Default of {@code errand.embedded.amqp-port}; also the {@code ErrandConfig} default. */
+    public static final String DEFAULT_AMQP_PORT = ErrandConfig.DEFAULT_AMQP_PORT;
+
+    public EmbeddedSettings {
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (amqpPort < 0 || amqpPort > 65535) {
+            throw new IllegalArgumentException("amqpPort must be between 0 and 65535, was " + amqpPort);
+        }
+        queues = List.copyOf(queues);
+        Objects.requireNonNull(brokerUser, "brokerUser");
+    }
+}

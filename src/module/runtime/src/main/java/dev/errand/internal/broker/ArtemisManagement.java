@@ -1,0 +1,161 @@
+package dev.errand.internal.broker;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.microprofile.config.Config;
+
+import io.vertx.amqp.AmqpClient;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpSender;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Artemis' management API over AMQP: a request to {@code activemq.management} naming the resource
+ * ({@code queue.<name>}) and the operation ({@code getMessageCount}...), answered on a temporary
+ * reply queue. The same works against an external Artemis, given a user allowed to manage. One
+ * connection, opened at the first question and dropped by {@link #close()}.
+ */
+public final class ArtemisManagement implements BrokerManagement {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final String MANAGEMENT_ADDRESS = "activemq.management";
+
+    private final Vertx vertx;
+    private final Config config;
+    private final Map<String, Promise<Long>> pending = new ConcurrentHashMap<>();
+    private AmqpClient client;
+    private AmqpConnection connection;
+    private AmqpSender sender;
+    private String replyTo;
+
+    public ArtemisManagement(Vertx vertx, Config config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    @Override
+    public long depth(String queue) throws Exception {
+        return read(queue, "getMessageCount");
+    }
+
+    @Override
+    public QueueState state(String queue) throws Exception {
+        // getFirstMessageAge is 0 for an empty queue: no message, so no age.
+        long age = read(queue, "getFirstMessageAge");
+        return new QueueState(read(queue, "getMessageCount"), read(queue, "getDeliveringCount"),
+                read(queue, "getScheduledCount"), age > 0 ? OptionalLong.of(age) : OptionalLong.empty(),
+                OptionalLong.of(read(queue, "getMessagesAdded")),
+                OptionalLong.of(read(queue, "getMessagesAcknowledged")));
+    }
+
+    private long read(String queue, String operation) throws Exception {
+        try {
+            return ask(queue, operation).toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Refused refused) {
+                throw refused;
+            }
+            throw e;
+        }
+    }
+
+    private synchronized Future<Long> ask(String queue, String operation) {
+        return connected().compose(ready -> {
+            String id = UUID.randomUUID().toString();
+            Promise<Long> answer = Promise.promise();
+            pending.put(id, answer);
+            sender.send(AmqpMessage.create()
+                    .id(id)
+                    .address(MANAGEMENT_ADDRESS)
+                    .replyTo(replyTo)
+                    .applicationProperties(new JsonObject()
+                            .put("_AMQ_ResourceName", "queue." + queue)
+                            .put("_AMQ_OperationName", operation))
+                    .withBody("[]")
+                    .build());
+            vertx.setTimer(TIMEOUT.toMillis(), timer -> {
+                Promise<Long> late = pending.remove(id);
+                if (late != null) {
+                    late.tryFail("no answer from the broker's management");
+                }
+            });
+            return answer.future();
+        });
+    }
+
+    private synchronized Future<Void> connected() {
+        if (sender != null) {
+            return Future.succeededFuture();
+        }
+        client = AmqpClient.create(vertx, BrokerClients.options(config));
+        return client.connect()
+                .compose(opened -> {
+                    connection = opened;
+                    return opened.createDynamicReceiver();
+                })
+                .compose(receiver -> {
+                    replyTo = receiver.address();
+                    receiver.handler(this::answered);
+                    return connection.createSender(MANAGEMENT_ADDRESS);
+                })
+                .map(opened -> {
+                    sender = opened;
+                    return null;
+                });
+    }
+
+    private void answered(AmqpMessage reply) {
+        Object correlation = reply.correlationId();
+        Promise<Long> answer = correlation == null ? null : pending.remove(correlation.toString());
+        if (answer == null) {
+            return;
+        }
+        try {
+            boolean succeeded = reply.applicationProperties() == null
+                    || !Boolean.FALSE.equals(reply.applicationProperties().getValue("_AMQ_OperationSucceeded"));
+            String body = reply.isBodyNull() ? "[]" : bodyText(reply);
+            if (!succeeded) {
+                answer.tryFail(new Refused(body));
+                return;
+            }
+            JsonArray values = new JsonArray(body);
+            // getFirstMessageAge answers [] or [null] for an empty queue.
+            Object value = values.isEmpty() ? null : values.getValue(0);
+            answer.tryComplete(value instanceof Number number ? number.longValue() : 0L);
+        } catch (RuntimeException e) {
+            answer.tryFail(new Refused("unreadable answer: " + e));
+        }
+    }
+
+    /** Artemis answers with an AMQP string value; accept a data section too. */
+    private static String bodyText(AmqpMessage reply) {
+        try {
+            return reply.bodyAsString();
+        } catch (RuntimeException notAString) {
+            return reply.bodyAsBinary().toString();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        AmqpClient closing = client;
+        client = null;
+        connection = null;
+        sender = null;
+        if (closing != null) {
+            closing.close();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.errand.internal.broker;
+
+/**
+ * The one place that knows a broker's form of a queue address ({@code errand.broker.address-prefix}:
+ * {@code /amq/queue/} on RabbitMQ, none on Artemis). Errand keeps plain queue names everywhere
+ * (dead letters, backpressure, metrics) and puts the form on only when it talks to the broker.
+ */
+public final class BrokerAddresses {
+
+    private BrokerAddresses() {
+    }
+
+    /** The address to send to; one that already has a form (starts with {@code /}) is kept. */
+    public static String onBroker(String prefix, String queue) {
+        return queue.startsWith("/") ? queue : prefix + queue;
+    }
+
+    /** The addresses of every incoming channel configured, in name order. */
+    public static java.util.SortedSet<String> consumed(org.eclipse.microprofile.config.Config config) {
+        java.util.SortedSet<String> addresses = new java.util.TreeSet<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".address")) {
+                config.getOptionalValue(name, String.class).ifPresent(addresses::add);
+            }
+        }
+        return addresses;
+    }
+
+    /** The plain queue name of a configured address. */
+    public static String queueName(String prefix, String address) {
+        return !prefix.isEmpty() && address.startsWith(prefix) ? address.substring(prefix.length()) : address;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.errand.internal.contract;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.OutboundMessage;
+import dev.errand.WireContract;
+import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Reads an incoming AMQP message into an {@link Envelope}, then into the handler's payload type,
+ * enforcing the wire contract. Every breach becomes a {@link ContractViolation} with a message
+ * that tells the sender what to fix.
+ */
+@ApplicationScoped
+public class EnvelopeReader {
+
+    private final ObjectMapper mapper;
+    private final Validator validator;
+
+    public EnvelopeReader(ObjectMapper mapper, Validator validator) {
+        this.mapper = mapper;
+        this.validator = validator;
+    }
+
+    /** Never throws: whatever arrived is captured so it can be dead-lettered as it was. */
+    public Envelope read(Message<?> message) {
+        IncomingAmqpMetadata amqp = message.getMetadata(IncomingAmqpMetadata.class).orElse(null);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        if (amqp != null && amqp.getProperties() != null) {
+            properties.putAll(amqp.getProperties().getMap());
+        }
+        String body;
+        try {
+            body = bodyAsText(message.getPayload());
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        return new Envelope(
+                amqp == null || amqp.getId() == null ? null : amqp.getId().toString(),
+                amqp == null ? null : amqp.getAddress(),
+                amqp == null ? null : amqp.getSubject(),
+                amqp == null || amqp.getCorrelationId() == null ? null : amqp.getCorrelationId().toString(),
+                amqp == null || amqp.getPriority() < 0 ? OutboundMessage.DEFAULT_PRIORITY : amqp.getPriority(),
+                amqp == null ? null : amqp.getContentType(),
+                body,
+                properties);
+    }
+
+    /** Checks the envelope against the contract and maps its body to {@code type}. */
+    public <T> T payload(Envelope envelope, Class<T> type) {
+        if (envelope.messageId() == null || envelope.messageId().isBlank()) {
+            throw new ContractViolation("message-id is missing: it is the idempotency key and is required");
+        }
+        if (envelope.messageId().length() > WireContract.MAX_MESSAGE_ID_LENGTH) {
+            throw new ContractViolation("message-id is longer than " + WireContract.MAX_MESSAGE_ID_LENGTH
+                    + " characters");
+        }
+        if (!isJson(envelope.contentType())) {
+            throw new ContractViolation("content-type must be " + WireContract.CONTENT_TYPE + ", was "
+                    + (envelope.contentType() == null ? "absent" : envelope.contentType()));
+        }
+        if (envelope.body() == null) {
+            throw new ContractViolation("body is missing or is not text");
+        }
+        int size = envelope.body().getBytes(StandardCharsets.UTF_8).length;
+        if (size > WireContract.MAX_BODY_BYTES) {
+            throw new ContractViolation("body is " + size + " bytes, more than the limit of "
+                    + WireContract.MAX_BODY_BYTES);
+        }
+        T payload;
+        try {
+            payload = mapper.readValue(envelope.body(), type);
+        } catch (JsonProcessingException e) {
+            throw new ContractViolation("body is not a valid " + type.getSimpleName() + " JSON object: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (payload == null) {
+            throw new ContractViolation("body is JSON null");
+        }
+        Set<ConstraintViolation<T>> violations = validator.validate(payload);
+        if (!violations.isEmpty()) {
+            throw new ContractViolation("body is invalid: " + violations.stream()
+                    .map(v -> v.getPropertyPath() + " " + v.getMessage())
+                    .sorted()
+                    .collect(Collectors.joining(", ")));
+        }
+        return payload;
+    }
+
+    private static boolean isJson(String contentType) {
+        return contentType != null
+                && contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim().equals(WireContract.CONTENT_TYPE);
+    }
+
+    /**
+     * The connector hands a JSON body over already decoded, an AMQP string value as a String and a
+     * data section of another content type as bytes; Errand keeps the text.
+     */
+    private static String bodyAsText(Object payload) {
+        if (payload == null) {
+            return null;
+        }
+        if (payload instanceof JsonObject json) {
+            return json.encode();
+        }
+        if (payload instanceof JsonArray json) {
+            return json.encode();
+        }
+        if (payload instanceof String text) {
+            return text;
+        }
+        if (payload instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        if (payload instanceof Map<?, ?> map) {
+            return new JsonObject(new LinkedHashMap<>(castMap(map))).encode();
+        }
+        return payload.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+}

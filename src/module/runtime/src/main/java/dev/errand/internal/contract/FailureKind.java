@@ -1,0 +1,15 @@
+package dev.errand.internal.contract;
+
+/** Why a message was dead-lettered; written as {@link WireContract#DL_REASON}. */
+public enum FailureKind {
+    /** The message broke the wire contract (no message-id, not JSON, missing fields, too large). */
+    CONTRACT_VIOLATION,
+    /** The handler failed in a way that retrying cannot fix (a 4xx from downstream, say). */
+    PERMANENT_FAILURE,
+    /** Every retry failed with a transient error. */
+    RETRIES_EXHAUSTED;
+
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,99 @@
+package dev.errand.internal.dashboard;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.errand.ProgressSource;
+import dev.errand.internal.flow.ChannelDispatcher;
+import dev.errand.internal.handling.ConsumerRegistry;
+import dev.errand.internal.metrics.QueueMetrics;
+import dev.errand.internal.problem.ProblemMapping;
+import dev.errand.internal.security.Roles;
+import io.quarkus.resteasy.reactive.server.EndpointDisabled;
+
+/**
+ * Everything the dashboard page ({@code /}) shows but the dead letters, in one snapshot it polls:
+ * queues as the broker last reported them, consumers, circuit breakers and batches in progress.
+ */
+// Errand's operator surface; a service leaves it out with errand.http.operator-api=false.
+@EndpointDisabled(name = "errand.http.operator-api", stringValue = "false")
+@Path("/errand/dashboard")
+@Produces(MediaType.APPLICATION_JSON)
+public class DashboardResource {
+
+    /**
+     * A batch with its progress.
+     *
+     * @param perSecond  items settled per second lately
+     * @param etaSeconds seconds left at that pace; null when finished or not moving
+     */
+    public record ProgressView(String kind, String id, String name, String status, long done, long failed,
+            long total, double percent, double perSecond, Long etaSeconds, Instant startedAt, boolean finished) {
+    }
+
+    public record Snapshot(Instant at, List<QueueMetrics.QueueView> queues, QueueMetrics.OutboxView outbox,
+            List<ChannelDispatcher.View> consumers, List<ConsumerRegistry.BreakerView> breakers,
+            List<ProgressView> progress) {
+    }
+
+    private final QueueMetrics queues;
+    private final ConsumerRegistry consumers;
+    private final Instance<ProgressSource> sources;
+    private final Throughput throughput = new Throughput();
+
+    public DashboardResource(QueueMetrics queues, ConsumerRegistry consumers, Instance<ProgressSource> sources) {
+        this.queues = queues;
+        this.consumers = consumers;
+        this.sources = sources;
+    }
+
+    @GET
+    @RolesAllowed(Roles.VIEWER)
+    public Snapshot snapshot() {
+        return new Snapshot(Instant.now(), queues.queues(), queues.outbox(), consumers.views(), consumers.breakers(),
+                progress());
+    }
+
+    private List<ProgressView> progress() {
+        long now = System.nanoTime();
+        List<ProgressView> views = new ArrayList<>();
+        Set<String> shown = new HashSet<>();
+        for (ProgressSource source : sources) {
+            for (ProgressSource.Progress batch : source.progress()) {
+                String key = batch.kind() + ":" + batch.id();
+                shown.add(key);
+                long settled = batch.done() + batch.failed();
+                double perSecond = batch.finished() ? 0 : throughput.observe(key, settled, now);
+                long remaining = Math.max(0, batch.total() - settled);
+                Long eta = batch.finished() || perSecond <= 0 ? null : (long) Math.ceil(remaining / perSecond);
+                double percent = batch.total() == 0 ? 100 : Math.min(100, 100.0 * settled / batch.total());
+                views.add(new ProgressView(batch.kind(), batch.id(), batch.name(), batch.status(), batch.done(),
+                        batch.failed(), batch.total(), percent, perSecond, eta, batch.startedAt(), batch.finished()));
+            }
+        }
+        throughput.retain(shown);
+        return views;
+    }
+
+    // Errand's endpoints answer problem JSON whatever the service's own style: a mapper declared in a
+    // resource applies to that resource alone, and each delegates to the one mapping. Public: the
+    // generated mapper that calls it may live in another class loader.
+    @ServerExceptionMapper
+    public Response problem(Throwable error, UriInfo uri) {
+        return ProblemMapping.map(error, uri);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.errand.internal.deadletter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.errand.OutboundMessage;
+import dev.errand.WireContract;
+import dev.errand.internal.sending.ErrandSender;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+
+/**
+ * Sends dead letters back to the queue they came from, with their original message-id, so they run
+ * through the normal path again, idempotency included. The attempt count starts afresh.
+ */
+@ApplicationScoped
+public class DeadLetterReplayer {
+
+    private static final long SEND_TIMEOUT_SECONDS = 30;
+    private static final int REPLAY_BATCH = 1000;
+
+    private final DeadLetterRepository deadLetters;
+    private final ErrandSender sender;
+
+    public DeadLetterReplayer(DeadLetterRepository deadLetters, ErrandSender sender) {
+        this.deadLetters = deadLetters;
+        this.sender = sender;
+    }
+
+    /** Replays one dead letter; it must be {@link DeadLetterStatus#DEAD_LETTERED}. */
+    public void replay(long id) {
+        DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> markReplayed(deadLetters.findById(id)));
+        await(send(letter), letter.id);
+    }
+
+    /** Replays every dead letter of a queue (or of all queues when null); returns how many. */
+    public int replayAll(String queue) {
+        int replayed = 0;
+        while (true) {
+            // In batches, so a dead-letter queue of 50,000 neither sits in memory nor in one transaction.
+            List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
+                List<DeadLetter> waiting = deadLetters.listForReplay(queue, REPLAY_BATCH);
+                waiting.forEach(this::markReplayed);
+                return waiting;
+            });
+            if (letters.isEmpty()) {
+                return replayed;
+            }
+            // A failed send was reverted to DEAD_LETTERED; stop rather than pick it up again at once.
+            sendAll(letters);
+            replayed += letters.size();
+        }
+    }
+
+    /**
+     * Replays the chosen dead letters that are still waiting; those already replayed, discarded or
+     * gone are left alone and listed as skipped.
+     */
+    public Selection replaySelected(List<Long> ids) {
+        List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> waiting(ids).stream()
+                .map(this::markReplayed).toList());
+        sendAll(letters);
+        return Selection.of(ids, letters);
+    }
+
+    /** Discards the chosen dead letters that are still waiting. */
+    public Selection discardSelected(List<Long> ids) {
+        List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
+            List<DeadLetter> waiting = waiting(ids);
+            waiting.forEach(letter -> letter.status = DeadLetterStatus.DISCARDED);
+            return waiting;
+        });
+        return Selection.of(ids, letters);
+    }
+
+    /** What a selection came to: the ids acted on, and those skipped. */
+    public record Selection(List<Long> done, List<Long> skipped) {
+
+        static Selection of(List<Long> asked, List<DeadLetter> acted) {
+            List<Long> done = acted.stream().map(letter -> letter.id).toList();
+            return new Selection(done, asked.stream().filter(id -> !done.contains(id)).distinct().toList());
+        }
+    }
+
+    private List<DeadLetter> waiting(List<Long> ids) {
+        return deadLetters.list("id in ?1 and status = ?2", Sort.by("id"), ids, DeadLetterStatus.DEAD_LETTERED);
+    }
+
+    /** Sends them all and waits for the broker; a failed send goes back to DEAD_LETTERED. */
+    private void sendAll(List<DeadLetter> letters) {
+        List<CompletableFuture<Void>> sends = letters.stream().map(letter -> send(letter)
+                .exceptionallyCompose(error -> {
+                    revert(letter.id);
+                    return CompletableFuture.failedStage(error);
+                }).toCompletableFuture()).toList();
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(SEND_TIMEOUT_SECONDS,
+                TimeUnit.SECONDS).join();
+    }
+
+    /**
+     * Marked before sending: if the message failed again before a later update, that update would
+     * overwrite its new dead-letter record.
+     */
+    private DeadLetter markReplayed(DeadLetter letter) {
+        if (letter == null) {
+            throw new DeadLetterNotFound();
+        }
+        if (letter.status != DeadLetterStatus.DEAD_LETTERED) {
+            throw new DeadLetterNotReplayable(letter.id, letter.status);
+        }
+        letter.status = DeadLetterStatus.REPLAYED;
+        letter.replayCount++;
+        return letter;
+    }
+
+    private CompletionStage<Void> send(DeadLetter letter) {
+        return sender.send(new OutboundMessage(letter.originalAddress, letter.messageId, letter.subject,
+                letter.correlationId, letter.priority, letter.body,
+                letter.contentType == null ? WireContract.CONTENT_TYPE : letter.contentType,
+                Map.of(WireContract.REPLAYED, letter.replayCount)));
+    }
+
+    private void await(CompletionStage<Void> send, long id) {
+        try {
+            send.toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            revert(id);
+            throw new IllegalStateException("The broker did not accept the replayed message " + id, e);
+        }
+    }
+
+    private void revert(long id) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            DeadLetter letter = deadLetters.findById(id);
+            if (letter != null && letter.status == DeadLetterStatus.REPLAYED) {
+                letter.status = DeadLetterStatus.DEAD_LETTERED;
+            }
+        });
+    }
+
+    /** No dead letter has that id. */
+    public static class DeadLetterNotFound extends RuntimeException {
+        DeadLetterNotFound() {
+            super("No dead letter with that id");
+        }
+    }
+
+    /** The dead letter was already replayed or discarded. */
+    public static class DeadLetterNotReplayable extends RuntimeException {
+        DeadLetterNotReplayable(long id, DeadLetterStatus status) {
+            super("Dead letter " + id + " is " + status + ", only DEAD_LETTERED can be replayed");
+        }
+    }
+}

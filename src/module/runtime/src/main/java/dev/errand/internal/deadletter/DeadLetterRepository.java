@@ -1,0 +1,76 @@
+package dev.errand.internal.deadletter;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepository;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+
+@ApplicationScoped
+public class DeadLetterRepository implements PanacheRepository<DeadLetter> {
+
+    public Optional<DeadLetter> findByMessage(String originalAddress, String messageId) {
+        return find("originalAddress = :address and messageId = :messageId",
+                Parameters.with("address", originalAddress).and("messageId", messageId)).firstResultOptional();
+    }
+
+    /** One page, newest first; {@code queue} and {@code reason} null for any. */
+    public List<DeadLetter> page(DeadLetterStatus status, String queue, String reason, int page, int size) {
+        return query(status, queue, reason).page(Page.of(page, size)).list();
+    }
+
+    public long count(DeadLetterStatus status, String queue, String reason) {
+        return query(status, queue, reason).count();
+    }
+
+    /** How many letters of a status each queue has, by reason. */
+    public record Tally(String queue, String reason, long count) {
+    }
+
+    public List<Tally> tally(DeadLetterStatus status) {
+        return getEntityManager().createQuery("select d.originalAddress, d.reason, count(d) from DeadLetter d"
+                + " where d.status = :status group by d.originalAddress, d.reason"
+                + " order by d.originalAddress, d.reason", Object[].class)
+                .setParameter("status", status)
+                .getResultList().stream()
+                .map(row -> new Tally((String) row[0], (String) row[1], ((Number) row[2]).longValue()))
+                .toList();
+    }
+
+    /** The oldest waiting dead letters first, at most {@code limit}. */
+    public List<DeadLetter> listForReplay(String queue, int limit) {
+        Sort oldestFirst = Sort.by("id");
+        return (queue == null
+                ? find("status = ?1", oldestFirst, DeadLetterStatus.DEAD_LETTERED)
+                : find("status = ?1 and originalAddress = ?2", oldestFirst, DeadLetterStatus.DEAD_LETTERED, queue))
+                .page(Page.ofSize(limit)).list();
+    }
+
+    public long countByCorrelation(String correlationId, DeadLetterStatus status) {
+        return count("correlationId = ?1 and status = ?2", correlationId, status);
+    }
+
+    public List<DeadLetter> listByCorrelation(String correlationId, List<DeadLetterStatus> statuses) {
+        return list("correlationId = ?1 and status in ?2", Sort.by("id"), correlationId, statuses);
+    }
+
+    private io.quarkus.hibernate.orm.panache.PanacheQuery<DeadLetter> query(DeadLetterStatus status, String queue,
+            String reason) {
+        Sort newestFirst = Sort.by("deadLetteredAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending);
+        StringBuilder where = new StringBuilder("status = :status");
+        Parameters parameters = Parameters.with("status", status);
+        if (queue != null && !queue.isBlank()) {
+            where.append(" and originalAddress = :queue");
+            parameters.and("queue", queue);
+        }
+        if (reason != null && !reason.isBlank()) {
+            where.append(" and reason = :reason");
+            parameters.and("reason", reason);
+        }
+        return find(where.toString(), newestFirst, parameters);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.errand.internal.deadletter;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.errand.internal.problem.ProblemMapping;
+import dev.errand.internal.security.Roles;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.resteasy.reactive.server.EndpointDisabled;
+
+/** Lists, replays and discards dead letters. */
+// Errand's operator surface; a service leaves it out with errand.http.operator-api=false.
+@EndpointDisabled(name = "errand.http.operator-api", stringValue = "false")
+@Path("/errand/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeadLetterResource {
+
+    /** One dead letter as shown to operators. */
+    public record View(long id, String messageId, String queue, String consumer, String subject,
+            String correlationId, String reason, String errorClass, String errorMessage, int attempts,
+            Instant firstFailureAt, Instant lastFailureAt, Instant deadLetteredAt, DeadLetterStatus status,
+            int replayCount, List<Object> history, String body) {
+
+        static View of(DeadLetter letter) {
+            return new View(letter.id, letter.messageId, letter.originalAddress, letter.consumer, letter.subject,
+                    letter.correlationId, letter.reason, letter.errorClass, letter.errorMessage, letter.attempts,
+                    letter.firstFailureAt, letter.lastFailureAt, letter.deadLetteredAt, letter.status,
+                    letter.replayCount, history(letter.history), letter.body);
+        }
+
+        /** Each failed attempt as {@code {"attempt","at","error"}}; empty when none was recorded. */
+        private static List<Object> history(String json) {
+            try {
+                return json == null || json.isBlank() ? List.of() : new io.vertx.core.json.JsonArray(json).getList();
+            } catch (io.vertx.core.json.DecodeException e) {
+                return List.of();
+            }
+        }
+    }
+
+    /** A page of dead letters. */
+    public record PageView(int page, int size, long total, List<View> items) {
+    }
+
+    private final DeadLetterRepository deadLetters;
+    private final DeadLetterReplayer replayer;
+
+    public DeadLetterResource(DeadLetterRepository deadLetters, DeadLetterReplayer replayer) {
+        this.deadLetters = deadLetters;
+        this.replayer = replayer;
+    }
+
+    @GET
+    @RolesAllowed(Roles.VIEWER)
+    public PageView list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size,
+            @QueryParam("queue") @Size(max = 255) String queue,
+            @QueryParam("reason") @Size(max = 64) String reason,
+            @QueryParam("status") @DefaultValue("DEAD_LETTERED") DeadLetterStatus status) {
+        return QuarkusTransaction.joiningExisting().call(() -> new PageView(page, size,
+                deadLetters.count(status, queue, reason),
+                deadLetters.page(status, queue, reason, page, size).stream().map(View::of).toList()));
+    }
+
+    /** Dead letters waiting, per queue and reason: what the dashboard's filters offer. */
+    @GET
+    @Path("/summary")
+    @RolesAllowed(Roles.VIEWER)
+    public List<DeadLetterRepository.Tally> summary() {
+        return QuarkusTransaction.joiningExisting().call(() -> deadLetters.tally(DeadLetterStatus.DEAD_LETTERED));
+    }
+
+    /** Chosen dead letters, by id. */
+    public record SelectionRequest(@NotEmpty @Size(max = 500) List<@NotNull Long> ids) {
+    }
+
+    @POST
+    @Path("/selection/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    public Response replaySelected(@Valid @NotNull SelectionRequest selection) {
+        return Response.accepted(replayer.replaySelected(selection.ids())).build();
+    }
+
+    @POST
+    @Path("/selection/discard")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    public Response discardSelected(@Valid @NotNull SelectionRequest selection) {
+        return Response.ok(replayer.discardSelected(selection.ids())).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed(Roles.VIEWER)
+    public View get(@PathParam("id") long id) {
+        DeadLetter letter = deadLetters.findById(id);
+        if (letter == null) {
+            throw new DeadLetterReplayer.DeadLetterNotFound();
+        }
+        return View.of(letter);
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    @RolesAllowed(Roles.ADMIN)
+    public Response replay(@PathParam("id") long id) {
+        replayer.replay(id);
+        return Response.accepted(Map.of("id", id, "status", DeadLetterStatus.REPLAYED)).build();
+    }
+
+    @POST
+    @Path("/replay")
+    @RolesAllowed(Roles.ADMIN)
+    public Response replayAll(@QueryParam("queue") String queue) {
+        return Response.accepted(Map.of("replayed", replayer.replayAll(queue))).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Response discard(@PathParam("id") long id) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            DeadLetter letter = deadLetters.findById(id);
+            if (letter == null) {
+                throw new DeadLetterReplayer.DeadLetterNotFound();
+            }
+            letter.status = DeadLetterStatus.DISCARDED;
+        });
+        return Response.noContent().build();
+    }
+
+    // Errand's endpoints answer problem JSON whatever the service's own style: a mapper declared in a
+    // resource applies to that resource alone, and each delegates to the one mapping. Public: the
+    // generated mapper that calls it may live in another class loader.
+    @ServerExceptionMapper
+    public Response problem(Throwable error, UriInfo uri) {
+        return ProblemMapping.map(error, uri);
+    }
+}

@@ -1,0 +1,496 @@
+package dev.errand.internal.flow;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.github.bucket4j.Bucket;
+
+/**
+ * Runs the messages of one consumer: what SmallRye's {@code @Blocking} pool does, plus what it
+ * cannot:
+ * <ul>
+ * <li><b>order per key:</b> messages with the same ordering key run one after the other, in arrival
+ * order, a retry holding its key's place; different keys and unkeyed messages run in parallel;</li>
+ * <li><b>priority:</b> of the messages waiting here, the most urgent starts first;</li>
+ * <li><b>a concurrency limit</b>, fixed or adaptive ({@link AimdLimit});</li>
+ * <li><b>a rate limit that waits:</b> no token, no start, and the channel pauses until the bucket
+ * refills;</li>
+ * <li><b>a breaker that pauses:</b> while a circuit breaker is open nothing starts but one probe
+ * every {@code probeInterval}; a message that met the open breaker comes back here, unharmed;</li>
+ * <li><b>bounded intake:</b> {@link #submit} completes only while fewer than {@code buffer} messages
+ * wait, so the connector stops taking messages from the broker when the consumer cannot keep up;</li>
+ * <li><b>drain:</b> on shutdown nothing new starts, waiting messages go back to the broker and
+ * running ones get a grace period.</li>
+ * </ul>
+ * All state is guarded by {@code this}; work runs outside the lock.
+ */
+public final class ChannelDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(ChannelDispatcher.class);
+
+    /** One message as the dispatcher sees it. */
+    public interface Work {
+
+        /** AMQP priority, 0 to 9; higher starts first. */
+        int priority();
+
+        /** Messages sharing a key run in order, one at a time; null for none. */
+        String orderingKey();
+
+        /**
+         * Runs one attempt on a worker thread and, unless it asks to run again, settles the message.
+         *
+         * @param probe whether it is the one message let through to probe an open circuit breaker
+         */
+        Result run(boolean probe);
+
+        /**
+         * Gives the message back to the broker unprocessed (shutdown). Must not block: it may be
+         * called on the connector's event loop, which is the thread that sends the release.
+         */
+        CompletionStage<Void> release();
+    }
+
+    /** What became of one run. */
+    public sealed interface Result permits Done, RunAgain, Parked {
+        /** Whether downstream pushed back during the run (for the adaptive limit). */
+        boolean overloaded();
+    }
+
+    /**
+     * Processed: accepted, dead-lettered, scheduled on the broker or released. The worker and the key
+     * are free at once; {@code settled} completes when the broker has been told, which only the
+     * drain waits for.
+     */
+    public record Done(boolean overloaded, CompletionStage<Void> settled) implements Result {
+        public Done(boolean overloaded) {
+            this(overloaded, CompletableFuture.completedFuture(null));
+        }
+    }
+
+    /** Failed; runs again here after {@code delay}, keeping its key's place. */
+    public record RunAgain(Duration delay, boolean overloaded) implements Result {
+    }
+
+    /** Met an open circuit breaker: not an attempt; waits here until the breaker lets it through. */
+    public record Parked() implements Result {
+        @Override
+        public boolean overloaded() {
+            return false;
+        }
+    }
+
+    /** A snapshot for operators. */
+    public record View(String channel, int concurrencyLimit, int running, int peakRunning, int waiting, long started,
+            long parked, Set<PauseReason> pausedFor) {
+    }
+
+    private static final Comparator<Entry> ORDER = Comparator.comparingInt((Entry e) -> -e.work.priority())
+            .thenComparingLong(e -> e.sequence);
+
+    private static final class Entry {
+        final Work work;
+        final long sequence;
+        boolean probe;
+
+        Entry(Work work, long sequence) {
+            this.work = work;
+            this.sequence = sequence;
+        }
+    }
+
+    private final String channel;
+    private final int buffer;
+    private final ConcurrencyLimit limit;
+    private final Bucket rateLimit;
+    private final long probeIntervalNanos;
+    private final ScheduledExecutorService timer;
+    private final ThreadPoolExecutor workers;
+    private final Consumer<Boolean> pauseChannel;
+    private final BooleanSupplier anyBreakerOpen;
+
+    private final PriorityQueue<Entry> ready = new PriorityQueue<>(ORDER);
+    /** Keys with a message ready, running or waiting to run again; the deque holds the ones behind it. */
+    private final Map<String, ArrayDeque<Entry>> lanes = new HashMap<>();
+    private final ArrayDeque<CompletableFuture<Void>> intake = new ArrayDeque<>();
+    private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
+    private int running;
+    private int settling;
+    private int peakRunning;
+    private int waiting;
+    private long sequence;
+    private boolean probeInFlight;
+    private long nextProbeNanos;
+    private boolean wakeUpScheduled;
+    private boolean channelPaused;
+    private final AtomicLong started = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    /** When a message last started or finished here: the liveness check's sign of progress. */
+    private long lastProgressNanos = System.nanoTime();
+
+    /**
+     * @param maxConcurrency threads of this consumer: the ceiling of {@code limit}
+     * @param pauseChannel   pauses ({@code true}) or resumes the channel's intake from the broker
+     * @param anyBreakerOpen asks the consumer's circuit breakers, after a probe, whether one is still open
+     */
+    public ChannelDispatcher(String channel, int maxConcurrency, int buffer, ConcurrencyLimit limit, Bucket rateLimit,
+            Duration probeInterval, ScheduledExecutorService timer, Consumer<Boolean> pauseChannel,
+            BooleanSupplier anyBreakerOpen) {
+        if (buffer < 1) {
+            throw new IllegalArgumentException("buffer must be at least 1, was " + buffer);
+        }
+        this.channel = channel;
+        this.buffer = buffer;
+        this.limit = limit;
+        this.rateLimit = rateLimit;
+        this.probeIntervalNanos = probeInterval.toNanos();
+        this.timer = timer;
+        this.pauseChannel = pauseChannel;
+        this.anyBreakerOpen = anyBreakerOpen;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "errand-" + channel + "-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Takes a message. The stage completes once there is room for another, which is when the
+     * channel may hand over the next one: holding it back is what pauses the intake.
+     */
+    public CompletionStage<Void> submit(Work work) {
+        CompletableFuture<Void> room;
+        synchronized (this) {
+            if (pausedFor.contains(PauseReason.SHUTTING_DOWN)) {
+                room = null;
+            } else {
+                Entry entry = new Entry(work, sequence++);
+                waiting++;
+                String key = work.orderingKey();
+                ArrayDeque<Entry> lane = key == null ? null : lanes.get(key);
+                if (lane != null) {
+                    lane.addLast(entry);
+                } else {
+                    if (key != null) {
+                        lanes.put(key, new ArrayDeque<>());
+                    }
+                    ready.add(entry);
+                }
+                if (waiting < buffer) {
+                    room = CompletableFuture.completedFuture(null);
+                } else {
+                    room = new CompletableFuture<>();
+                    intake.add(room);
+                }
+            }
+        }
+        if (room == null) {
+            // Arrived after the drain began: back to the broker, the channel moving on once it is sent.
+            return work.release();
+        }
+        pump();
+        return room;
+    }
+
+    /** Starts what may start now. */
+    private void pump() {
+        List<Entry> toStart = new ArrayList<>();
+        List<CompletableFuture<Void>> roomMade = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            while (!ready.isEmpty() && running < limit.current()) {
+                boolean probe = false;
+                if (pausedFor.contains(PauseReason.SHUTTING_DOWN) || pausedFor.contains(PauseReason.OPERATOR)) {
+                    break;
+                }
+                if (pausedFor.contains(PauseReason.CIRCUIT_BREAKER_OPEN)) {
+                    if (probeInFlight || now < nextProbeNanos) {
+                        wakeUpAt(nextProbeNanos - now);
+                        break;
+                    }
+                    probe = true;
+                }
+                if (rateLimit != null && !rateLimit.tryConsume(1)) {
+                    pausedFor.add(PauseReason.RATE_LIMITED);
+                    wakeUpAt(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                            rateLimit.estimateAbilityToConsume(1).getNanosToWaitForRefill()));
+                    break;
+                }
+                pausedFor.remove(PauseReason.RATE_LIMITED);
+                Entry entry = ready.poll();
+                entry.probe = probe;
+                if (probe) {
+                    probeInFlight = true;
+                    nextProbeNanos = now + probeIntervalNanos;
+                }
+                running++;
+                peakRunning = Math.max(peakRunning, running);
+                waiting--;
+                lastProgressNanos = now;
+                toStart.add(entry);
+            }
+            if (ready.isEmpty()) {
+                pausedFor.remove(PauseReason.RATE_LIMITED);
+            }
+            while (!intake.isEmpty() && waiting < buffer) {
+                roomMade.add(intake.poll());
+            }
+        }
+        for (Entry entry : toStart) {
+            started.incrementAndGet();
+            workers.execute(() -> execute(entry));
+        }
+        roomMade.forEach(room -> room.complete(null));
+        updateChannelPause();
+    }
+
+    private void execute(Entry entry) {
+        long start = System.nanoTime();
+        Result result;
+        try {
+            result = entry.work.run(entry.probe);
+        } catch (RuntimeException | Error e) {
+            // Work settles its own message; reaching here is a bug, but the key must not stay blocked.
+            LOG.errorf(e, "Unexpected failure running a message of %s", channel);
+            result = new Done(false);
+        }
+        long took = System.nanoTime() - start;
+        // A breaker may close without telling (a reset): a probe that got through asks it directly.
+        boolean stillOpen = entry.probe && !(result instanceof Parked) && anyBreakerOpen.getAsBoolean();
+        synchronized (this) {
+            running--;
+            lastProgressNanos = System.nanoTime();
+            if (entry.probe) {
+                probeInFlight = false;
+                if (!(result instanceof Parked) && !stillOpen && pausedFor.remove(PauseReason.CIRCUIT_BREAKER_OPEN)) {
+                    LOG.infof("Consumer %s resumed: a probe got through", channel);
+                }
+            }
+            if (result instanceof Done done) {
+                limit.record(took, done.overloaded());
+                next(entry);
+                settling++;
+                done.settled().whenComplete((ok, error) -> settled());
+            } else if (result instanceof RunAgain again) {
+                limit.record(took, again.overloaded());
+                waiting++;
+                timer.schedule(() -> runAgain(entry), again.delay().toNanos(), TimeUnit.NANOSECONDS);
+            } else {
+                parked.incrementAndGet();
+                waiting++;
+                ready.add(entry);
+                pausedFor.add(PauseReason.CIRCUIT_BREAKER_OPEN);
+                nextProbeNanos = Math.max(nextProbeNanos, System.nanoTime() + probeIntervalNanos);
+            }
+            notifyAll();
+        }
+        pump();
+    }
+
+    private synchronized void settled() {
+        settling--;
+        notifyAll();
+    }
+
+    private void runAgain(Entry entry) {
+        boolean release;
+        synchronized (this) {
+            release = pausedFor.contains(PauseReason.SHUTTING_DOWN);
+            if (release) {
+                waiting--;
+                next(entry);
+            } else {
+                ready.add(entry);
+            }
+        }
+        if (release) {
+            entry.work.release();
+        }
+        pump();
+    }
+
+    /** The entry is finished: the next one of its key may go. */
+    private void next(Entry entry) {
+        String key = entry.work.orderingKey();
+        if (key == null) {
+            return;
+        }
+        ArrayDeque<Entry> lane = lanes.get(key);
+        Entry following = lane == null ? null : lane.poll();
+        if (following == null) {
+            lanes.remove(key);
+        } else {
+            ready.add(following);
+        }
+    }
+
+    private void wakeUpAt(long delayNanos) {
+        if (!wakeUpScheduled) {
+            wakeUpScheduled = true;
+            timer.schedule(() -> {
+                synchronized (this) {
+                    wakeUpScheduled = false;
+                }
+                pump();
+            }, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * A circuit breaker of this consumer changed state.
+     *
+     * @param open whether it is open or half-open: either way only probes go through
+     */
+    public void breakerChanged(String breaker, boolean open) {
+        // With several breakers, one closing resumes nothing while another is still open.
+        boolean stillOpen = open || anyBreakerOpen.getAsBoolean();
+        synchronized (this) {
+            if (stillOpen) {
+                if (pausedFor.add(PauseReason.CIRCUIT_BREAKER_OPEN)) {
+                    nextProbeNanos = System.nanoTime() + probeIntervalNanos;
+                    LOG.infof("Consumer %s paused: circuit breaker %s is open", channel, breaker);
+                }
+            } else {
+                if (pausedFor.remove(PauseReason.CIRCUIT_BREAKER_OPEN)) {
+                    LOG.infof("Consumer %s resumed: circuit breaker %s closed after its probes", channel, breaker);
+                }
+            }
+        }
+        pump();
+    }
+
+    private void updateChannelPause() {
+        boolean pause;
+        synchronized (this) {
+            // The rate limit waits for milliseconds: the bounded intake covers it without flapping the link.
+            pause = pausedFor.contains(PauseReason.CIRCUIT_BREAKER_OPEN) || pausedFor.contains(PauseReason.SHUTTING_DOWN)
+                    || pausedFor.contains(PauseReason.OPERATOR);
+            if (pause == channelPaused) {
+                return;
+            }
+            channelPaused = pause;
+        }
+        pauseChannel.accept(pause);
+    }
+
+    /**
+     * An operator's pause: nothing new starts, running messages finish, and what the consumer holds
+     * stays unsettled (it counts in the queue's depth and goes back to the broker if the process
+     * ends). The intake stops once the buffer is full, or at once on a pausable channel.
+     */
+    public void pauseByOperator(boolean pause) {
+        synchronized (this) {
+            if (pause) {
+                pausedFor.add(PauseReason.OPERATOR);
+            } else {
+                pausedFor.remove(PauseReason.OPERATOR);
+            }
+        }
+        LOG.infof("Consumer %s %s by an operator", channel, pause ? "paused" : "resumed");
+        pump();
+    }
+
+    /**
+     * Stops starting messages, gives the waiting ones back to the broker, and waits up to
+     * {@code grace} for the running ones to finish.
+     *
+     * @return how many were still running when the grace period ended
+     */
+    public int drain(Duration grace) {
+        List<Entry> toRelease = new ArrayList<>();
+        List<CompletableFuture<Void>> roomMade;
+        synchronized (this) {
+            pausedFor.add(PauseReason.SHUTTING_DOWN);
+            toRelease.addAll(ready);
+            ready.clear();
+            for (ArrayDeque<Entry> lane : lanes.values()) {
+                toRelease.addAll(lane);
+                lane.clear();
+            }
+            waiting -= toRelease.size();
+            roomMade = new ArrayList<>(intake);
+            intake.clear();
+        }
+        updateChannelPause();
+        // Sent before the connector closes: the drain runs on a shutdown thread, so it may wait for them.
+        List<CompletableFuture<Void>> releases = toRelease.stream()
+                .map(entry -> entry.work.release().toCompletableFuture()).toList();
+        roomMade.forEach(room -> room.complete(null));
+        try {
+            CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).get(grace.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("Not every waiting message of %s was released (%s); the broker redelivers them anyway",
+                    channel, e.toString());
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (this) {
+            while (running > 0 || settling > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            LOG.infof("Consumer %s drained: %d released, %d still running, %d not yet settled", channel,
+                    toRelease.size(), running, settling);
+            return running + settling;
+        }
+    }
+
+    /**
+     * How long this consumer has had work but made no progress: nothing started or finished although
+     * messages wait or run and nothing paused it on purpose (breaker, rate limit, shutdown). Zero when
+     * idle or paused. A long stall means wedged handlers, such as a downstream call without a timeout.
+     */
+    public synchronized Duration stalledFor() {
+        if ((waiting == 0 && running == 0) || !pausedFor.isEmpty()) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(System.nanoTime() - lastProgressNanos);
+    }
+
+    public synchronized View view() {
+        return new View(channel, limit.current(), running, peakRunning, waiting, started.get(), parked.get(),
+                pausedFor.isEmpty() ? Set.of() : EnumSet.copyOf(pausedFor));
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    /** After the drain: lets the consumer's idle threads end. */
+    public void close() {
+        workers.shutdown();
+    }
+}

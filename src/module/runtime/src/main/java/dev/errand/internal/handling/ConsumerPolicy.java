@@ -1,0 +1,37 @@
+package dev.errand.internal.handling;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import dev.errand.internal.config.ErrandConfig;
+import io.smallrye.faulttolerance.api.Guard;
+
+/**
+ * The settled policy of one consumer, its defaults and overrides resolved.
+ *
+ * @param channel the incoming channel; it names the consumer
+ * @param queue   the address the channel consumes, which retries and replays go back to
+ */
+public record ConsumerPolicy(String channel, String queue, Retry retry, Flow flow) {
+
+    /**
+     * @param guard in-process retries (SmallRye Fault Tolerance)
+     */
+    public record Retry(int maxRetries, int maxAttempts, Duration redeliveryDelay, Duration maxRedeliveryDelay,
+            FailureClassifier classifier, Guard guard) {
+
+        /** The wait before scheduled redelivery after {@code attempts} failed attempts. */
+        public Duration redeliveryDelay(int attempts, Throwable lastError) {
+            return Duration.ofMillis(ExponentialJitterBackoff.delayMillis(attempts, redeliveryDelay.toMillis(),
+                    maxRedeliveryDelay.toMillis(), lastError));
+        }
+    }
+
+    /**
+     * @param circuitBreakers names of the breakers that pause this consumer while open
+     */
+    public record Flow(int concurrency, int buffer, Optional<Double> rateLimit, List<String> circuitBreakers,
+            Duration probeInterval, ErrandConfig.Adaptive adaptive) {
+    }
+}

@@ -1,0 +1,235 @@
+package dev.errand.internal.handling;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import dev.errand.internal.config.ErrandConfig;
+import dev.errand.internal.flow.AimdLimit;
+import dev.errand.internal.flow.ChannelDispatcher;
+import dev.errand.internal.flow.ConcurrencyLimit;
+import dev.errand.internal.metrics.ErrandMetrics;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.reactive.messaging.ChannelRegistry;
+import io.smallrye.reactive.messaging.PausableChannel;
+
+/**
+ * The consumers' dispatchers, one per incoming channel, made from its policy on its first message;
+ * wires each to its circuit breakers and to its channel's pause switch, and drains them all on
+ * shutdown.
+ */
+@ApplicationScoped
+public class ConsumerRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ConsumerRegistry.class);
+
+    private final ChannelRegistry channels;
+    private final CircuitBreakerMaintenance breakers;
+    private final ConsumerPolicies policies;
+    private final ErrandConfig config;
+    private final ErrandMetrics metrics;
+    private final Map<String, ChannelDispatcher> dispatchers = new ConcurrentHashMap<>();
+    private boolean drained;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "errand-flow-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Map<String, List<String>> breakersByConsumer = new ConcurrentHashMap<>();
+
+    public ConsumerRegistry(ChannelRegistry channels, CircuitBreakerMaintenance breakers, ConsumerPolicies policies,
+            ErrandConfig config, ErrandMetrics metrics) {
+        this.channels = channels;
+        this.breakers = breakers;
+        this.policies = policies;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    ChannelDispatcher dispatcher(ConsumerPolicy policy) {
+        return dispatchers.computeIfAbsent(policy.channel(), channel -> create(policy));
+    }
+
+    /**
+     * Whether any circuit breaker of the consumer is not closed right now. Half-open counts as open:
+     * the breaker is still trying its probes, and the consumer lets only those through.
+     */
+    boolean breakerOpen(ConsumerPolicy policy) {
+        for (String name : policy.flow().circuitBreakers()) {
+            if (breakers.currentState(name) != CircuitBreakerState.CLOSED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Pauses or resumes a consumer for an operator.
+     *
+     * @return what it does now; empty when no such consumer is configured
+     */
+    public java.util.Optional<ChannelDispatcher.View> pauseByOperator(String channel, boolean pause) {
+        if (!policies.isConsumer(channel)) {
+            return java.util.Optional.empty();
+        }
+        ChannelDispatcher dispatcher = dispatcher(policies.forConsumer(channel));
+        dispatcher.pauseByOperator(pause);
+        return java.util.Optional.of(dispatcher.view());
+    }
+
+    /** What each consumer is doing, for operators. */
+    public List<ChannelDispatcher.View> views() {
+        List<ChannelDispatcher.View> views = new ArrayList<>();
+        dispatchers.values().forEach(dispatcher -> views.add(dispatcher.view()));
+        views.sort(Comparator.comparing(ChannelDispatcher.View::channel));
+        return views;
+    }
+
+    /** How long each consumer has been stalled (zero when it is fine), by channel. */
+    public Map<String, Duration> stalls() {
+        Map<String, Duration> stalls = new java.util.TreeMap<>();
+        dispatchers.forEach((channel, dispatcher) -> stalls.put(channel, dispatcher.stalledFor()));
+        return stalls;
+    }
+
+    /** A circuit breaker that pauses consumers, its state and the consumers it pauses. */
+    public record BreakerView(String name, String state, List<String> consumers) {
+    }
+
+    /** Every breaker some consumer is tied to, by name. */
+    public List<BreakerView> breakers() {
+        Map<String, List<String>> consumersByBreaker = new java.util.TreeMap<>();
+        breakersByConsumer.forEach((consumer, names) -> names.forEach(
+                name -> consumersByBreaker.computeIfAbsent(name, any -> new ArrayList<>()).add(consumer)));
+        List<BreakerView> views = new ArrayList<>();
+        consumersByBreaker.forEach((name, consumers) -> views.add(
+                new BreakerView(name, breakers.currentState(name).name(), consumers.stream().sorted().toList())));
+        return views;
+    }
+
+    private ChannelDispatcher create(ConsumerPolicy policy) {
+        ConsumerPolicy.Flow flow = policy.flow();
+        ErrandConfig.Adaptive adaptive = flow.adaptive();
+        ConcurrencyLimit limit = adaptive != null && adaptive.enabled()
+                ? new AimdLimit(adaptive.min(), adaptive.initial(), flow.concurrency(), adaptive.backoffRatio(),
+                        adaptive.latencyTolerance(), adaptive.window())
+                : ConcurrencyLimit.fixed(flow.concurrency());
+        Bucket rate = flow.rateLimit().map(ConsumerRegistry::rateLimit).orElse(null);
+        String channel = policy.channel();
+        ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
+                flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakerOpen(policy));
+        breakersByConsumer.put(channel, List.copyOf(flow.circuitBreakers()));
+        for (String breaker : flow.circuitBreakers()) {
+            breakers.onStateChange(breaker,
+                    state -> dispatcher.breakerChanged(breaker, state != CircuitBreakerState.CLOSED));
+            if (breakers.currentState(breaker) != CircuitBreakerState.CLOSED) {
+                dispatcher.breakerChanged(breaker, true);
+            }
+        }
+        registerGauges(dispatcher);
+        LOG.infof("Consumer %s: concurrency %s, buffer %d, rate limit %s, circuit breakers %s", channel,
+                adaptive != null && adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
+                flow.buffer(), flow.rateLimit().map(perSecond -> perSecond + "/s").orElse("none"),
+                flow.circuitBreakers());
+        return dispatcher;
+    }
+
+    /**
+     * {@code errand.consumer.running}, {@code .waiting}, {@code .concurrency.limit} and {@code .paused}
+     * (1 while paused for any reason), tag {@code consumer}.
+     */
+    private void registerGauges(ChannelDispatcher dispatcher) {
+        MeterRegistry registry = metrics.registry();
+        Tags tags = Tags.of("consumer", dispatcher.channel());
+        Gauge.builder("errand.consumer.running", dispatcher, d -> d.view().running()).tags(tags)
+                .description("Messages being handled now").register(registry);
+        Gauge.builder("errand.consumer.waiting", dispatcher, d -> d.view().waiting()).tags(tags)
+                .description("Messages taken from the broker, waiting for their turn").register(registry);
+        Gauge.builder("errand.consumer.concurrency.limit", dispatcher, d -> d.view().concurrencyLimit()).tags(tags)
+                .description("Messages it may handle at once (adaptive or fixed)").register(registry);
+        Gauge.builder("errand.consumer.paused", dispatcher, d -> d.view().pausedFor().isEmpty() ? 0 : 1).tags(tags)
+                .description("1 while the consumer is paused (open breaker, rate limit, shutdown)").register(registry);
+    }
+
+    /** A second's worth of tokens at most, a tenth of it as burst, so the limit holds over any second. */
+    private static Bucket rateLimit(double perSecond) {
+        if (perSecond <= 0) {
+            throw new IllegalArgumentException("rate-limit must be positive, was " + perSecond);
+        }
+        Bandwidth bandwidth = perSecond >= 1
+                ? Bandwidth.builder().capacity(Math.max(1, Math.round(perSecond / 10)))
+                        .refillGreedy(Math.round(perSecond), Duration.ofSeconds(1)).build()
+                : Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofMillis(Math.round(1000 / perSecond)))
+                        .build();
+        return Bucket.builder().addLimit(bandwidth).build();
+    }
+
+    /** Uses SmallRye's pausable channel where the channel is configured {@code pausable=true}. */
+    private void pause(String channel, boolean pause) {
+        PausableChannel pausable = channels.getPausable(channel);
+        if (pausable == null) {
+            return;
+        }
+        if (pause) {
+            pausable.pause();
+        } else {
+            pausable.resume();
+        }
+    }
+
+    /**
+     * On SIGTERM, while the service is still whole (HTTP, database, broker link): stop retrying in
+     * process, stop starting messages, give waiting ones back, and let running ones finish within
+     * the grace period, so their acknowledgements reach the broker and the downstream calls they make
+     * are answered. Quarkus fires this before it stops serving HTTP ({@code quarkus.shutdown.delay-enabled}).
+     */
+    void drainBeforeHttpStops(@Observes ShutdownDelayInitiatedEvent shutdown) {
+        drain();
+    }
+
+    /** The same, for a shutdown that skipped the delay phase; a second drain finds nothing to do. */
+    void drainBeforeConnectorsClose(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent shutdown) {
+        drain();
+        dispatchers.values().forEach(ChannelDispatcher::close);
+        timer.shutdownNow();
+    }
+
+    private synchronized void drain() {
+        if (drained) {
+            return;
+        }
+        drained = true;
+        policies.stopRetrying();
+        Duration grace = config.shutdown().gracePeriod();
+        List<CompletableFuture<Integer>> drains = dispatchers.values().stream()
+                .map(dispatcher -> CompletableFuture.supplyAsync(() -> dispatcher.drain(grace)))
+                .toList();
+        int unfinished = drains.stream().mapToInt(CompletableFuture::join).sum();
+        if (unfinished > 0) {
+            LOG.warnf("%d messages were still running after the %s grace period; the broker will redeliver them",
+                    unfinished, grace);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.errand.internal.handling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import dev.errand.Steps;
+import dev.errand.Task;
+import dev.errand.TaskHandler;
+import dev.errand.WireContract;
+import dev.errand.internal.contract.Envelope;
+import dev.errand.internal.contract.FailureKind;
+import dev.errand.internal.flow.ChannelDispatcher;
+import dev.errand.internal.idempotency.IdempotentExecutor;
+import dev.errand.internal.metrics.ErrandMetrics;
+import dev.errand.internal.metrics.ErrandMetrics.HandlerOutcome;
+import dev.errand.internal.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+
+/** One message of one consumer, from its first attempt here to its {@link Outcome}. */
+final class Delivery<T> implements ChannelDispatcher.Work {
+
+    private static final Logger LOG = Logger.getLogger(Delivery.class);
+
+    /** What a delivery needs from the consumer it belongs to. */
+    record Context(ConsumerPolicy policy, IdempotentExecutor idempotent, Settler settler, BooleanSupplier breakerOpen,
+            BooleanSupplier stopping, Clock clock, ErrandMetrics metrics, Tracing tracing,
+            BooleanSupplier brokerSchedules, Steps steps) {
+    }
+
+    private final Context context;
+    private final Message<?> message;
+    private final Envelope envelope;
+    private final T payload;
+    private final TaskHandler<T> handler;
+    private final AttemptHistory history;
+    private final String orderingKey;
+    /** How the current run ended, for the metrics; runs of one delivery never overlap. */
+    private HandlerOutcome outcome;
+
+    Delivery(Context context, Message<?> message, Envelope envelope, T payload, TaskHandler<T> handler,
+            AttemptHistory history) {
+        this.context = context;
+        this.message = message;
+        this.envelope = envelope;
+        this.payload = payload;
+        this.handler = handler;
+        this.history = history;
+        String key = envelope.property(WireContract.ORDERING_KEY);
+        this.orderingKey = key == null || key.isBlank() ? null : key;
+    }
+
+    @Override
+    public int priority() {
+        return envelope.priority();
+    }
+
+    @Override
+    public String orderingKey() {
+        return orderingKey;
+    }
+
+    @Override
+    public CompletionStage<Void> release() {
+        return context.settler().settle(message, Outcome.RELEASED, envelope);
+    }
+
+    @Override
+    public ChannelDispatcher.Result run(boolean probe) {
+        long start = System.nanoTime();
+        outcome = null;
+        // The handler, its downstream calls and the copies sent for a retry or a dead letter all join
+        // the producer's trace; each run is a span of its own.
+        Span span = context.tracing().startProcessing(context.policy().channel(), message, envelope,
+                history.countedAttempts() + 1);
+        ChannelDispatcher.Result result;
+        try (Scope scope = span.makeCurrent()) {
+            result = handle();
+        } finally {
+            Tracing.end(span, outcome == null ? "failed" : outcome.tag(),
+                    outcome == null || outcome == HandlerOutcome.DEAD_LETTERED || outcome == HandlerOutcome.RETRIED);
+        }
+        context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(System.nanoTime() - start));
+        return result;
+    }
+
+    private ChannelDispatcher.Result handle() {
+        ConsumerPolicy.Retry retry = context.policy().retry();
+        try {
+            boolean ran = retry.guard().call(this::attempt, Boolean.class);
+            outcome = ran ? HandlerOutcome.SUCCEEDED : HandlerOutcome.DUPLICATE_SKIPPED;
+            return new ChannelDispatcher.Done(history.failedNow() > 0,
+                    context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
+        } catch (Exception e) {
+            Throwable error = Failures.unwrap(e);
+            boolean permanent = history.lastError() != null && retry.classifier().isPermanent(history.lastError());
+            if (!permanent && (Failures.find(error, CircuitBreakerOpenException.class) != null
+                    || context.breakerOpen().getAsBoolean())) {
+                if (history.lastError() != null && history.lastError() == error) {
+                    history.excuseLast();
+                }
+                // Waits in the consumer, which pauses until the breaker lets a probe through.
+                outcome = HandlerOutcome.WAITED_FOR_BREAKER;
+                return new ChannelDispatcher.Parked();
+            }
+            if (history.lastError() == null) {
+                // Failed before any attempt ran (the guard itself refused): still dead-letter it faithfully.
+                history.failed(error, context.clock().instant());
+            }
+            return afterFailure(retry);
+        }
+    }
+
+    private ChannelDispatcher.Result afterFailure(ConsumerPolicy.Retry retry) {
+        Throwable error = history.lastError();
+        String consumer = context.policy().channel();
+        if (retry.classifier().isPermanent(error)) {
+            outcome = HandlerOutcome.DEAD_LETTERED;
+            return new ChannelDispatcher.Done(false,
+                    context.settler().deadLetter(consumer, message, envelope, FailureKind.PERMANENT_FAILURE, history));
+        }
+        if (context.stopping().getAsBoolean()) {
+            // Its retries were cut short by the shutdown, not used up: give it back to the broker.
+            LOG.infof("Releasing %s for redelivery after shutdown", envelope.messageId());
+            outcome = HandlerOutcome.RELEASED;
+            return new ChannelDispatcher.Done(true, context.settler().settle(message, Outcome.RELEASED, envelope));
+        }
+        if (history.countedAttempts() >= retry.maxAttempts()) {
+            outcome = HandlerOutcome.DEAD_LETTERED;
+            return new ChannelDispatcher.Done(true,
+                    context.settler().deadLetter(consumer, message, envelope, FailureKind.RETRIES_EXHAUSTED, history));
+        }
+        Duration delay = retry.redeliveryDelay(history.countedAttempts(), error);
+        outcome = HandlerOutcome.RETRIED;
+        if (orderingKey != null || !context.brokerSchedules().getAsBoolean()) {
+            // On the broker a keyed message could be overtaken by the next message of its key, and a
+            // broker without scheduled delivery (RabbitMQ's plugin) would hand it back at once: it
+            // waits here instead, holding its key's place but no worker.
+            return new ChannelDispatcher.RunAgain(delay, true);
+        }
+        return new ChannelDispatcher.Done(true, context.settler().scheduleRetry(message, envelope, history, delay));
+    }
+
+    private boolean attempt() throws Exception {
+        Task<T> task = new Task<>(context.policy().channel(), envelope.messageId(), envelope.subject(),
+                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, context.steps());
+        try {
+            return context.idempotent().runOnce(context.policy().channel(), envelope.messageId(), () -> {
+                handler.handle(task);
+                return null;
+            });
+        } catch (Exception e) {
+            Throwable cause = Failures.unwrap(e);
+            if (Failures.find(cause, CircuitBreakerOpenException.class) == null) {
+                // A call refused by an open breaker never reached downstream: it is no attempt.
+                history.failed(cause, context.clock().instant());
+                LOG.debugf(cause, "Attempt %d of %s by %s failed", task.attempt(), envelope.messageId(),
+                        context.policy().channel());
+                if (history.countedAttempts() >= context.policy().retry().maxAttempts()) {
+                    throw new Failures.OutOfAttempts(cause);
+                }
+            }
+            throw cause instanceof Exception exception ? exception : e;
+        }
+    }
+}

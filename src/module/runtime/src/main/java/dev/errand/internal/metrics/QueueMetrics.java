@@ -1,0 +1,216 @@
+package dev.errand.internal.metrics;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.Config;
+
+import dev.errand.Outbox;
+import dev.errand.internal.backpressure.QueueDepths;
+import dev.errand.internal.broker.BrokerAddresses;
+import dev.errand.internal.broker.QueueState;
+import dev.errand.internal.config.ErrandConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The broker's view of every queue Errand consumes, and the outbox's backlog, as gauges, tag
+ * {@code queue}:
+ * <ul>
+ * <li>{@code errand.queue.depth}: messages waiting, in delivery and scheduled (the dead-letter queue
+ * included: its depth is the DLQ depth);</li>
+ * <li>{@code errand.queue.in.flight}: delivered to a consumer, not yet settled;</li>
+ * <li>{@code errand.queue.scheduled}: waiting for a scheduled retry;</li>
+ * <li>{@code errand.queue.oldest.age} (seconds): how long the oldest message has waited, the lag;</li>
+ * <li>{@code errand.outbox.backlog} and {@code errand.outbox.oldest.age} (seconds).</li>
+ * </ul>
+ * Read in the background every {@value #REFRESH_SECONDS} s, so a scrape never waits for the broker;
+ * a value the broker could not give keeps its last reading.
+ */
+@ApplicationScoped
+public class QueueMetrics {
+
+    static final int REFRESH_SECONDS = 2;
+    /** 2001-09-09: a creation-time before it is taken for none at all. */
+    private static final long UNSTAMPED_BEFORE_MILLIS = 1_000_000_000_000L;
+
+    /**
+     * One queue as last read, for the dashboard; rates are per second over the last refresh.
+     *
+     * @param inPerSecond  messages added to the queue (sent, retried, redelivered copies)
+     * @param outPerSecond messages acknowledged: done with, one way or another
+     */
+    public record QueueView(String queue, long depth, long inFlight, long scheduled, long oldestAgeSeconds,
+            double inPerSecond, double outPerSecond, boolean deadLetters, List<Long> depthHistory) {
+    }
+
+    /** Depths kept per queue for the dashboard's trend lines: three minutes at one reading per refresh. */
+    static final int HISTORY = 90;
+
+    /** Messages written to the outbox and not yet published, and how long the oldest has waited. */
+    public record OutboxView(long backlog, long oldestAgeSeconds) {
+    }
+
+    /** Cumulative counters of one reading, to derive rates from the next. */
+    private record Counters(long added, long acknowledged, long nanos) {
+    }
+
+    private final QueueDepths broker;
+    private final Outbox outbox;
+    private final MeterRegistry registry;
+    private final Set<String> queues = new TreeSet<>();
+    private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+    private final Map<String, Counters> lastCounters = new ConcurrentHashMap<>();
+    private final Map<String, double[]> rates = new ConcurrentHashMap<>();
+    private final Map<String, java.util.ArrayDeque<Long>> depthHistory = new ConcurrentHashMap<>();
+    private final String deadLetterQueue;
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "errand-queue-metrics");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public QueueMetrics(QueueDepths broker, Outbox outbox, ErrandMetrics metrics, Config config,
+            ErrandConfig errand) {
+        this.broker = broker;
+        this.outbox = outbox;
+        this.registry = metrics.registry();
+        String prefix = errand.broker().addressPrefix().orElse("");
+        // Tagged by plain queue name, the same on every broker.
+        BrokerAddresses.consumed(config).forEach(address -> queues.add(BrokerAddresses.queueName(prefix, address)));
+        deadLetterQueue = BrokerAddresses.queueName(prefix, errand.deadLetters().address());
+        queues.add(deadLetterQueue);
+    }
+
+    void start(@Observes StartupEvent startup) {
+        for (String queue : queues) {
+            gauge("errand.queue.depth", queue, "Messages on the queue: waiting, in delivery and scheduled", "messages");
+            gauge("errand.queue.in.flight", queue, "Messages delivered to a consumer and not yet settled", "messages");
+            gauge("errand.queue.scheduled", queue, "Messages waiting for a scheduled retry", "messages");
+            gauge("errand.queue.oldest.age", queue, "How long the oldest message has waited", "seconds");
+        }
+        Gauge.builder("errand.outbox.backlog", value("outbox", "backlog"), AtomicLong::get)
+                .description("Messages written to the outbox, not yet published").baseUnit("messages")
+                .register(registry);
+        Gauge.builder("errand.outbox.oldest.age", value("outbox", "age"), AtomicLong::get)
+                .description("How long the oldest unpublished outbox message has waited").baseUnit("seconds")
+                .register(registry);
+        refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void gauge(String name, String queue, String description, String unit) {
+        Gauge.builder(name, value(queue, name), AtomicLong::get).description(description).baseUnit(unit)
+                .tag("queue", queue).register(registry);
+    }
+
+    private AtomicLong value(String queue, String name) {
+        return values.computeIfAbsent(queue + "|" + name, any -> new AtomicLong());
+    }
+
+    /** Reads everything once; public so that a test can look without waiting for the next round. */
+    public void refresh() {
+        for (String queue : queues) {
+            broker.state(queue).ifPresent(state -> {
+                value(queue, "errand.queue.depth").set(state.depth());
+                value(queue, "errand.queue.in.flight").set(state.inDelivery());
+                value(queue, "errand.queue.scheduled").set(state.scheduled());
+                // An empty queue has no lag; an unstamped head keeps the last reading.
+                long age = state.oldestAgeMillis().orElse(0);
+                if (stamped(age)) {
+                    value(queue, "errand.queue.oldest.age").set(age / 1000);
+                }
+                readRates(queue, state);
+            });
+            remember(queue, value(queue, "errand.queue.depth").get());
+        }
+        try {
+            Outbox.Backlog backlog = outbox.backlog(null);
+            value("outbox", "backlog").set(backlog.messages());
+            value("outbox", "age").set(backlog.age(Instant.now()).toSeconds());
+        } catch (RuntimeException databaseDown) {
+            // Keeps the last reading; the datasource's health check tells the rest.
+        }
+    }
+
+    /**
+     * Artemis counts a message's age from its AMQP creation-time; a sender that leaves it out makes
+     * the age "since 1970". Such a reading says nothing about the lag, and the last one is kept.
+     */
+    private static boolean stamped(long ageMillis) {
+        return ageMillis < System.currentTimeMillis() - UNSTAMPED_BEFORE_MILLIS;
+    }
+
+    private void remember(String queue, long depth) {
+        java.util.ArrayDeque<Long> history = depthHistory.computeIfAbsent(queue, any -> new java.util.ArrayDeque<>());
+        synchronized (history) {
+            history.addLast(depth);
+            while (history.size() > HISTORY) {
+                history.removeFirst();
+            }
+        }
+    }
+
+    private List<Long> history(String queue) {
+        java.util.ArrayDeque<Long> history = depthHistory.get(queue);
+        if (history == null) {
+            return List.of();
+        }
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    private void readRates(String queue, QueueState state) {
+        OptionalLong added = state.added();
+        OptionalLong acknowledged = state.acknowledged();
+        if (added.isEmpty() || acknowledged.isEmpty()) {
+            return;
+        }
+        Counters now = new Counters(added.getAsLong(), acknowledged.getAsLong(), System.nanoTime());
+        Counters before = lastCounters.put(queue, now);
+        if (before != null && now.nanos() > before.nanos()) {
+            double seconds = (now.nanos() - before.nanos()) / 1e9;
+            // A broker restart resets its counters: a negative difference is no rate at all.
+            rates.put(queue, new double[] { Math.max(0, now.added() - before.added()) / seconds,
+                    Math.max(0, now.acknowledged() - before.acknowledged()) / seconds });
+        }
+    }
+
+    /** Every queue as last read, sorted by name. */
+    public List<QueueView> queues() {
+        List<QueueView> views = new ArrayList<>();
+        for (String queue : queues) {
+            double[] rate = rates.getOrDefault(queue, new double[2]);
+            views.add(new QueueView(queue, value(queue, "errand.queue.depth").get(),
+                    value(queue, "errand.queue.in.flight").get(), value(queue, "errand.queue.scheduled").get(),
+                    value(queue, "errand.queue.oldest.age").get(), rate[0], rate[1], queue.equals(deadLetterQueue),
+                    history(queue)));
+        }
+        return views;
+    }
+
+    /** The outbox as last read. */
+    public OutboxView outbox() {
+        return new OutboxView(value("outbox", "backlog").get(), value("outbox", "age").get());
+    }
+
+    @PreDestroy
+    void stop() {
+        refresher.shutdownNow();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.errand.internal.problem;
+
+import java.util.Locale;
+
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+
+import dev.errand.internal.backpressure.Backpressure;
+import dev.errand.internal.deadletter.DeadLetterReplayer;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/**
+ * The one place an error becomes RFC 7807 problem JSON. Errand's own endpoints map every error
+ * through it; a service's other endpoints do only when it asks ({@code errand.http.all-endpoints}).
+ */
+public final class ProblemMapping {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapping.class);
+
+    private ProblemMapping() {
+    }
+
+    public static Response map(Throwable error, UriInfo uri) {
+        if (error instanceof ProblemException e) {
+            return Problems.response(e.status(), e.type(), e.title(), e.getMessage(), uri);
+        }
+        if (error instanceof DeadLetterReplayer.DeadLetterNotFound e) {
+            return Problems.response(404, "not-found", "Not found", e.getMessage(), uri);
+        }
+        if (error instanceof DeadLetterReplayer.DeadLetterNotReplayable e) {
+            return Problems.response(409, "not-replayable", "Dead letter cannot be replayed", e.getMessage(), uri);
+        }
+        if (error instanceof Backpressure.Overloaded e) {
+            return Response.fromResponse(Problems.response(429, "overloaded", "Too much work waiting", e.getMessage(),
+                    uri)).header("Retry-After", e.retryAfterSeconds()).build();
+        }
+        // Authentication is lazy (quarkus.http.auth.proactive=false in the demo) so that these reach
+        // JAX-RS and answer in the same problem JSON as every other error.
+        if (error instanceof UnauthorizedException) {
+            return challenge(Problems.response(401, "unauthorized", "Unauthorized", "Credentials are required", uri));
+        }
+        if (error instanceof AuthenticationFailedException) {
+            return challenge(Problems.response(401, "unauthorized", "Unauthorized", "The credentials were not accepted",
+                    uri));
+        }
+        if (error instanceof ForbiddenException) {
+            return Problems.response(403, "forbidden", "Forbidden", "Your user lacks the role this needs", uri);
+        }
+        if (error instanceof ConstraintViolationException e) {
+            return Problems.response(400, "invalid-request", "Invalid request", e.getMessage(), uri);
+        }
+        if (error instanceof WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (status < 400) {
+                return e.getResponse();
+            }
+            String title = e.getResponse().getStatusInfo().getReasonPhrase();
+            return Problems.response(status, slug(title), title, e.getMessage(), uri);
+        }
+        // The detail of an unexpected error stays in the log; the client learns only that it happened.
+        LOG.error("Unexpected error on " + uri.getPath(), error);
+        return Problems.response(500, "internal-error", "Internal error", "An unexpected error occurred; see the server log",
+                uri);
+    }
+
+    private static Response challenge(Response response) {
+        return Response.fromResponse(response).header("WWW-Authenticate", "Basic realm=\"Quarkus\"").build();
+    }
+
+    private static String slug(String title) {
+        return title == null ? "error" : title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.errand.internal.schema;
+
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.resource.LoadableResource;
+import org.jboss.logging.Logger;
+
+/**
+ * Migrates Errand's own tables with Flyway, in their own history table, so that the service's
+ * migrations (versions 1, 2, … of its own) never collide with the module's. Runs at start-up before
+ * Hibernate validates the entities (ErrandProcessor orders it).
+ */
+public final class ErrandSchema {
+
+    private static final Logger LOG = Logger.getLogger(ErrandSchema.class);
+
+    /** The history table, beside the service's own {@code flyway_schema_history}. */
+    public static final String HISTORY_TABLE = "errand_schema_history";
+    private static final String FOLDER = "db/errand/";
+    /**
+     * Every migration in {@code db/errand}, listed because a packaged Quarkus application's class
+     * loader cannot list a folder; a test checks the list against the folder.
+     */
+    public static final List<String> MIGRATIONS = List.of("V1__errand_core.sql");
+
+    private ErrandSchema() {
+    }
+
+    public static void migrate(DataSource dataSource) {
+        var result = Flyway.configure(ErrandSchema.class.getClassLoader())
+                .dataSource(dataSource)
+                .table(HISTORY_TABLE)
+                // A database that already holds the service's own tables is no reason to refuse ours.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .resourceProvider(new Migrations())
+                .load()
+                .migrate();
+        if (result.migrationsExecuted > 0) {
+            LOG.infof("Errand's tables migrated to version %s", result.targetSchemaVersion);
+        }
+    }
+
+    /** Errand's migrations, read from the class path by name. */
+    private static final class Migrations implements ResourceProvider {
+
+        @Override
+        public LoadableResource getResource(String name) {
+            return MIGRATIONS.contains(name) ? new Migration(name) : null;
+        }
+
+        @Override
+        public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
+            List<LoadableResource> found = new ArrayList<>();
+            for (String name : MIGRATIONS) {
+                if (name.startsWith(prefix) && List.of(suffixes).stream().anyMatch(name::endsWith)) {
+                    found.add(new Migration(name));
+                }
+            }
+            return found;
+        }
+    }
+
+    private static final class Migration extends LoadableResource {
+
+        private final String name;
+
+        Migration(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Reader read() {
+            InputStream bytes = ErrandSchema.class.getClassLoader().getResourceAsStream(FOLDER + name);
+            if (bytes == null) {
+                return new StringReader("");
+            }
+            return new InputStreamReader(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String getAbsolutePath() {
+            return FOLDER + name;
+        }
+
+        @Override
+        public String getAbsolutePathOnDisk() {
+            return FOLDER + name;
+        }
+
+        @Override
+        public String getFilename() {
+            return name;
+        }
+
+        @Override
+        public String getRelativePath() {
+            return name;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.errand.internal.flow;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The dispatcher on its own, with work items that record what happened to them. */
+class ChannelDispatcherTest {
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final List<String> ran = new CopyOnWriteArrayList<>();
+    private final List<String> released = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean breakerOpen = new AtomicBoolean();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    @Test
+    void onDrainWaitingWorkIsReleasedAndRunningWorkFinishes() throws Exception {
+        ChannelDispatcher dispatcher = dispatcher(1, 10);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        dispatcher.submit(work("slow", 4, null, probe -> {
+            running.countDown();
+            awaitLatch(finish);
+            return new ChannelDispatcher.Done(false);
+        }));
+        dispatcher.submit(work("waiting-1", 4, null, done()));
+        dispatcher.submit(work("waiting-2", 4, null, done()));
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+
+        timer.schedule(finish::countDown, 200, TimeUnit.MILLISECONDS);
+        int stillRunning = dispatcher.drain(Duration.ofSeconds(5));
+
+        assertEquals(0, stillRunning);
+        assertEquals(List.of("slow"), ran);
+        assertEquals(List.of("waiting-1", "waiting-2"), released);
+        // Arriving after the drain: given back at once, never run.
+        dispatcher.submit(work("late", 4, null, done()));
+        assertEquals(List.of("waiting-1", "waiting-2", "late"), released);
+    }
+
+    @Test
+    void theMostUrgentWaitingWorkStartsFirstAndOneKeyRunsInOrderThroughARetry() throws Exception {
+        ChannelDispatcher dispatcher = dispatcher(1, 10);
+        CountDownLatch gate = new CountDownLatch(1);
+        dispatcher.submit(work("blocker", 4, null, probe -> {
+            awaitLatch(gate);
+            return new ChannelDispatcher.Done(false);
+        }));
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        dispatcher.submit(work("a1", 4, "a", probe -> failedOnce.getAndSet(true)
+                ? new ChannelDispatcher.Done(false)
+                : new ChannelDispatcher.RunAgain(Duration.ofMillis(100), true)));
+        dispatcher.submit(work("a2", 4, "a", done()));
+        dispatcher.submit(work("urgent", 9, null, done()));
+        gate.countDown();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 5);
+        // urgent overtakes everything waiting; a1 fails, waits 100 ms holding key a, and a2 waits for it.
+        assertEquals(List.of("blocker", "urgent", "a1", "a1", "a2"), ran);
+    }
+
+    @Test
+    void whileTheBreakerIsOpenOnlyOneProbeAtATimeGoesThrough() {
+        ChannelDispatcher dispatcher = dispatcher(4, 100);
+        breakerOpen.set(true);
+        dispatcher.breakerChanged("downstream", true);
+        java.util.concurrent.atomic.AtomicInteger notProbesWhileOpen = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 5; i++) {
+            dispatcher.submit(work("w" + i, 4, null, probe -> {
+                if (breakerOpen.get() && !probe) {
+                    notProbesWhileOpen.incrementAndGet();
+                }
+                return breakerOpen.get() ? new ChannelDispatcher.Parked() : new ChannelDispatcher.Done(false);
+            }));
+        }
+        // Probe interval 50 ms: a few probes park and nothing else runs.
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.view().parked() >= 3);
+        ChannelDispatcher.View paused = dispatcher.view();
+        assertTrue(paused.pausedFor().contains(PauseReason.CIRCUIT_BREAKER_OPEN));
+        // All five still there: waiting, but for the one probe that may be running just now.
+        assertEquals(5, paused.waiting() + paused.running());
+        assertTrue(paused.running() <= 1);
+
+        breakerOpen.set(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.view().waiting() == 0);
+        assertFalse(dispatcher.view().pausedFor().contains(PauseReason.CIRCUIT_BREAKER_OPEN));
+        assertEquals(0, notProbesWhileOpen.get(), "only probes ran while the breaker was open");
+    }
+
+    @Test
+    void intakeIsHeldBackWhileTheBufferIsFull() throws Exception {
+        ChannelDispatcher dispatcher = dispatcher(1, 2);
+        CountDownLatch gate = new CountDownLatch(1);
+        dispatcher.submit(work("running", 4, null, probe -> {
+            awaitLatch(gate);
+            return new ChannelDispatcher.Done(false);
+        }));
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.view().running() == 1);
+        CompletionStage<Void> first = dispatcher.submit(work("w1", 4, null, done()));
+        CompletionStage<Void> second = dispatcher.submit(work("w2", 4, null, done()));
+        // buffer 2: the first waiting message leaves room for one more, the second fills it
+        assertTrue(first.toCompletableFuture().isDone());
+        assertFalse(second.toCompletableFuture().isDone(), "no room until one starts");
+        gate.countDown();
+        second.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private ChannelDispatcher dispatcher(int concurrency, int buffer) {
+        return new ChannelDispatcher("test", concurrency, buffer, ConcurrencyLimit.fixed(concurrency), null,
+                Duration.ofMillis(50), timer, paused -> {
+                }, breakerOpen::get);
+    }
+
+    private static Function<Boolean, ChannelDispatcher.Result> done() {
+        return probe -> new ChannelDispatcher.Done(false);
+    }
+
+    private ChannelDispatcher.Work work(String name, int priority, String key,
+            Function<Boolean, ChannelDispatcher.Result> run) {
+        return new ChannelDispatcher.Work() {
+            @Override
+            public int priority() {
+                return priority;
+            }
+
+            @Override
+            public String orderingKey() {
+                return key;
+            }
+
+            @Override
+            public ChannelDispatcher.Result run(boolean probe) {
+                ran.add(name);
+                return run.apply(probe);
+            }
+
+            @Override
+            public CompletionStage<Void> release() {
+                released.add(name);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+        };
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
