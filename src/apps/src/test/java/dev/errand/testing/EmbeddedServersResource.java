@@ -23,7 +23,7 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
 
     private static final List<String> WORK_QUEUES = List.of(CouponChannels.GRANTS_QUEUE, OrderChannels.ORDERS_QUEUE,
             SignupChannels.SIGNUPS_QUEUE, TestWorkProcessor.SERIAL_QUEUE, TestWorkProcessor.PARALLEL_QUEUE,
-            TestWorkProcessor.LIMITED_QUEUE);
+            TestWorkProcessor.LIMITED_QUEUE, TestWorkProcessor.ONCE_QUEUE);
 
     @Override
     public Map<String, String> start() {

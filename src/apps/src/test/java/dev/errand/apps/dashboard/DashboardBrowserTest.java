@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Broker;
 import dev.errand.testing.Browser;
 import dev.errand.testing.Campaigns;
+import dev.errand.testing.Repository;
 import dev.errand.testing.Simulator;
 import dev.errand.testing.Users;
 import dev.errand.testing.work.TestWorkMessages;
@@ -77,8 +77,8 @@ class DashboardBrowserTest {
         assertFalse(browser.findElements(By.cssSelector("#consumers tr[data-consumer='" + CouponChannels.GRANTS + "']"))
                 .isEmpty(), "the coupon consumer is listed");
         awaitText("#breakers li[data-breaker='promotions-api']", text -> text.startsWith("promotions-api: closed"));
-        Files.createDirectories(Path.of("target"));
-        Files.write(Path.of("target/dashboard-test.png"), browser.getScreenshotAs(OutputType.BYTES));
+        Files.createDirectories(Repository.path("target"));
+        Files.write(Repository.path("target/dashboard-test.png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     @Test

@@ -20,16 +20,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.apps.coupons.CouponChannels;
+import dev.errand.OutboundMessage;
+import dev.errand.Outbox;
 import dev.errand.internal.backpressure.QueueDepths;
 import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Broker;
-import dev.errand.testing.Campaigns;
 import dev.errand.testing.work.TestWorkMessages;
 import dev.errand.testing.work.TestWorkProcessor;
 import dev.errand.testing.work.WorkLog;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** What operators watch: metrics in Prometheus format and the health endpoints. */
@@ -39,6 +40,9 @@ class ObservabilityTest {
 
     @Inject
     WorkLog log;
+
+    @Inject
+    Outbox outbox;
 
     @Inject
     QueueMetrics queues;
@@ -114,14 +118,19 @@ class ObservabilityTest {
 
     @Test
     void theLagOfErrandsOwnMessagesIsTheirRealAge() {
-        // Grants are sent by Errand (the campaign enqueuer), which stamps their creation-time.
-        Broker.pause(CouponChannels.GRANTS_QUEUE);
+        // Sent by Errand (its outbox relay), which stamps their creation-time.
+        Broker.pause(TestWorkProcessor.SERIAL_QUEUE);
         try {
-            Campaigns.upload("lag", "user_id\nlag-1\nlag-2\n");
-            await().atMost(Duration.ofSeconds(20)).until(() -> Broker.depth(CouponChannels.GRANTS_QUEUE) >= 2);
-            // The waiting grants age: the lag must grow past 0 (a message without a creation-time is
+            QuarkusTransaction.requiringNew().run(() -> {
+                for (String id : List.of("lag-1", "lag-2")) {
+                    outbox.enqueue(OutboundMessage.json(TestWorkProcessor.SERIAL_QUEUE, "test-work:" + id, null, null,
+                            "{\"id\": \"" + id + "\"}"));
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> Broker.depth(TestWorkProcessor.SERIAL_QUEUE) >= 2);
+            // The waiting messages age: the lag must grow past 0 (a message without a creation-time is
             // ignored, so it would stay 0) and stay far below "since 1970".
-            String queue = "queue=\"" + CouponChannels.GRANTS_QUEUE + "\"";
+            String queue = "queue=\"" + TestWorkProcessor.SERIAL_QUEUE + "\"";
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 queues.refresh();
                 return metric("errand_queue_oldest_age_seconds", queue) >= 1;
@@ -129,8 +138,10 @@ class ObservabilityTest {
             double lag = metric("errand_queue_oldest_age_seconds", queue);
             assertTrue(lag >= 1 && lag < 60, "lag of messages sent a moment ago: " + lag + " s");
         } finally {
-            Broker.resume(CouponChannels.GRANTS_QUEUE);
+            Broker.resume(TestWorkProcessor.SERIAL_QUEUE);
         }
+        await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().stream()
+                .filter(attempt -> attempt.id().startsWith("lag-")).count() == 2);
     }
 
     @Test

@@ -15,6 +15,10 @@ public final class TestWorkMessages {
     private boolean gate;
     private int priority = 4;
     private String key;
+    private boolean withMessageId = true;
+    private String contentType = WireContract.CONTENT_TYPE;
+    private String body;
+    private String correlationId;
 
     private TestWorkMessages(String id) {
         this.id = id;
@@ -49,15 +53,48 @@ public final class TestWorkMessages {
         return this;
     }
 
+    /** A message that breaks the contract: no message-id. */
+    public TestWorkMessages withoutMessageId() {
+        this.withMessageId = false;
+        return this;
+    }
+
+    public TestWorkMessages withContentType(String type) {
+        this.contentType = type;
+        return this;
+    }
+
+    /** Another body than the work's JSON. */
+    public TestWorkMessages withBody(String text) {
+        this.body = text;
+        return this;
+    }
+
+    /** Groups it with others of one test: the dead letter of a message without id is found by it. */
+    public TestWorkMessages correlatedBy(String id) {
+        this.correlationId = id;
+        return this;
+    }
+
+    public String messageId() {
+        return "test-work:" + id;
+    }
+
     public AmqpMessage build() {
-        String json = new JsonObject().put("id", id).put("failures", failures).put("millis", millis).put("gate", gate)
-                .encode();
+        String json = body != null ? body
+                : new JsonObject().put("id", id).put("failures", failures).put("millis", millis).put("gate", gate)
+                        .encode();
         AmqpMessageBuilder builder = AmqpMessage.create()
-                .id("test-work:" + id)
                 .durable(true)
                 .priority((short) priority)
-                .contentType(WireContract.CONTENT_TYPE)
+                .contentType(contentType)
                 .withBufferAsBody(Buffer.buffer(json));
+        if (withMessageId) {
+            builder.id(messageId());
+        }
+        if (correlationId != null) {
+            builder.correlationId(correlationId);
+        }
         if (key != null) {
             builder.applicationProperties(new JsonObject().put(WireContract.ORDERING_KEY, key)).groupId(key);
         }

@@ -1,5 +1,6 @@
 package dev.errand.testing.work;
 
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,10 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.errand.Task;
+import io.smallrye.faulttolerance.api.RateLimit;
 
 /**
  * Consumers for the module's own tests: they fail, wait and record as each message asks. One runs
- * a message at a time, one eight, and one eight but at most 20 a second.
+ * a message at a time, one eight, one eight but at most 20 a second, and one gives up at the first
+ * failure.
  */
 @ApplicationScoped
 public class TestWorkProcessor {
@@ -21,6 +24,9 @@ public class TestWorkProcessor {
     public static final String PARALLEL_QUEUE = "errand.test-parallel";
     public static final String LIMITED = "test-limited";
     public static final String LIMITED_QUEUE = "errand.test-limited";
+    /** Dead-letters at its first failure: for the tests of dead letters and of the wire contract. */
+    public static final String ONCE = "test-once";
+    public static final String ONCE_QUEUE = "errand.test-once";
 
     private final WorkLog log;
 
@@ -38,8 +44,16 @@ public class TestWorkProcessor {
         work(work, task);
     }
 
+    // 20 a second: Errand's flow makes messages wait for it; Fault Tolerance's own limit, which would
+    // throw, is switched off for this method.
     @Incoming(LIMITED)
+    @RateLimit(value = 20, window = 1, windowUnit = ChronoUnit.SECONDS)
     void limited(TestWork work, Task<TestWork> task) throws Exception {
+        work(work, task);
+    }
+
+    @Incoming(ONCE)
+    void once(TestWork work, Task<TestWork> task) throws Exception {
         work(work, task);
     }
 

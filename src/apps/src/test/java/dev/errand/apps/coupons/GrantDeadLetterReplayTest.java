@@ -1,4 +1,4 @@
-package dev.errand.internal;
+package dev.errand.apps.coupons;
 
 import static dev.errand.testing.Users.asAdmin;
 import static dev.errand.testing.Users.asViewer;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.apps.coupons.CouponChannels;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Campaigns;
@@ -25,9 +24,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
+/**
+ * Dead letters of the coupon worker: replayed, a grant is made and its campaign completes; discarded,
+ * it counts as failed in its campaign. (Replay and discard in the module alone:
+ * {@code dev.errand.internal.deadletter.DeadLetterReplayTest}.)
+ */
 @BothBrokers
 @QuarkusTest
-class DeadLetterReplayTest {
+class GrantDeadLetterReplayTest {
 
     @Inject
     CircuitBreakerMaintenance breakers;
