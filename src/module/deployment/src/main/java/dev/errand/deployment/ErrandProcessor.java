@@ -302,7 +302,7 @@ class ErrandProcessor {
     }
 
     /** A handler's rate limit waits in Errand's flow instead of throwing in Fault Tolerance's. */
-    private static Map<String, String> ftDefaults(HandlerMethod handler) {
+    static Map<String, String> ftDefaults(HandlerMethod handler) {
         Map<String, String> settings = new TreeMap<>();
         if (handler.method().hasAnnotation(RATE_LIMIT)) {
             settings.put(handler.bean().name() + "/" + handler.method().name() + "/RateLimit/enabled", "false");

@@ -59,8 +59,12 @@ class FaultToleranceDefaultsTest {
         HandlerMethod handler = handler(index, "grant");
 
         assertEquals(List.of("promotions"), handler.breakers());
+        // 50 permits a 100 ms window: 500 a second.
         assertEquals(Map.of("max-retries", "0", "concurrency", "12", "rate-limit", "500.0",
                 "circuit-breakers", "promotions"), ErrandProcessor.consumerDefaults(handler));
+        // The limit waits in Errand's flow: Fault Tolerance's own, which would throw, is switched off.
+        assertEquals(Map.of(Granter.class.getName() + "/grant/RateLimit/enabled", "false"),
+                ErrandProcessor.ftDefaults(handler));
     }
 
     @Test

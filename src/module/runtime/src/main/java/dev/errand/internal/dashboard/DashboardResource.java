@@ -19,8 +19,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.errand.ProgressSource;
 import dev.errand.internal.flow.ChannelDispatcher;
+import dev.errand.internal.handling.BreakerBinding;
 import dev.errand.internal.handling.ConsumerRegistry;
-import dev.errand.internal.metrics.QueueMetrics;
 import dev.errand.internal.problem.ProblemMapping;
 import dev.errand.internal.security.Roles;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
@@ -45,17 +45,17 @@ public class DashboardResource {
             long total, double percent, double perSecond, Long etaSeconds, Instant startedAt, boolean finished) {
     }
 
-    public record Snapshot(Instant at, List<QueueMetrics.QueueView> queues, QueueMetrics.OutboxView outbox,
-            List<ChannelDispatcher.View> consumers, List<ConsumerRegistry.BreakerView> breakers,
+    public record Snapshot(Instant at, List<QueueTrends.QueueView> queues, QueueTrends.OutboxView outbox,
+            List<ChannelDispatcher.View> consumers, List<BreakerBinding.BreakerView> breakers,
             List<ProgressView> progress) {
     }
 
-    private final QueueMetrics queues;
+    private final QueueTrends queues;
     private final ConsumerRegistry consumers;
     private final Instance<ProgressSource> sources;
     private final Throughput throughput = new Throughput();
 
-    public DashboardResource(QueueMetrics queues, ConsumerRegistry consumers, Instance<ProgressSource> sources) {
+    public DashboardResource(QueueTrends queues, ConsumerRegistry consumers, Instance<ProgressSource> sources) {
         this.queues = queues;
         this.consumers = consumers;
         this.sources = sources;

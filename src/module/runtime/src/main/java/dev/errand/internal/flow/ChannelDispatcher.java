@@ -5,10 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -129,9 +126,7 @@ public final class ChannelDispatcher {
     private final Consumer<Boolean> pauseChannel;
     private final BooleanSupplier anyBreakerOpen;
 
-    private final PriorityQueue<Entry> ready = new PriorityQueue<>(ORDER);
-    /** Keys with a message ready, running or waiting to run again; the deque holds the ones behind it. */
-    private final Map<String, ArrayDeque<Entry>> lanes = new HashMap<>();
+    private final KeyLanes<Entry> lanes = new KeyLanes<>(ORDER, entry -> entry.work.orderingKey());
     private final ArrayDeque<CompletableFuture<Void>> intake = new ArrayDeque<>();
     private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
     private int running;
@@ -187,18 +182,8 @@ public final class ChannelDispatcher {
             if (pausedFor.contains(PauseReason.SHUTTING_DOWN)) {
                 room = null;
             } else {
-                Entry entry = new Entry(work, sequence++);
                 waiting++;
-                String key = work.orderingKey();
-                ArrayDeque<Entry> lane = key == null ? null : lanes.get(key);
-                if (lane != null) {
-                    lane.addLast(entry);
-                } else {
-                    if (key != null) {
-                        lanes.put(key, new ArrayDeque<>());
-                    }
-                    ready.add(entry);
-                }
+                lanes.add(new Entry(work, sequence++));
                 if (waiting < buffer) {
                     room = CompletableFuture.completedFuture(null);
                 } else {
@@ -221,7 +206,7 @@ public final class ChannelDispatcher {
         List<CompletableFuture<Void>> roomMade = new ArrayList<>();
         synchronized (this) {
             long now = System.nanoTime();
-            while (!ready.isEmpty() && running < limit.current()) {
+            while (lanes.hasReady() && running < limit.current()) {
                 boolean probe = false;
                 if (pausedFor.contains(PauseReason.SHUTTING_DOWN) || pausedFor.contains(PauseReason.OPERATOR)) {
                     break;
@@ -240,7 +225,7 @@ public final class ChannelDispatcher {
                     break;
                 }
                 pausedFor.remove(PauseReason.RATE_LIMITED);
-                Entry entry = ready.poll();
+                Entry entry = lanes.next();
                 entry.probe = probe;
                 if (probe) {
                     probeInFlight = true;
@@ -252,7 +237,7 @@ public final class ChannelDispatcher {
                 lastProgressNanos = now;
                 toStart.add(entry);
             }
-            if (ready.isEmpty()) {
+            if (!lanes.hasReady()) {
                 pausedFor.remove(PauseReason.RATE_LIMITED);
             }
             while (!intake.isEmpty() && waiting < buffer) {
@@ -291,7 +276,7 @@ public final class ChannelDispatcher {
             }
             if (result instanceof Done done) {
                 limit.record(took, done.overloaded());
-                next(entry);
+                lanes.finished(entry);
                 settling++;
                 done.settled().whenComplete((ok, error) -> settled());
             } else if (result instanceof RunAgain again) {
@@ -301,7 +286,7 @@ public final class ChannelDispatcher {
             } else {
                 parked.incrementAndGet();
                 waiting++;
-                ready.add(entry);
+                lanes.readyAgain(entry);
                 pausedFor.add(PauseReason.CIRCUIT_BREAKER_OPEN);
                 nextProbeNanos = Math.max(nextProbeNanos, System.nanoTime() + probeIntervalNanos);
             }
@@ -321,30 +306,15 @@ public final class ChannelDispatcher {
             release = pausedFor.contains(PauseReason.SHUTTING_DOWN);
             if (release) {
                 waiting--;
-                next(entry);
+                lanes.finished(entry);
             } else {
-                ready.add(entry);
+                lanes.readyAgain(entry);
             }
         }
         if (release) {
             entry.work.release();
         }
         pump();
-    }
-
-    /** The entry is finished: the next one of its key may go. */
-    private void next(Entry entry) {
-        String key = entry.work.orderingKey();
-        if (key == null) {
-            return;
-        }
-        ArrayDeque<Entry> lane = lanes.get(key);
-        Entry following = lane == null ? null : lane.poll();
-        if (following == null) {
-            lanes.remove(key);
-        } else {
-            ready.add(following);
-        }
     }
 
     private void wakeUpAt(long delayNanos) {
@@ -424,12 +394,7 @@ public final class ChannelDispatcher {
         List<CompletableFuture<Void>> roomMade;
         synchronized (this) {
             pausedFor.add(PauseReason.SHUTTING_DOWN);
-            toRelease.addAll(ready);
-            ready.clear();
-            for (ArrayDeque<Entry> lane : lanes.values()) {
-                toRelease.addAll(lane);
-                lane.clear();
-            }
+            toRelease.addAll(lanes.takeAllWaiting());
             waiting -= toRelease.size();
             roomMade = new ArrayList<>(intake);
             intake.clear();

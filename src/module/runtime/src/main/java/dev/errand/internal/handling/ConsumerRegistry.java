@@ -21,23 +21,17 @@ import dev.errand.internal.config.ErrandConfig;
 import dev.errand.internal.flow.AimdLimit;
 import dev.errand.internal.flow.ChannelDispatcher;
 import dev.errand.internal.flow.ConcurrencyLimit;
-import dev.errand.internal.metrics.ErrandMetrics;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.PausableChannel;
 
 /**
  * The consumers' dispatchers, one per incoming channel, made from its policy on its first message;
- * wires each to its circuit breakers and to its channel's pause switch, and drains them all on
- * shutdown.
+ * ties each to its circuit breakers (BreakerBinding), its gauges (ConsumerGauges) and its channel's
+ * pause switch, and drains them all on shutdown.
  */
 @ApplicationScoped
 public class ConsumerRegistry {
@@ -45,10 +39,10 @@ public class ConsumerRegistry {
     private static final Logger LOG = Logger.getLogger(ConsumerRegistry.class);
 
     private final ChannelRegistry channels;
-    private final CircuitBreakerMaintenance breakers;
+    private final BreakerBinding breakers;
+    private final ConsumerGauges gauges;
     private final ConsumerPolicies policies;
     private final ErrandConfig config;
-    private final ErrandMetrics metrics;
     private final Map<String, ChannelDispatcher> dispatchers = new ConcurrentHashMap<>();
     private boolean drained;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -57,32 +51,22 @@ public class ConsumerRegistry {
         return thread;
     });
 
-    private final Map<String, List<String>> breakersByConsumer = new ConcurrentHashMap<>();
-
-    public ConsumerRegistry(ChannelRegistry channels, CircuitBreakerMaintenance breakers, ConsumerPolicies policies,
-            ErrandConfig config, ErrandMetrics metrics) {
+    public ConsumerRegistry(ChannelRegistry channels, BreakerBinding breakers, ConsumerGauges gauges,
+            ConsumerPolicies policies, ErrandConfig config) {
         this.channels = channels;
         this.breakers = breakers;
+        this.gauges = gauges;
         this.policies = policies;
         this.config = config;
-        this.metrics = metrics;
     }
 
     ChannelDispatcher dispatcher(ConsumerPolicy policy) {
         return dispatchers.computeIfAbsent(policy.channel(), channel -> create(policy));
     }
 
-    /**
-     * Whether any circuit breaker of the consumer is not closed right now. Half-open counts as open:
-     * the breaker is still trying its probes, and the consumer lets only those through.
-     */
+    /** Whether any circuit breaker of the consumer is not closed right now (half-open counts as open). */
     boolean breakerOpen(ConsumerPolicy policy) {
-        for (String name : policy.flow().circuitBreakers()) {
-            if (breakers.currentState(name) != CircuitBreakerState.CLOSED) {
-                return true;
-            }
-        }
-        return false;
+        return breakers.anyOpen(policy);
     }
 
     /**
@@ -114,19 +98,9 @@ public class ConsumerRegistry {
         return stalls;
     }
 
-    /** A circuit breaker that pauses consumers, its state and the consumers it pauses. */
-    public record BreakerView(String name, String state, List<String> consumers) {
-    }
-
     /** Every breaker some consumer is tied to, by name. */
-    public List<BreakerView> breakers() {
-        Map<String, List<String>> consumersByBreaker = new java.util.TreeMap<>();
-        breakersByConsumer.forEach((consumer, names) -> names.forEach(
-                name -> consumersByBreaker.computeIfAbsent(name, any -> new ArrayList<>()).add(consumer)));
-        List<BreakerView> views = new ArrayList<>();
-        consumersByBreaker.forEach((name, consumers) -> views.add(
-                new BreakerView(name, breakers.currentState(name).name(), consumers.stream().sorted().toList())));
-        return views;
+    public List<BreakerBinding.BreakerView> breakers() {
+        return breakers.views();
     }
 
     private ChannelDispatcher create(ConsumerPolicy policy) {
@@ -140,37 +114,13 @@ public class ConsumerRegistry {
         String channel = policy.channel();
         ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
                 flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakerOpen(policy));
-        breakersByConsumer.put(channel, List.copyOf(flow.circuitBreakers()));
-        for (String breaker : flow.circuitBreakers()) {
-            breakers.onStateChange(breaker,
-                    state -> dispatcher.breakerChanged(breaker, state != CircuitBreakerState.CLOSED));
-            if (breakers.currentState(breaker) != CircuitBreakerState.CLOSED) {
-                dispatcher.breakerChanged(breaker, true);
-            }
-        }
-        registerGauges(dispatcher);
+        breakers.bind(policy, dispatcher);
+        gauges.register(dispatcher);
         LOG.infof("Consumer %s: concurrency %s, buffer %d, rate limit %s, circuit breakers %s", channel,
                 adaptive != null && adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
                 flow.buffer(), flow.rateLimit().map(perSecond -> perSecond + "/s").orElse("none"),
                 flow.circuitBreakers());
         return dispatcher;
-    }
-
-    /**
-     * {@code errand.consumer.running}, {@code .waiting}, {@code .concurrency.limit} and {@code .paused}
-     * (1 while paused for any reason), tag {@code consumer}.
-     */
-    private void registerGauges(ChannelDispatcher dispatcher) {
-        MeterRegistry registry = metrics.registry();
-        Tags tags = Tags.of("consumer", dispatcher.channel());
-        Gauge.builder("errand.consumer.running", dispatcher, d -> d.view().running()).tags(tags)
-                .description("Messages being handled now").register(registry);
-        Gauge.builder("errand.consumer.waiting", dispatcher, d -> d.view().waiting()).tags(tags)
-                .description("Messages taken from the broker, waiting for their turn").register(registry);
-        Gauge.builder("errand.consumer.concurrency.limit", dispatcher, d -> d.view().concurrencyLimit()).tags(tags)
-                .description("Messages it may handle at once (adaptive or fixed)").register(registry);
-        Gauge.builder("errand.consumer.paused", dispatcher, d -> d.view().pausedFor().isEmpty() ? 0 : 1).tags(tags)
-                .description("1 while the consumer is paused (open breaker, rate limit, shutdown)").register(registry);
     }
 
     /** A second's worth of tokens at most, a tenth of it as burst, so the limit holds over any second. */

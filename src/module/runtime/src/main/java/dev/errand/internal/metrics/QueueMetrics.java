@@ -1,10 +1,8 @@
 package dev.errand.internal.metrics;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
@@ -49,35 +48,12 @@ public class QueueMetrics {
     /** 2001-09-09: a creation-time before it is taken for none at all. */
     private static final long UNSTAMPED_BEFORE_MILLIS = 1_000_000_000_000L;
 
-    /**
-     * One queue as last read, for the dashboard; rates are per second over the last refresh.
-     *
-     * @param inPerSecond  messages added to the queue (sent, retried, redelivered copies)
-     * @param outPerSecond messages acknowledged: done with, one way or another
-     */
-    public record QueueView(String queue, long depth, long inFlight, long scheduled, long oldestAgeSeconds,
-            double inPerSecond, double outPerSecond, boolean deadLetters, List<Long> depthHistory) {
-    }
-
-    /** Depths kept per queue for the dashboard's trend lines: three minutes at one reading per refresh. */
-    static final int HISTORY = 90;
-
-    /** Messages written to the outbox and not yet published, and how long the oldest has waited. */
-    public record OutboxView(long backlog, long oldestAgeSeconds) {
-    }
-
-    /** Cumulative counters of one reading, to derive rates from the next. */
-    private record Counters(long added, long acknowledged, long nanos) {
-    }
-
     private final QueueDepths broker;
     private final Outbox outbox;
     private final MeterRegistry registry;
     private final Set<String> queues = new TreeSet<>();
     private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
-    private final Map<String, Counters> lastCounters = new ConcurrentHashMap<>();
-    private final Map<String, double[]> rates = new ConcurrentHashMap<>();
-    private final Map<String, java.util.ArrayDeque<Long>> depthHistory = new ConcurrentHashMap<>();
+    private final Event<QueuesRead> readings;
     private final String deadLetterQueue;
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "errand-queue-metrics");
@@ -86,8 +62,9 @@ public class QueueMetrics {
     });
 
     public QueueMetrics(QueueDepths broker, Outbox outbox, ErrandMetrics metrics, Config config,
-            ErrandConfig errand) {
+            ErrandConfig errand, Event<QueuesRead> readings) {
         this.broker = broker;
+        this.readings = readings;
         this.outbox = outbox;
         this.registry = metrics.registry();
         String prefix = errand.broker().addressPrefix().orElse("");
@@ -124,8 +101,10 @@ public class QueueMetrics {
 
     /** Reads everything once; public so that a test can look without waiting for the next round. */
     public void refresh() {
+        Map<String, QueueState> states = new HashMap<>();
         for (String queue : queues) {
             broker.state(queue).ifPresent(state -> {
+                states.put(queue, state);
                 value(queue, "errand.queue.depth").set(state.depth());
                 value(queue, "errand.queue.in.flight").set(state.inDelivery());
                 value(queue, "errand.queue.scheduled").set(state.scheduled());
@@ -134,9 +113,7 @@ public class QueueMetrics {
                 if (stamped(age)) {
                     value(queue, "errand.queue.oldest.age").set(age / 1000);
                 }
-                readRates(queue, state);
             });
-            remember(queue, value(queue, "errand.queue.depth").get());
         }
         try {
             Outbox.Backlog backlog = outbox.backlog(null);
@@ -145,6 +122,15 @@ public class QueueMetrics {
         } catch (RuntimeException databaseDown) {
             // Keeps the last reading; the datasource's health check tells the rest.
         }
+        readings.fire(new QueuesRead(Set.copyOf(queues), states, reading("errand.queue.depth"),
+                reading("errand.queue.oldest.age"), reading("errand.queue.in.flight"), reading("errand.queue.scheduled"),
+                deadLetterQueue, value("outbox", "backlog").get(), value("outbox", "age").get(), System.nanoTime()));
+    }
+
+    private Map<String, Long> reading(String gauge) {
+        Map<String, Long> byQueue = new HashMap<>();
+        queues.forEach(queue -> byQueue.put(queue, value(queue, gauge).get()));
+        return byQueue;
     }
 
     /**
@@ -153,60 +139,6 @@ public class QueueMetrics {
      */
     private static boolean stamped(long ageMillis) {
         return ageMillis < System.currentTimeMillis() - UNSTAMPED_BEFORE_MILLIS;
-    }
-
-    private void remember(String queue, long depth) {
-        java.util.ArrayDeque<Long> history = depthHistory.computeIfAbsent(queue, any -> new java.util.ArrayDeque<>());
-        synchronized (history) {
-            history.addLast(depth);
-            while (history.size() > HISTORY) {
-                history.removeFirst();
-            }
-        }
-    }
-
-    private List<Long> history(String queue) {
-        java.util.ArrayDeque<Long> history = depthHistory.get(queue);
-        if (history == null) {
-            return List.of();
-        }
-        synchronized (history) {
-            return List.copyOf(history);
-        }
-    }
-
-    private void readRates(String queue, QueueState state) {
-        OptionalLong added = state.added();
-        OptionalLong acknowledged = state.acknowledged();
-        if (added.isEmpty() || acknowledged.isEmpty()) {
-            return;
-        }
-        Counters now = new Counters(added.getAsLong(), acknowledged.getAsLong(), System.nanoTime());
-        Counters before = lastCounters.put(queue, now);
-        if (before != null && now.nanos() > before.nanos()) {
-            double seconds = (now.nanos() - before.nanos()) / 1e9;
-            // A broker restart resets its counters: a negative difference is no rate at all.
-            rates.put(queue, new double[] { Math.max(0, now.added() - before.added()) / seconds,
-                    Math.max(0, now.acknowledged() - before.acknowledged()) / seconds });
-        }
-    }
-
-    /** Every queue as last read, sorted by name. */
-    public List<QueueView> queues() {
-        List<QueueView> views = new ArrayList<>();
-        for (String queue : queues) {
-            double[] rate = rates.getOrDefault(queue, new double[2]);
-            views.add(new QueueView(queue, value(queue, "errand.queue.depth").get(),
-                    value(queue, "errand.queue.in.flight").get(), value(queue, "errand.queue.scheduled").get(),
-                    value(queue, "errand.queue.oldest.age").get(), rate[0], rate[1], queue.equals(deadLetterQueue),
-                    history(queue)));
-        }
-        return views;
-    }
-
-    /** The outbox as last read. */
-    public OutboxView outbox() {
-        return new OutboxView(value("outbox", "backlog").get(), value("outbox", "age").get());
     }
 
     @PreDestroy
