@@ -43,7 +43,7 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
         Quarkus.run(args);
     }
 
-    // Read before Quarkus starts, so not through ErrandConfig; the defaults are the same constants.
+    // Read before Quarkus starts, so not through EmbeddedConfig; the defaults are the same constants.
     static EmbeddedSettings settings(Config config, BrokerUser brokerUser) {
         Path dataDir = dataDir(config);
         int amqpPort = config.getOptionalValue("errand.embedded.amqp-port", Integer.class)

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
-import dev.errand.internal.config.ErrandConfig;
+import dev.errand.internal.config.EmbeddedConfig;
 
 /**
  * Where and how the embedded broker and database run.
@@ -21,10 +21,10 @@ import dev.errand.internal.config.ErrandConfig;
  */
 public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, BrokerUser brokerUser) {
 
-    /** Default of {@code errand.data-dir}; also the {@code ErrandConfig} default. */
-    public static final String DEFAULT_DATA_DIR = ErrandConfig.DEFAULT_DATA_DIR;
-    /** Default of {@code errand.embedded.amqp-port}; also the {@code ErrandConfig} default. */
-    public static final String DEFAULT_AMQP_PORT = ErrandConfig.DEFAULT_AMQP_PORT;
+    /** Default of {@code errand.data-dir}; also the {@code EmbeddedConfig} default. */
+    public static final String DEFAULT_DATA_DIR = EmbeddedConfig.DEFAULT_DATA_DIR;
+    /** Default of {@code errand.embedded.amqp-port}; also the {@code EmbeddedConfig} default. */
+    public static final String DEFAULT_AMQP_PORT = EmbeddedConfig.DEFAULT_AMQP_PORT;
 
     public EmbeddedSettings {
         Objects.requireNonNull(dataDir, "dataDir");

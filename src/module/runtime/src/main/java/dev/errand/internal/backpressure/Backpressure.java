@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import dev.errand.Outbox;
 import dev.errand.internal.broker.RecentFlow;
-import dev.errand.internal.config.ErrandConfig;
 
 /**
  * Keeps queues from growing without bound: a producer asks {@link #admit} before taking work for a
@@ -31,13 +30,13 @@ public class Backpressure {
     private record Reading(long waiting, long atNanos) {
     }
 
-    private final ErrandConfig config;
+    private final BackpressureConfig config;
     private final QueueDepths depths;
     private final Outbox outbox;
     private final RecentFlow recent;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
 
-    public Backpressure(ErrandConfig config, QueueDepths depths, Outbox outbox, RecentFlow recent) {
+    public Backpressure(BackpressureConfig config, QueueDepths depths, Outbox outbox, RecentFlow recent) {
         this.config = config;
         this.depths = depths;
         this.outbox = outbox;
@@ -46,7 +45,7 @@ public class Backpressure {
 
     /** @throws Overloaded when the queue is at or over its maximum depth */
     public void admit(String address) {
-        ErrandConfig.Backpressure limit = config.backpressure().get(address);
+        BackpressureConfig.Limit limit = config.queues().get(address);
         long waiting = waiting(address, limit, false);
         if (waiting >= 0 && waiting >= limit.maxDepth()) {
             throw new Overloaded(address, waiting, limit);
@@ -58,13 +57,13 @@ public class Backpressure {
      * broker now: for producers that wait between batches.
      */
     public boolean hasRoom(String address) {
-        ErrandConfig.Backpressure limit = config.backpressure().get(address);
+        BackpressureConfig.Limit limit = config.queues().get(address);
         long waiting = waiting(address, limit, true);
         return waiting < 0 || waiting < limit.maxDepth();
     }
 
     /** Messages waiting for the address, queue and outbox together; -1 when unlimited or unknown. */
-    private long waiting(String address, ErrandConfig.Backpressure limit, boolean fresh) {
+    private long waiting(String address, BackpressureConfig.Limit limit, boolean fresh) {
         if (limit == null) {
             return -1;
         }
@@ -99,7 +98,7 @@ public class Backpressure {
     public static class Overloaded extends RuntimeException {
         private final long retryAfterSeconds;
 
-        Overloaded(String address, long waiting, ErrandConfig.Backpressure limit) {
+        Overloaded(String address, long waiting, BackpressureConfig.Limit limit) {
             super("Queue " + address + " holds " + waiting + " messages, more than its maximum of " + limit.maxDepth()
                     + "; try again later");
             this.retryAfterSeconds = Math.max(1, limit.retryAfter().toSeconds());

@@ -13,11 +13,11 @@ import org.jboss.logging.Logger;
 import dev.errand.internal.broker.ArtemisManagement;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerCapabilities;
+import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.broker.BrokerManagement;
 import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.broker.QueueState;
 import dev.errand.internal.broker.RabbitManagement;
-import dev.errand.internal.config.ErrandConfig;
 import io.vertx.core.Vertx;
 
 /**
@@ -42,15 +42,15 @@ public class QueueDepths {
 
     private final Vertx vertx;
     private final Config config;
-    private final ErrandConfig.Broker settings;
+    private final BrokerConfig settings;
     private final BrokerProbe broker;
     private volatile long unreachableUntilNanos;
     private BrokerManagement management;
 
-    public QueueDepths(Vertx vertx, Config config, ErrandConfig errand, BrokerProbe broker) {
+    public QueueDepths(Vertx vertx, Config config, BrokerConfig settings, BrokerProbe broker) {
         this.vertx = vertx;
         this.config = config;
-        this.settings = errand.broker();
+        this.settings = settings;
         this.broker = broker;
     }
 

@@ -11,7 +11,7 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
-import dev.errand.internal.config.ErrandConfig;
+import dev.errand.internal.contract.DeadLettersConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpConnection;
@@ -30,16 +30,16 @@ public class BrokerProbe {
 
     private final Vertx vertx;
     private final Config config;
-    private final ErrandConfig.Broker settings;
+    private final BrokerConfig settings;
     private final String deadLetterAddress;
     private volatile BrokerCapabilities capabilities = BrokerCapabilities.unknown();
     private volatile boolean managementWarned;
 
-    public BrokerProbe(Vertx vertx, Config config, ErrandConfig errand) {
+    public BrokerProbe(Vertx vertx, Config config, BrokerConfig settings, DeadLettersConfig deadLetters) {
         this.vertx = vertx;
         this.config = config;
-        this.settings = errand.broker();
-        this.deadLetterAddress = errand.deadLetters().address();
+        this.settings = settings;
+        this.deadLetterAddress = deadLetters.address();
     }
 
     // Before the messaging channels start (their observer runs at PLATFORM_BEFORE), so the first

@@ -13,7 +13,6 @@ import java.util.OptionalLong;
 
 import org.eclipse.microprofile.config.Config;
 
-import dev.errand.internal.config.ErrandConfig;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -45,7 +44,7 @@ public final class RabbitManagement implements BrokerManagement {
     }
 
     /** From {@code errand.broker.management-url}, with the AMQP user; empty when it is not set. */
-    public static java.util.Optional<RabbitManagement> configured(ErrandConfig.Broker broker, Config config) {
+    public static java.util.Optional<RabbitManagement> configured(BrokerConfig broker, Config config) {
         return broker.managementUrl().map(url -> new RabbitManagement(url, broker.vhost(),
                 config.getOptionalValue("amqp-username", String.class).orElse(""),
                 config.getOptionalValue("amqp-password", String.class).orElse("")));

@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.errand.OutboundMessage;
 import dev.errand.WireContract;
-import dev.errand.internal.config.ErrandConfig;
+import dev.errand.internal.contract.DeadLettersConfig;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.sending.ErrandSender;
@@ -28,9 +28,9 @@ public class DeadLetterPublisher {
     private final ErrandSender sender;
     private final String address;
 
-    public DeadLetterPublisher(ErrandSender sender, ErrandConfig config) {
+    public DeadLetterPublisher(ErrandSender sender, DeadLettersConfig config) {
         this.sender = sender;
-        this.address = config.deadLetters().address();
+        this.address = config.address();
     }
 
     public CompletionStage<Void> publish(String consumer, Envelope envelope, Failure failure) {

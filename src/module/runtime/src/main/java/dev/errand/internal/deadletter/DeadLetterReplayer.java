@@ -145,7 +145,7 @@ public class DeadLetterReplayer {
 
     /** No dead letter has that id. */
     public static class DeadLetterNotFound extends RuntimeException {
-        DeadLetterNotFound() {
+        public DeadLetterNotFound() {
             super("No dead letter with that id");
         }
     }

@@ -11,7 +11,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
 
-import dev.errand.internal.config.ErrandConfig;
+import dev.errand.internal.handling.ConsumersConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
@@ -23,10 +23,10 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 @ApplicationScoped
 public class StartupChecks {
 
-    private final ErrandConfig config;
+    private final ConsumersConfig config;
     private final Config rawConfig;
 
-    StartupChecks(ErrandConfig config, Config rawConfig) {
+    StartupChecks(ConsumersConfig config, Config rawConfig) {
         this.config = config;
         this.rawConfig = rawConfig;
     }
@@ -43,6 +43,9 @@ public class StartupChecks {
         List<String> problems = new ArrayList<>();
         Set<String> consumers = knownConsumers();
         config.consumers().forEach((channel, settings) -> {
+            if (ConsumersConfig.EVERY_CONSUMER.equals(channel)) {
+                return;
+            }
             if (!consumers.contains(channel)) {
                 problems.add("errand.consumers.\"" + channel + "\" configures a consumer that does not exist: no"
                         + " @Incoming(\"" + channel + "\") handler and no mp.messaging.incoming." + channel

@@ -14,21 +14,28 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import dev.errand.internal.broker.BrokerAddresses;
-import dev.errand.internal.config.ErrandConfig;
+import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.deadletter.DeadLetterRecorder;
+import dev.errand.internal.handling.ConsumersConfig.ConsumerSettings;
 import io.smallrye.faulttolerance.api.Guard;
 
-/** Resolves each consumer's policy from {@code errand.retry}, {@code errand.flow} and its overrides. */
+/** Resolves each consumer's policy: its own settings, then every consumer's, then Errand's defaults. */
 @ApplicationScoped
 public class ConsumerPolicies {
 
-    private final ErrandConfig config;
+    /** Errand's default of {@code permanent-exceptions}: what retrying cannot fix. */
+    static final List<String> PERMANENT_EXCEPTIONS = List.of("jakarta.validation.ValidationException",
+            "com.fasterxml.jackson.core.JsonProcessingException", "org.hibernate.exception.ConstraintViolationException");
+
+    private final ConsumersConfig consumers;
+    private final BrokerConfig broker;
     private final Config rawConfig;
     private final Map<String, ConsumerPolicy> policies = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    public ConsumerPolicies(ErrandConfig config, Config rawConfig) {
-        this.config = config;
+    public ConsumerPolicies(ConsumersConfig consumers, BrokerConfig broker, Config rawConfig) {
+        this.consumers = consumers;
+        this.broker = broker;
         this.rawConfig = rawConfig;
     }
 
@@ -60,16 +67,14 @@ public class ConsumerPolicies {
     }
 
     private ConsumerPolicy build(String channel) {
-        ErrandConfig.Retry retry = config.retry();
-        ErrandConfig.Flow flow = config.flow();
-        Optional<ErrandConfig.Consumer> own = Optional.ofNullable(config.consumers().get(channel));
-        int maxRetries = pick(own, ErrandConfig.Consumer::maxRetries, retry.maxRetries());
-        Duration initialDelay = pick(own, ErrandConfig.Consumer::initialDelay, retry.initialDelay());
-        Duration maxDelay = pick(own, ErrandConfig.Consumer::maxDelay, retry.maxDelay());
-        Duration maxDuration = pick(own, ErrandConfig.Consumer::maxDuration, retry.maxDuration());
+        Settings settings = new Settings(consumers.consumers().get(channel), consumers.everyConsumer());
+        int maxRetries = settings.pick(ConsumerSettings::maxRetries, 2);
+        Duration initialDelay = settings.pick(ConsumerSettings::initialDelay, Duration.ofMillis(200));
+        Duration maxDelay = settings.pick(ConsumerSettings::maxDelay, Duration.ofSeconds(2));
+        Duration maxDuration = settings.pick(ConsumerSettings::maxDuration, Duration.ofSeconds(30));
         FailureClassifier classifier = new FailureClassifier(
-                pick(own, ErrandConfig.Consumer::permanentExceptions, retry.permanentExceptions()),
-                pick(own, ErrandConfig.Consumer::transientExceptions, retry.transientExceptions().orElse(List.of())));
+                settings.pick(ConsumerSettings::permanentExceptions, PERMANENT_EXCEPTIONS),
+                settings.pick(ConsumerSettings::transientExceptions, List.of()));
         Guard guard = Guard.create()
                 .withDescription("errand consumer " + channel)
                 .withRetry()
@@ -86,20 +91,43 @@ public class ConsumerPolicies {
                 .done()
                 .build();
         ConsumerPolicy.Retry retryPolicy = new ConsumerPolicy.Retry(maxRetries,
-                pick(own, ErrandConfig.Consumer::maxAttempts, retry.maxAttempts()),
-                pick(own, ErrandConfig.Consumer::redeliveryDelay, retry.redeliveryDelay()),
-                pick(own, ErrandConfig.Consumer::maxRedeliveryDelay, retry.maxRedeliveryDelay()),
+                settings.pick(ConsumerSettings::maxAttempts, 10),
+                settings.pick(ConsumerSettings::redeliveryDelay, Duration.ofSeconds(1)),
+                settings.pick(ConsumerSettings::maxRedeliveryDelay, Duration.ofMinutes(5)),
                 classifier, guard);
         ConsumerPolicy.Flow flowPolicy = new ConsumerPolicy.Flow(
-                pick(own, ErrandConfig.Consumer::concurrency, flow.concurrency()),
-                pick(own, ErrandConfig.Consumer::buffer, flow.buffer()),
-                own.flatMap(ErrandConfig.Consumer::rateLimit),
-                pick(own, ErrandConfig.Consumer::circuitBreakers, List.of()),
-                flow.probeInterval(),
-                own.map(ErrandConfig.Consumer::adaptiveConcurrency).orElse(null));
+                settings.pick(ConsumerSettings::concurrency, 16),
+                settings.pick(ConsumerSettings::buffer, 256),
+                settings.optional(ConsumerSettings::rateLimit),
+                settings.pick(ConsumerSettings::circuitBreakers, List.of()),
+                settings.pick(ConsumerSettings::probeInterval, Duration.ofSeconds(1)),
+                new ConsumerPolicy.Adaptive(
+                        settings.adaptive(ConsumersConfig.Adaptive::enabled, false),
+                        settings.adaptive(ConsumersConfig.Adaptive::min, 1),
+                        settings.adaptive(ConsumersConfig.Adaptive::initial, 4),
+                        settings.adaptive(ConsumersConfig.Adaptive::backoffRatio, 0.7),
+                        settings.adaptive(ConsumersConfig.Adaptive::latencyTolerance, 2.0),
+                        settings.adaptive(ConsumersConfig.Adaptive::window, 20)));
         String address = rawConfig.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class)
                 .orElse(channel);
         return new ConsumerPolicy(channel, queueName(address), retryPolicy, flowPolicy);
+    }
+
+    /** A consumer's own settings, then every consumer's, then Errand's default. */
+    private record Settings(ConsumerSettings own, ConsumerSettings every) {
+
+        <T> T pick(Function<ConsumerSettings, Optional<T>> setting, T fallback) {
+            return optional(setting).orElse(fallback);
+        }
+
+        <T> Optional<T> optional(Function<ConsumerSettings, Optional<T>> setting) {
+            return setting.apply(own).or(() -> setting.apply(every));
+        }
+
+        <T> T adaptive(Function<ConsumersConfig.Adaptive, Optional<T>> setting, T fallback) {
+            return setting.apply(own.adaptiveConcurrency()).or(() -> setting.apply(every.adaptiveConcurrency()))
+                    .orElse(fallback);
+        }
     }
 
     /**
@@ -107,11 +135,7 @@ public class ConsumerPolicies {
      * letters record and operators filter by; the sender puts the form back.
      */
     private String queueName(String address) {
-        return BrokerAddresses.queueName(config.broker().addressPrefix().orElse(""), address);
+        return BrokerAddresses.queueName(broker.addressPrefix().orElse(""), address);
     }
 
-    private static <T> T pick(Optional<ErrandConfig.Consumer> own, Function<ErrandConfig.Consumer, Optional<T>> setting,
-            T fallback) {
-        return own.flatMap(setting).orElse(fallback);
-    }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.errand.internal.config.ErrandConfig;
 import io.smallrye.faulttolerance.api.Guard;
 
 /**
@@ -32,6 +31,11 @@ public record ConsumerPolicy(String channel, String queue, Retry retry, Flow flo
      * @param circuitBreakers names of the breakers that pause this consumer while open
      */
     public record Flow(int concurrency, int buffer, Optional<Double> rateLimit, List<String> circuitBreakers,
-            Duration probeInterval, ErrandConfig.Adaptive adaptive) {
+            Duration probeInterval, Adaptive adaptive) {
+    }
+
+    /** Additive-increase, multiplicative-decrease concurrency, when {@code enabled}. */
+    public record Adaptive(boolean enabled, int min, int initial, double backoffRatio, double latencyTolerance,
+            int window) {
     }
 }

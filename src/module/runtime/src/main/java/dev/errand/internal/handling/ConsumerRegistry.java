@@ -17,7 +17,6 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import dev.errand.internal.config.ErrandConfig;
 import dev.errand.internal.flow.AimdLimit;
 import dev.errand.internal.flow.ChannelDispatcher;
 import dev.errand.internal.flow.ConcurrencyLimit;
@@ -42,7 +41,7 @@ public class ConsumerRegistry {
     private final BreakerBinding breakers;
     private final ConsumerGauges gauges;
     private final ConsumerPolicies policies;
-    private final ErrandConfig config;
+    private final ShutdownConfig shutdownSettings;
     private final Map<String, ChannelDispatcher> dispatchers = new ConcurrentHashMap<>();
     private boolean drained;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -52,12 +51,12 @@ public class ConsumerRegistry {
     });
 
     public ConsumerRegistry(ChannelRegistry channels, BreakerBinding breakers, ConsumerGauges gauges,
-            ConsumerPolicies policies, ErrandConfig config) {
+            ConsumerPolicies policies, ShutdownConfig shutdownSettings) {
         this.channels = channels;
         this.breakers = breakers;
         this.gauges = gauges;
         this.policies = policies;
-        this.config = config;
+        this.shutdownSettings = shutdownSettings;
     }
 
     ChannelDispatcher dispatcher(ConsumerPolicy policy) {
@@ -105,8 +104,8 @@ public class ConsumerRegistry {
 
     private ChannelDispatcher create(ConsumerPolicy policy) {
         ConsumerPolicy.Flow flow = policy.flow();
-        ErrandConfig.Adaptive adaptive = flow.adaptive();
-        ConcurrencyLimit limit = adaptive != null && adaptive.enabled()
+        ConsumerPolicy.Adaptive adaptive = flow.adaptive();
+        ConcurrencyLimit limit = adaptive.enabled()
                 ? new AimdLimit(adaptive.min(), adaptive.initial(), flow.concurrency(), adaptive.backoffRatio(),
                         adaptive.latencyTolerance(), adaptive.window())
                 : ConcurrencyLimit.fixed(flow.concurrency());
@@ -117,7 +116,7 @@ public class ConsumerRegistry {
         breakers.bind(policy, dispatcher);
         gauges.register(dispatcher);
         LOG.infof("Consumer %s: concurrency %s, buffer %d, rate limit %s, circuit breakers %s", channel,
-                adaptive != null && adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
+                adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
                 flow.buffer(), flow.rateLimit().map(perSecond -> perSecond + "/s").orElse("none"),
                 flow.circuitBreakers());
         return dispatcher;
@@ -172,7 +171,7 @@ public class ConsumerRegistry {
         }
         drained = true;
         policies.stopRetrying();
-        Duration grace = config.shutdown().gracePeriod();
+        Duration grace = shutdownSettings.gracePeriod();
         List<CompletableFuture<Integer>> drains = dispatchers.values().stream()
                 .map(dispatcher -> CompletableFuture.supplyAsync(() -> dispatcher.drain(grace)))
                 .toList();

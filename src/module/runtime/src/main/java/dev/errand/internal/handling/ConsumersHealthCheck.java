@@ -10,7 +10,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
-import dev.errand.internal.config.ErrandConfig;
 
 
 /**
@@ -24,16 +23,16 @@ import dev.errand.internal.config.ErrandConfig;
 public class ConsumersHealthCheck implements HealthCheck {
 
     private final ConsumerRegistry consumers;
-    private final ErrandConfig config;
+    private final HealthConfig config;
 
-    public ConsumersHealthCheck(ConsumerRegistry consumers, ErrandConfig config) {
+    public ConsumersHealthCheck(ConsumerRegistry consumers, HealthConfig config) {
         this.consumers = consumers;
         this.config = config;
     }
 
     @Override
     public HealthCheckResponse call() {
-        Duration timeout = config.health().stallTimeout();
+        Duration timeout = config.stallTimeout();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("Errand consumers").up();
         for (Map.Entry<String, Duration> consumer : consumers.stalls().entrySet()) {
             Duration stalled = consumer.getValue();

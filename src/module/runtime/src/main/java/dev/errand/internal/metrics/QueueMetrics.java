@@ -21,8 +21,9 @@ import org.eclipse.microprofile.config.Config;
 import dev.errand.Outbox;
 import dev.errand.internal.backpressure.QueueDepths;
 import dev.errand.internal.broker.BrokerAddresses;
+import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.broker.QueueState;
-import dev.errand.internal.config.ErrandConfig;
+import dev.errand.internal.contract.DeadLettersConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -62,15 +63,15 @@ public class QueueMetrics {
     });
 
     public QueueMetrics(QueueDepths broker, Outbox outbox, ErrandMetrics metrics, Config config,
-            ErrandConfig errand, Event<QueuesRead> readings) {
+            BrokerConfig brokerSettings, DeadLettersConfig deadLetters, Event<QueuesRead> readings) {
         this.broker = broker;
         this.readings = readings;
         this.outbox = outbox;
         this.registry = metrics.registry();
-        String prefix = errand.broker().addressPrefix().orElse("");
+        String prefix = brokerSettings.addressPrefix().orElse("");
         // Tagged by plain queue name, the same on every broker.
         BrokerAddresses.consumed(config).forEach(address -> queues.add(BrokerAddresses.queueName(prefix, address)));
-        deadLetterQueue = BrokerAddresses.queueName(prefix, errand.deadLetters().address());
+        deadLetterQueue = BrokerAddresses.queueName(prefix, deadLetters.address());
         queues.add(deadLetterQueue);
     }
 

@@ -23,7 +23,6 @@ import org.jboss.logging.Logger;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.internal.config.ErrandConfig;
 import dev.errand.internal.sending.Backoff;
 import dev.errand.internal.sending.ErrandSender;
 import io.agroal.api.AgroalDataSource;
@@ -51,15 +50,15 @@ public class OutboxRelay {
 
     private final AgroalDataSource dataSource;
     private final ErrandSender sender;
-    private final ErrandConfig.Outbox config;
+    private final OutboxConfig config;
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean stopping;
     private Thread worker;
 
-    public OutboxRelay(AgroalDataSource dataSource, ErrandSender sender, ErrandConfig config) {
+    public OutboxRelay(AgroalDataSource dataSource, ErrandSender sender, OutboxConfig config) {
         this.dataSource = dataSource;
         this.sender = sender;
-        this.config = config.outbox();
+        this.config = config;
     }
 
     void start(@Observes StartupEvent startup) {

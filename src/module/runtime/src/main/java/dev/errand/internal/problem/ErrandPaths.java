@@ -2,7 +2,6 @@ package dev.errand.internal.problem;
 
 import jakarta.ws.rs.core.UriInfo;
 
-import dev.errand.internal.config.ErrandConfig;
 
 /** Which requests Errand's HTTP conventions apply to: its own, or all when the service asks. */
 public final class ErrandPaths {
@@ -13,7 +12,7 @@ public final class ErrandPaths {
     private ErrandPaths() {
     }
 
-    public static boolean covers(UriInfo uri, ErrandConfig config) {
-        return config.http().allEndpoints() || uri.getPath().startsWith(PREFIX);
+    public static boolean covers(UriInfo uri, HttpConfig config) {
+        return config.allEndpoints() || uri.getPath().startsWith(PREFIX);
     }
 }

@@ -8,7 +8,6 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.errand.internal.config.ErrandConfig;
 
 /**
  * Refuses oversized JSON bodies before they are read. {@code quarkus.http.limits.max-body-size} is
@@ -17,9 +16,9 @@ import dev.errand.internal.config.ErrandConfig;
  */
 public class RequestLimits {
 
-    private final ErrandConfig config;
+    private final HttpConfig config;
 
-    public RequestLimits(ErrandConfig config) {
+    public RequestLimits(HttpConfig config) {
         this.config = config;
     }
 
@@ -33,7 +32,7 @@ public class RequestLimits {
         if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || length == null) {
             return null;
         }
-        long limit = config.http().maxJsonBytes();
+        long limit = config.maxJsonBytes();
         long bytes;
         try {
             bytes = Long.parseLong(length.trim());

@@ -9,8 +9,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.errand.internal.config.ErrandConfig;
 import dev.errand.internal.problem.ErrandPaths;
+import dev.errand.internal.problem.HttpConfig;
 import dev.errand.internal.problem.Problems;
 
 /**
@@ -24,9 +24,9 @@ public class CrossSiteRequestGuard {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
-    private final ErrandConfig config;
+    private final HttpConfig config;
 
-    public CrossSiteRequestGuard(ErrandConfig config) {
+    public CrossSiteRequestGuard(HttpConfig config) {
         this.config = config;
     }
 

@@ -13,9 +13,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import dev.errand.OutboundMessage;
 import dev.errand.WireContract;
 import dev.errand.internal.broker.BrokerAddresses;
+import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.broker.RecentFlow;
-import dev.errand.internal.config.ErrandConfig;
 import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -50,14 +50,14 @@ public class ErrandSender {
     private final String addressPrefix;
 
     public ErrandSender(Instance<OutboundChannel> connector, RecentFlow recent, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
-            ErrandConfig config) {
+            BrokerConfig config) {
         this.connector = connector;
         this.recent = recent;
         this.metrics = metrics;
         this.tracing = tracing;
         this.broker = broker;
         this.links = links;
-        this.addressPrefix = config.broker().addressPrefix().orElse("");
+        this.addressPrefix = config.addressPrefix().orElse("");
     }
 
     public CompletionStage<Void> send(OutboundMessage outbound) {

@@ -12,17 +12,32 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.errand.internal.backpressure.BackpressureConfig;
+import dev.errand.internal.broker.BrokerConfig;
+import dev.errand.internal.contract.DeadLettersConfig;
+import dev.errand.internal.handling.ConsumersConfig;
+import dev.errand.internal.handling.HealthConfig;
+import dev.errand.internal.handling.ShutdownConfig;
+import dev.errand.internal.outbox.OutboxConfig;
+import dev.errand.internal.problem.HttpConfig;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithParentName;
+import io.smallrye.config.WithUnnamedKey;
+
 /**
- * docs/reference/configuration.md names every setting of {@link ErrandConfig}: the reference is
- * written by hand, so this keeps it from falling behind the mapping. A setting counts as named when
+ * docs/reference/configuration.md names every setting of Errand's mappings: the reference is written
+ * by hand, so this keeps it from falling behind them. A setting counts as named when
  * the page has its whole name, or its group's prefix and its own name in backticks (the tables
- * write {@code errand.retry.initial-delay} / {@code max-delay}).
+ * write {@code errand.consumers.initial-delay} / {@code max-delay}).
  */
 class ConfigurationDocsTest {
+
+    private static final List<Class<?>> MAPPINGS = List.of(EmbeddedConfig.class, ConsumersConfig.class,
+            ShutdownConfig.class, HealthConfig.class, DeadLettersConfig.class, BackpressureConfig.class,
+            OutboxConfig.class, HttpConfig.class, BrokerConfig.class);
 
     private static final Path PAGE = Path.of("../../../docs/reference/configuration.md");
 
@@ -30,7 +45,11 @@ class ConfigurationDocsTest {
     void everySettingOfTheMappingIsInTheConfigurationReference() throws IOException {
         String page = Files.readString(PAGE);
         List<String> missing = new ArrayList<>();
-        for (String setting : settings("errand", ErrandConfig.class)) {
+        List<String> settings = new ArrayList<>();
+        for (Class<?> mapping : MAPPINGS) {
+            settings.addAll(settings(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping));
+        }
+        for (String setting : settings) {
             int leaf = setting.lastIndexOf('.');
             boolean named = page.contains(setting)
                     || (page.contains(setting.substring(0, leaf + 1)) && page.contains("`" + setting.substring(leaf + 1) + "`"));
@@ -41,26 +60,27 @@ class ConfigurationDocsTest {
         assertEquals(List.of(), missing, "settings missing from " + PAGE);
     }
 
-    /** Every setting under {@code prefix}, maps keyed by a placeholder; per-consumer overrides left to their defaults' rows. */
+    /**
+     * Every setting under {@code prefix}: a map's entries under a placeholder key; the consumers' map
+     * (one shape for every consumer and for each) as {@code errand.consumers.<setting>}.
+     */
     private static List<String> settings(String prefix, Class<?> group) {
         List<String> names = new ArrayList<>();
         for (Method method : group.getMethods()) {
-            if (Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
+            if (Modifier.isStatic(method.getModifiers()) || method.isDefault() || method.getParameterCount() > 0) {
                 continue;
             }
-            String name = prefix + "." + kebab(method.getName());
+            boolean parent = method.isAnnotationPresent(WithParentName.class);
+            String name = parent ? prefix : prefix + "." + kebab(method.getName());
             Type type = method.getGenericReturnType();
             Class<?> raw = method.getReturnType();
             if (raw == Map.class) {
                 Class<?> value = (Class<?>) ((ParameterizedType) type).getActualTypeArguments()[1];
-                if (value != ErrandConfig.Consumer.class) {
-                    names.addAll(settings(name + ".\"<" + (value == ErrandConfig.Backpressure.class ? "address" : "key")
-                            + ">\"", value));
-                }
-            } else if (raw.isInterface() && raw.getDeclaringClass() == ErrandConfig.class) {
+                names.addAll(settings(method.isAnnotationPresent(WithUnnamedKey.class) ? name : name + ".\"<address>\"",
+                        value));
+            } else if (raw.isInterface() && raw.getName().startsWith("dev.errand")) {
                 names.addAll(settings(name, raw));
-            } else if (raw != Optional.class || !(((ParameterizedType) type).getActualTypeArguments()[0] instanceof Class<?> inner
-                    && inner.isInterface() && inner.getDeclaringClass() == ErrandConfig.class)) {
+            } else {
                 names.add(name);
             }
         }

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.internal.config.ErrandConfig;
+import dev.errand.internal.handling.ConsumersConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -64,9 +64,9 @@ class StartupChecksTest {
         Map<String, String> all = new java.util.HashMap<>(Map.of("mp.messaging.incoming.invoices.address", "invoices"));
         all.putAll(settings);
         // Durations as Quarkus reads them ("5s"), as in the running service.
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ErrandConfig.class)
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ConsumersConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test", 500)).build();
-        return new StartupChecks(config.getConfigMapping(ErrandConfig.class), config);
+        return new StartupChecks(config.getConfigMapping(ConsumersConfig.class), config);
     }
 }

@@ -1,4 +1,4 @@
-package dev.errand.internal.dashboard;
+package dev.errand.internal.operator;
 
 import java.time.Instant;
 import java.util.ArrayList;

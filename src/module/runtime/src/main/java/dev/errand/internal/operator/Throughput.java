@@ -1,4 +1,4 @@
-package dev.errand.internal.dashboard;
+package dev.errand.internal.operator;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

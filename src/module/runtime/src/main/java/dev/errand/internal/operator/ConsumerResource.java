@@ -1,4 +1,4 @@
-package dev.errand.internal.handling;
+package dev.errand.internal.operator;
 
 import java.util.List;
 
@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.errand.internal.flow.ChannelDispatcher;
+import dev.errand.internal.handling.ConsumerRegistry;
 import dev.errand.internal.problem.ProblemException;
 import dev.errand.internal.problem.ProblemMapping;
 import dev.errand.internal.security.Roles;

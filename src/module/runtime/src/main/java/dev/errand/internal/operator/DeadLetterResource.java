@@ -1,4 +1,4 @@
-package dev.errand.internal.deadletter;
+package dev.errand.internal.operator;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +26,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.errand.internal.deadletter.DeadLetter;
+import dev.errand.internal.deadletter.DeadLetterReplayer;
+import dev.errand.internal.deadletter.DeadLetterRepository;
+import dev.errand.internal.deadletter.DeadLetterStatus;
 import dev.errand.internal.problem.ProblemMapping;
 import dev.errand.internal.security.Roles;
 import io.quarkus.narayana.jta.QuarkusTransaction;

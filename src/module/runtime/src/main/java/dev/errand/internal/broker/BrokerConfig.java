@@ -1,0 +1,47 @@
+package dev.errand.internal.broker;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How Errand addresses the broker and reads its queues. */
+@ConfigMapping(prefix = "errand.broker")
+public interface BrokerConfig {
+    /**
+     * Put before a queue name in the addresses Errand sends to: {@code /amq/queue/} on RabbitMQ,
+     * whose AMQP 1.0 plugin routes {@code /amq/queue/<name>} to an existing durable queue. An
+     * address already starting with {@code /} is sent to as it is.
+     */
+    Optional<String> addressPrefix();
+
+    /**
+     * RabbitMQ's management HTTP API, e.g. {@code http://rabbitmq:15672}: where Errand reads queue
+     * depths (backpressure, metrics, dashboard) and the queues' arguments, with the AMQP user, who
+     * needs the {@code monitoring} tag. Unset on RabbitMQ: no depths, so backpressure admits.
+     * Artemis answers the same questions over AMQP and needs nothing here.
+     */
+    Optional<URI> managementUrl();
+
+    /**
+     * RabbitMQ's {@code collect_statistics_interval}: depths read from its management API are up
+     * to about twice this old, so backpressure also counts this instance's net flow within that
+     * time (plus 2 s). Artemis answers with live figures and ignores it.
+     */
+    @WithDefault("5s")
+    Duration statisticsInterval();
+
+    /**
+     * How the connector gives a message back when Errand nacks it (every handler channel's
+     * {@code failure-strategy}): {@code modified-failed} on Artemis, which redelivers it later;
+     * {@code release} on RabbitMQ, whose AMQP 1.0 plugin closes the session on "modified".
+     */
+    @WithDefault("modified-failed")
+    String failureStrategy();
+
+    /** The RabbitMQ virtual host of Errand's queues, for the management API. */
+    @WithDefault("/")
+    String vhost();
+}

@@ -1,0 +1,41 @@
+package dev.errand.internal.config;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The embedded servers' settings (dev.errand:errand-embedded), read by the launcher before Quarkus
+ * starts; listed here so that they are documented and validated with the rest.
+ */
+@ConfigMapping(prefix = "errand")
+public interface EmbeddedConfig {
+
+    /** Defaults the embedded servers' launcher also reads before Quarkus starts. */
+    String DEFAULT_DATA_DIR = "errand-data";
+    String DEFAULT_AMQP_PORT = "5672";
+
+    /**
+     * Folder of the embedded broker journal and database files. Read by the launcher
+     * before Quarkus starts; listed here so it is documented and validated with the rest.
+     */
+    @WithDefault(DEFAULT_DATA_DIR)
+    String dataDir();
+
+    /** The embedded servers, used when no broker or datasource is configured. */
+    Embedded embedded();
+
+    interface Embedded {
+        /** Port of the embedded broker's AMQP 1.0 acceptor, bound to 127.0.0.1. */
+        @WithDefault(DEFAULT_AMQP_PORT)
+        int amqpPort();
+
+        /**
+         * Durable queues the embedded broker declares at start, besides the dead-letter queue. Not needed:
+         * it creates a queue (anycast, durable) when a consumer or a producer first uses it.
+         */
+        Optional<List<String>> queues();
+    }
+}

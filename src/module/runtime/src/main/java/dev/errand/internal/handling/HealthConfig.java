@@ -1,0 +1,19 @@
+package dev.errand.internal.handling;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** What the health checks call unhealthy. */
+@ConfigMapping(prefix = "errand.health")
+public interface HealthConfig {
+
+    /**
+     * A consumer that has had work but neither started nor finished a message for this long, while
+     * nothing paused it on purpose, is reported DOWN by the liveness check, so that the platform
+     * restarts the process and the broker redelivers its messages.
+     */
+    @WithDefault("5m")
+    Duration stallTimeout();
+}

@@ -1,0 +1,18 @@
+package dev.errand.internal.handling;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** What happens on SIGTERM. */
+@ConfigMapping(prefix = "errand.shutdown")
+public interface ShutdownConfig {
+
+    /**
+     * How long in-flight messages may take to finish after SIGTERM. Messages not yet started are
+     * given back to the broker at once; what is still running after this is left to redelivery.
+     */
+    @WithDefault("20s")
+    Duration gracePeriod();
+}

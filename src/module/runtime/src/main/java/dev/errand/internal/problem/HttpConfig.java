@@ -1,0 +1,32 @@
+package dev.errand.internal.problem;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Errand's HTTP surface and what HTTP clients may send. */
+@ConfigMapping(prefix = "errand.http")
+public interface HttpConfig {
+    /**
+     * Whether Errand's operator endpoints exist: {@code /errand/consumers}, {@code /errand/dead-letters}
+     * and {@code /errand/dashboard}, each behind a role. Read when the service is built.
+     */
+    @WithDefault("true")
+    boolean operatorApi();
+
+    /**
+     * Whether Errand's HTTP conventions apply to every endpoint of the service, not only to Errand's
+     * own under {@code /errand/}: errors as RFC 7807 problem JSON, the JSON body limit below, and the
+     * refusal of cross-site writes. Off, the service's endpoints keep their own style. Read when the
+     * service is built.
+     */
+    @WithDefault("false")
+    boolean allEndpoints();
+
+    /**
+     * Largest JSON request body, in bytes (checked against {@code Content-Length}); larger ones get
+     * a 413 problem. Uploads of other types have their own limits, and every body is bounded by
+     * {@code quarkus.http.limits.max-body-size}.
+     */
+    @WithDefault("65536")
+    long maxJsonBytes();
+}
