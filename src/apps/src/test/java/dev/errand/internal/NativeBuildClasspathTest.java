@@ -40,11 +40,13 @@ class NativeBuildClasspathTest {
         List<String> command = new java.util.ArrayList<>(List.of(Repository.path("mvnw").toString(), "-q", "-B", "-ntp",
                 "-f", Repository.path("pom.xml").toString(), "-pl", "src/apps", "-am"));
         command.addAll(List.of(flags));
-        command.addAll(List.of("dependency:list", "-DincludeScope=runtime", "-DoutputFile=" + output, "-DappendOutput=true"));
+        // dependency:tree only collects: it needs the modules' poms, not their jars, which a fresh
+        // clone's local repository does not have yet.
+        command.addAll(List.of("dependency:tree", "-Dscope=runtime", "-DoutputFile=" + output, "-DappendOutput=true"));
         Process maven = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile("errand-maven-", ".log").toFile()).start();
-        assertTrue(maven.waitFor(5, TimeUnit.MINUTES), "mvn dependency:list finished");
-        assertEquals(0, maven.exitValue(), "mvn dependency:list " + String.join(" ", flags));
+        assertTrue(maven.waitFor(5, TimeUnit.MINUTES), "mvn dependency:tree finished");
+        assertEquals(0, maven.exitValue(), "mvn dependency:tree " + String.join(" ", flags));
         return Files.readString(output);
     }
 }

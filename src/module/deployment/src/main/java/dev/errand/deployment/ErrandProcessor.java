@@ -207,6 +207,15 @@ class ErrandProcessor {
                 targetField.addAnnotation(Inject.class);
                 FieldDescriptor errands = errandsField.getFieldDescriptor();
                 FieldDescriptor target = targetField.getFieldDescriptor();
+                // The payload's class, looked up once when the bridge is initialised, not per message.
+                FieldCreator payloadField = creator.getFieldCreator("PAYLOAD", Class.class);
+                payloadField.setModifiers(Modifier.PRIVATE | Modifier.STATIC | Modifier.FINAL);
+                FieldDescriptor payloadType = payloadField.getFieldDescriptor();
+                try (MethodCreator init = creator.getMethodCreator("<clinit>", void.class)) {
+                    init.setModifiers(Modifier.STATIC);
+                    init.writeStaticField(payloadType, init.loadClassFromTCCL(handler.payload().name().toString()));
+                    init.returnVoid();
+                }
 
                 try (MethodCreator receive = creator.getMethodCreator("receive", CompletionStage.class, Message.class)) {
                     receive.setModifiers(Modifier.PUBLIC);
@@ -217,7 +226,7 @@ class ErrandProcessor {
                             MethodDescriptor.ofMethod(Errands.class, "process", CompletionStage.class, String.class,
                                     Message.class, Class.class, TaskHandler.class),
                             receive.readInstanceField(errands, receive.getThis()), receive.load(handler.channel()),
-                            receive.getMethodParam(0), receive.loadClassFromTCCL(handler.payload().name().toString()),
+                            receive.getMethodParam(0), receive.readStaticField(payloadType),
                             receive.getThis());
                     receive.returnValue(stage);
                 }
