@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -39,6 +41,7 @@ final class BreakerFinder {
 
     private final IndexView index;
     private final ClassLoader classLoader;
+    private final Map<String, Map<String, List<Call>>> callsByMethod = new HashMap<>();
 
     BreakerFinder(IndexView index, ClassLoader classLoader) {
         this.index = index;
@@ -96,9 +99,14 @@ final class BreakerFinder {
 
     /** The calls a method's bytecode makes to classes of the index. */
     private List<Call> callsIn(MethodInfo method) {
-        List<Call> calls = new ArrayList<>();
-        String resource = method.declaringClass().name().toString().replace('.', '/') + ".class";
-        try (InputStream bytes = classLoader.getResourceAsStream(resource)) {
+        return callsByMethod.computeIfAbsent(method.declaringClass().name().toString(), this::readCalls)
+                .getOrDefault(method.name(), List.of());
+    }
+
+    /** Every call each method of a class makes to classes of the index, by method name: one read a class. */
+    private Map<String, List<Call>> readCalls(String className) {
+        Map<String, List<Call>> calls = new HashMap<>();
+        try (InputStream bytes = classLoader.getResourceAsStream(className.replace('.', '/') + ".class")) {
             if (bytes == null) {
                 return calls;
             }
@@ -106,16 +114,14 @@ final class BreakerFinder {
                 @Override
                 public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                         String[] exceptions) {
-                    if (!name.equals(method.name())) {
-                        return null;
-                    }
+                    List<Call> made = calls.computeIfAbsent(name, any -> new ArrayList<>());
                     return new MethodVisitor(Opcodes.ASM9) {
                         @Override
                         public void visitMethodInsn(int opcode, String owner, String called, String calledDescriptor,
                                 boolean isInterface) {
                             String ownerName = owner.replace('/', '.');
                             if (index.getClassByName(DotName.createSimple(ownerName)) != null) {
-                                calls.add(new Call(ownerName, called, 0));
+                                made.add(new Call(ownerName, called, 0));
                             }
                         }
 

@@ -63,6 +63,7 @@ class ErrandProcessor {
 
     static final DotName INCOMING = DotName.createSimple(Incoming.class);
     static final DotName TASK = DotName.createSimple(Task.class);
+    static final DotName MESSAGE = DotName.createSimple(Message.class);
     private static final String FT = "org.eclipse.microprofile.faulttolerance.";
     static final DotName RETRY = DotName.createSimple(FT + "Retry");
     static final DotName BULKHEAD = DotName.createSimple(FT + "Bulkhead");
@@ -104,9 +105,8 @@ class ErrandProcessor {
                 continue;
             }
             int taskIndex = indexOf(method, TASK);
-            int payloadIndex = taskIndex == 0 ? 1 : 0;
-            HandlerMethod handler = new HandlerMethod(channel, method.declaringClass(), method,
-                    method.parameterType(payloadIndex), payloadIndex, taskIndex, breakers.breakersOf(method));
+            HandlerMethod handler = new HandlerMethod(channel, method.declaringClass(), method, taskIndex,
+                    breakers.breakersOf(method));
             handlers.add(handler);
             LOG.debugf("Errand handler %s on channel %s, payload %s, circuit breakers %s", handler.describe(), channel,
                     handler.payload(), handler.breakers());
@@ -129,8 +129,8 @@ class ErrandProcessor {
             problems.add("a handler takes two parameters, its payload and one Task; this one takes " + params);
         }
         if (params == 2 && tasks == 1) {
-            Type payload = method.parameterType(indexOf(method, TASK) == 0 ? 1 : 0);
-            if (payload.kind() == Type.Kind.PRIMITIVE || payload.name().equals(DotName.createSimple(Message.class))) {
+            Type payload = method.parameterType(1 - indexOf(method, TASK));
+            if (payload.kind() == Type.Kind.PRIMITIVE || payload.name().equals(MESSAGE)) {
                 problems.add("the payload must be a JSON-mapped class or record, not " + payload);
             }
             if (payload.kind() == Type.Kind.TYPE_VARIABLE || payload.kind() == Type.Kind.PARAMETERIZED_TYPE) {
@@ -310,15 +310,16 @@ class ErrandProcessor {
         return settings;
     }
 
-    /** A handler's rate limit waits in Errand's flow instead of throwing in Fault Tolerance's. */
+    /**
+     * A handler's rate limit waits in Errand's flow instead of throwing in Fault Tolerance's. Switched
+     * off for the handler method alone, even when the annotation is on its class: Fault Tolerance reads
+     * the method's key first, and the class's other methods keep their limit.
+     */
     static Map<String, String> ftDefaults(HandlerMethod handler) {
-        Map<String, String> settings = new TreeMap<>();
-        if (handler.method().hasAnnotation(RATE_LIMIT)) {
-            settings.put(handler.bean().name() + "/" + handler.method().name() + "/RateLimit/enabled", "false");
-        } else if (handler.bean().hasDeclaredAnnotation(RATE_LIMIT)) {
-            settings.put(handler.bean().name() + "/RateLimit/enabled", "false");
+        if (annotation(handler.method(), handler.bean(), RATE_LIMIT) == null) {
+            return Map.of();
         }
-        return settings;
+        return Map.of(handler.bean().name() + "/" + handler.method().name() + "/RateLimit/enabled", "false");
     }
 
     private static AnnotationInstance annotation(MethodInfo method, ClassInfo bean, DotName name) {

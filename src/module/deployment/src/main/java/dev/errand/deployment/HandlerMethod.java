@@ -10,13 +10,19 @@ import org.jboss.jandex.Type;
  * An annotated handler found in the service: an {@code @Incoming} method that takes a
  * {@code dev.errand.Task}.
  *
- * @param channel      the {@code @Incoming} channel, named once, on the method
- * @param payloadIndex which parameter is the payload
- * @param taskIndex    which parameter is the {@code Task}
- * @param breakers     the circuit breakers it goes through: its own and those of the methods it calls
+ * @param channel   the {@code @Incoming} channel, named once, on the method
+ * @param taskIndex which parameter is the {@code Task}; the other is the payload
+ * @param breakers  the circuit breakers it goes through: its own and those of the methods it calls
  */
-record HandlerMethod(String channel, ClassInfo bean, MethodInfo method, Type payload, int payloadIndex, int taskIndex,
-        List<String> breakers) {
+record HandlerMethod(String channel, ClassInfo bean, MethodInfo method, int taskIndex, List<String> breakers) {
+
+    int payloadIndex() {
+        return 1 - taskIndex;
+    }
+
+    Type payload() {
+        return method.parameterType(payloadIndex());
+    }
 
     String describe() {
         return bean.name() + "#" + method.name();

@@ -53,6 +53,29 @@ class FaultToleranceDefaultsTest {
         }
     }
 
+    @ApplicationScoped
+    @RateLimit(10)
+    public static class LimitedClass {
+        @Incoming("limited")
+        void handle(Grant grant, Task<Grant> task) {
+        }
+
+        public void elsewhere() {
+        }
+    }
+
+    @Test
+    void aRateLimitOnTheClassIsSwitchedOffForTheHandlerAloneNotForTheClasssOtherMethods() throws Exception {
+        Index index = Index.of(Grant.class, LimitedClass.class);
+        ClassInfo limited = index.getClassByName(LimitedClass.class);
+        MethodInfo method = limited.firstMethod("handle");
+        HandlerMethod handler = new HandlerMethod("limited", limited, method, 1, List.of());
+
+        assertEquals(Map.of("rate-limit", "10.0"), ErrandProcessor.consumerDefaults(handler));
+        assertEquals(Map.of(LimitedClass.class.getName() + "/handle/RateLimit/enabled", "false"),
+                ErrandProcessor.ftDefaults(handler));
+    }
+
     @Test
     void retryBulkheadRateLimitAndTheBreakerOfACalledBeanBecomeTheConsumersSettings() throws Exception {
         Index index = Index.of(Grant.class, Gateway.class, Granter.class);
@@ -80,6 +103,6 @@ class FaultToleranceDefaultsTest {
         ClassInfo granter = index.getClassByName(Granter.class);
         MethodInfo method = granter.firstMethod(name);
         BreakerFinder finder = new BreakerFinder(index, FaultToleranceDefaultsTest.class.getClassLoader());
-        return new HandlerMethod(name, granter, method, method.parameterType(0), 0, 1, finder.breakersOf(method));
+        return new HandlerMethod(name, granter, method, 1, finder.breakersOf(method));
     }
 }

@@ -103,11 +103,12 @@ public class BrokerProbe {
             return false;
         }
         String prefix = settings.addressPrefix().orElse("");
+        String deadLetterQueue = BrokerAddresses.queueName(prefix, deadLetterAddress);
         for (String address : BrokerAddresses.consumed(config)) {
-            if (address.equals(deadLetterAddress)) {
+            String queue = BrokerAddresses.queueName(prefix, address);
+            if (queue.equals(deadLetterQueue)) {
                 continue; // dead letters carry no order to keep
             }
-            String queue = BrokerAddresses.queueName(prefix, address);
             try {
                 boolean single = Boolean.TRUE.equals(management.arguments(queue).getValue("x-single-active-consumer"));
                 LOG.infof("Queue %s: %s", queue, single

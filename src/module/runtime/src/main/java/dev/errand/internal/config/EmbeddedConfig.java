@@ -17,10 +17,7 @@ public interface EmbeddedConfig {
     String DEFAULT_DATA_DIR = "errand-data";
     String DEFAULT_AMQP_PORT = "5672";
 
-    /**
-     * Folder of the embedded broker journal and database files. Read by the launcher
-     * before Quarkus starts; listed here so it is documented and validated with the rest.
-     */
+    /** Folder of the embedded broker journal and database files. */
     @WithDefault(DEFAULT_DATA_DIR)
     String dataDir();
 

@@ -63,11 +63,6 @@ public class ConsumerRegistry {
         return dispatchers.computeIfAbsent(policy.channel(), channel -> create(policy));
     }
 
-    /** Whether any circuit breaker of the consumer is not closed right now (half-open counts as open). */
-    boolean breakerOpen(ConsumerPolicy policy) {
-        return breakers.anyOpen(policy);
-    }
-
     /**
      * Pauses or resumes a consumer for an operator.
      *
@@ -97,11 +92,6 @@ public class ConsumerRegistry {
         return stalls;
     }
 
-    /** Every breaker some consumer is tied to, by name. */
-    public List<BreakerBinding.BreakerView> breakers() {
-        return breakers.views();
-    }
-
     private ChannelDispatcher create(ConsumerPolicy policy) {
         ConsumerPolicy.Flow flow = policy.flow();
         ConsumerPolicy.Adaptive adaptive = flow.adaptive();
@@ -112,7 +102,7 @@ public class ConsumerRegistry {
         Bucket rate = flow.rateLimit().map(ConsumerRegistry::rateLimit).orElse(null);
         String channel = policy.channel();
         ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
-                flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakerOpen(policy));
+                flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakers.anyOpen(policy));
         breakers.bind(policy, dispatcher);
         gauges.register(dispatcher);
         LOG.infof("Consumer %s: concurrency %s, buffer %d, rate limit %s, circuit breakers %s", channel,

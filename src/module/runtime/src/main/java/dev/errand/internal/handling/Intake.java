@@ -54,6 +54,7 @@ public class Intake {
     private final IdempotentExecutor idempotent;
     private final ConsumerPolicies policies;
     private final ConsumerRegistry consumers;
+    private final BreakerBinding breakers;
     private final Settler settler;
     private final ErrandMetrics metrics;
     private final Tracing tracing;
@@ -64,7 +65,7 @@ public class Intake {
     private final Map<String, Delivery.Context> contexts = new ConcurrentHashMap<>();
 
     Intake(EnvelopeReader reader, IdempotentExecutor idempotent, ConsumerPolicies policies, ConsumerRegistry consumers,
-            Settler settler, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, Steps steps) {
+            BreakerBinding breakers, Settler settler, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, Steps steps) {
         this.steps = steps;
         this.tracing = tracing;
         this.broker = broker;
@@ -72,6 +73,7 @@ public class Intake {
         this.idempotent = idempotent;
         this.policies = policies;
         this.consumers = consumers;
+        this.breakers = breakers;
         this.settler = settler;
         this.metrics = metrics;
     }
@@ -112,7 +114,7 @@ public class Intake {
             return settler.deadLetter(channel, message, envelope, FailureKind.CONTRACT_VIOLATION, history);
         }
         Delivery.Context context = contexts.computeIfAbsent(channel, any -> new Delivery.Context(policy, idempotent,
-                settler, () -> consumers.breakerOpen(policy), policies::isStopping, clock, metrics, tracing,
+                settler, () -> breakers.anyOpen(policy), policies::isStopping, clock, metrics, tracing,
                 () -> broker.capabilities().delayedDelivery(), steps));
         return consumers.dispatcher(policy).submit(new Delivery<>(context, message, envelope, payload, handler, history));
     }

@@ -123,15 +123,14 @@ public class QueueMetrics {
         } catch (RuntimeException databaseDown) {
             // Keeps the last reading; the datasource's health check tells the rest.
         }
-        readings.fire(new QueuesRead(Set.copyOf(queues), states, reading("errand.queue.depth"),
-                reading("errand.queue.oldest.age"), reading("errand.queue.in.flight"), reading("errand.queue.scheduled"),
-                deadLetterQueue, value("outbox", "backlog").get(), value("outbox", "age").get(), System.nanoTime()));
-    }
-
-    private Map<String, Long> reading(String gauge) {
-        Map<String, Long> byQueue = new HashMap<>();
-        queues.forEach(queue -> byQueue.put(queue, value(queue, gauge).get()));
-        return byQueue;
+        Map<String, QueuesRead.Reading> read = new HashMap<>();
+        for (String queue : queues) {
+            read.put(queue, new QueuesRead.Reading(value(queue, "errand.queue.depth").get(),
+                    value(queue, "errand.queue.in.flight").get(), value(queue, "errand.queue.scheduled").get(),
+                    value(queue, "errand.queue.oldest.age").get()));
+        }
+        readings.fire(new QueuesRead(read, states, deadLetterQueue, value("outbox", "backlog").get(),
+                value("outbox", "age").get(), System.nanoTime()));
     }
 
     /**

@@ -52,19 +52,22 @@ public class DashboardResource {
 
     private final QueueTrends queues;
     private final ConsumerRegistry consumers;
+    private final BreakerBinding breakers;
     private final Instance<ProgressSource> sources;
     private final Throughput throughput = new Throughput();
 
-    public DashboardResource(QueueTrends queues, ConsumerRegistry consumers, Instance<ProgressSource> sources) {
+    public DashboardResource(QueueTrends queues, ConsumerRegistry consumers, BreakerBinding breakers,
+            Instance<ProgressSource> sources) {
         this.queues = queues;
         this.consumers = consumers;
+        this.breakers = breakers;
         this.sources = sources;
     }
 
     @GET
     @RolesAllowed(Roles.VIEWER)
     public Snapshot snapshot() {
-        return new Snapshot(Instant.now(), queues.queues(), queues.outbox(), consumers.views(), consumers.breakers(),
+        return new Snapshot(Instant.now(), queues.queues(), queues.outbox(), consumers.views(), breakers.views(),
                 progress());
     }
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +49,7 @@ public class QueueTrends {
 
     void read(@Observes QueuesRead reading) {
         reading.states().forEach((queue, state) -> readRates(queue, state, reading.atNanos()));
-        reading.depths().forEach(this::remember);
+        reading.queues().forEach((queue, read) -> remember(queue, read.depth()));
         last = reading;
     }
 
@@ -60,13 +60,11 @@ public class QueueTrends {
         if (reading == null) {
             return views;
         }
-        for (String queue : new TreeSet<>(reading.queues())) {
+        new TreeMap<>(reading.queues()).forEach((queue, read) -> {
             double[] rate = rates.getOrDefault(queue, new double[2]);
-            views.add(new QueueView(queue, reading.depths().getOrDefault(queue, 0L),
-                    reading.inFlight().getOrDefault(queue, 0L), reading.scheduled().getOrDefault(queue, 0L),
-                    reading.oldestAgeSeconds().getOrDefault(queue, 0L), rate[0], rate[1],
-                    queue.equals(reading.deadLetterQueue()), history(queue)));
-        }
+            views.add(new QueueView(queue, read.depth(), read.inFlight(), read.scheduled(), read.oldestAgeSeconds(),
+                    rate[0], rate[1], queue.equals(reading.deadLetterQueue()), history(queue)));
+        });
         return views;
     }
 

@@ -17,61 +17,20 @@ import io.quarkus.security.UnauthorizedException;
 /**
  * Problem JSON for every endpoint of the service, when it asks for it
  * ({@code errand.http.all-endpoints=true}, read when the service is built). Without it the service's
- * own endpoints keep its own error style; Errand's always answer problem JSON (ErrandEndpoint).
+ * own endpoints keep its own error style; Errand's always answer problem JSON (each of its resources
+ * maps through {@link ProblemMapping}).
  * <p>
- * One method per type, so that each wins over the built-in mapper of that type (Hibernate
- * Validator's, Quarkus Security's).
+ * Each type is named, not only {@code Exception}, so that this mapper wins over the built-in mapper of
+ * that type (Hibernate Validator's, Quarkus Security's).
  */
 @IfBuildProperty(name = "errand.http.all-endpoints", stringValue = "true")
 public class AllEndpointsProblemMapper {
 
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response notFound(DeadLetterReplayer.DeadLetterNotFound e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response notReplayable(DeadLetterReplayer.DeadLetterNotReplayable e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response overloaded(Backpressure.Overloaded e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response unauthenticated(UnauthorizedException e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response badCredentials(AuthenticationFailedException e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response invalid(ConstraintViolationException e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Exception e, UriInfo uri) {
-        return ProblemMapping.map(e, uri);
+    @ServerExceptionMapper({ ProblemException.class, DeadLetterReplayer.DeadLetterNotFound.class,
+            DeadLetterReplayer.DeadLetterNotReplayable.class, Backpressure.Overloaded.class,
+            UnauthorizedException.class, AuthenticationFailedException.class, ForbiddenException.class,
+            ConstraintViolationException.class, WebApplicationException.class, Exception.class })
+    public Response problem(Exception error, UriInfo uri) {
+        return ProblemMapping.map(error, uri);
     }
 }

@@ -1,7 +1,8 @@
 package dev.errand.internal.problem;
 
-import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 
+import jakarta.ws.rs.core.UriInfo;
 
 /** Which requests Errand's HTTP conventions apply to: its own, or all when the service asks. */
 public final class ErrandPaths {
@@ -13,6 +14,20 @@ public final class ErrandPaths {
     }
 
     public static boolean covers(UriInfo uri, HttpConfig config) {
-        return config.allEndpoints() || uri.getPath().startsWith(PREFIX);
+        return config.allEndpoints() || isErrands(uri.getPath());
+    }
+
+    /**
+     * Whether a raw request path leads to Errand's endpoints. Read before routing (the cross-site
+     * guard runs pre-matching), so {@code //errand/...} or {@code /x/../errand/...}, which a router
+     * may still match, count as Errand's too; a path that cannot be read counts as Errand's.
+     */
+    static boolean isErrands(String path) {
+        try {
+            String normalized = URI.create(("/" + path).replaceAll("/{2,}", "/")).normalize().getPath();
+            return normalized.startsWith(PREFIX);
+        } catch (IllegalArgumentException unreadable) {
+            return true;
+        }
     }
 }

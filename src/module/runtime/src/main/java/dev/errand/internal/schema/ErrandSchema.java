@@ -3,7 +3,6 @@ package dev.errand.internal.schema;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,7 +82,8 @@ public final class ErrandSchema {
         public Reader read() {
             InputStream bytes = ErrandSchema.class.getClassLoader().getResourceAsStream(FOLDER + name);
             if (bytes == null) {
-                return new StringReader("");
+                // An empty script would be recorded as applied, and its tables never made.
+                throw new IllegalStateException("Errand's migration " + FOLDER + name + " is missing from the class path");
             }
             return new InputStreamReader(bytes, StandardCharsets.UTF_8);
         }
