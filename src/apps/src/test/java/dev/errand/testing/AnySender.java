@@ -28,10 +28,33 @@ public final class AnySender implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final AmqpConnection connection;
 
-    /** Connects with the broker's credentials, as every legitimate sender must. */
+    /**
+     * Connects as an outside sender: with the least-privileged sender user where the broker has one
+     * (the embedded Artemis), else with the broker's credentials.
+     */
     public AnySender() {
-        this(ConfigProvider.getConfig().getValue("amqp-username", String.class),
+        this(senderUsername(), senderPassword());
+    }
+
+    /** Connects with the service's own broker user, which may do anything. */
+    public static AnySender asService() {
+        return new AnySender(ConfigProvider.getConfig().getValue("amqp-username", String.class),
                 ConfigProvider.getConfig().getValue("amqp-password", String.class));
+    }
+
+    public static String senderUsername() {
+        return ConfigProvider.getConfig().getOptionalValue("test.amqp-sender-username", String.class)
+                .orElseGet(() -> ConfigProvider.getConfig().getValue("amqp-username", String.class));
+    }
+
+    public static String senderPassword() {
+        return ConfigProvider.getConfig().getOptionalValue("test.amqp-sender-password", String.class)
+                .orElseGet(() -> ConfigProvider.getConfig().getValue("amqp-password", String.class));
+    }
+
+    /** Opens a receiver and waits until the broker has accepted the link. */
+    public AmqpReceiver receive(String address) {
+        return await(connection.createReceiver(onBroker(address)));
     }
 
     /** Connects with the given credentials; {@code null} for an anonymous connection. */

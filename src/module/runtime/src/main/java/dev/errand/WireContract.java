@@ -58,6 +58,11 @@ public final class WireContract {
     public static final String DL_LAST_FAILURE = "errand_last_failure";
     public static final String DL_ORIGINAL_ADDRESS = "errand_original_address";
     public static final String DL_CONSUMER = "errand_consumer";
+    /**
+     * Dead-letter application property: Errand's signature of the dead letter. A message on the
+     * dead-letter queue without a valid one was not sent by Errand and is refused.
+     */
+    public static final String DL_SIGNATURE = "errand_signature";
 
     private WireContract() {
     }

@@ -23,9 +23,11 @@ import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
  * ActiveMQ Artemis inside the JVM, speaking AMQP 1.0 on loopback, with a persistent journal so that
  * an accepted message survives a {@code kill -9}.
  * <p>
- * Secured like a production broker: one user, with every permission on every address, and no
- * anonymous connections. Loopback alone is not a boundary: every local process and container on
- * the host could otherwise enqueue work or drain a queue.
+ * Secured like a production broker, with no anonymous connections: loopback alone is not a
+ * boundary, every local process and container on the host could otherwise enqueue work or drain a
+ * queue. Two users: the service's own, with every permission, and the outside senders', which may
+ * only send, to addresses that exist, and never to the dead-letter queue or the management address:
+ * it can neither read a queue, nor forge a dead letter, nor change the broker.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -37,11 +39,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.port = port;
     }
 
-    private static final String ROLE = "errand";
+    private static final String SERVICE_ROLE = "errand";
+    private static final String SENDER_ROLE = "errand-sender";
+    /** Artemis' management address, and its notifications; the service's alone. */
+    private static final List<String> MANAGEMENT = List.of("activemq.management#", "activemq.notifications#");
 
-    public static EmbeddedBroker start(Path folder, int requestedPort, List<String> queues, BrokerUser user)
-            throws Exception {
-        int port = requestedPort == 0 ? freePort() : requestedPort;
+    public static EmbeddedBroker start(Path folder, EmbeddedSettings settings) throws Exception {
+        PrivateFolders.create(folder);
+        PrivateFolders.restrict(folder);
+        int port = settings.amqpPort() == 0 ? freePort() : settings.amqpPort();
+        List<String> queues = settings.queues();
         Configuration config = new ConfigurationImpl()
                 .setName("errand-embedded")
                 .setPersistenceEnabled(true)
@@ -78,18 +85,37 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .setRoutingType(RoutingType.ANYCAST)
                     .setDurable(true));
         }
-        // send, consume, create/delete durable and non-durable queues, manage (queue depths over
-        // activemq.management), browse, create/delete addresses, view, edit.
-        config.putSecurityRoles("#", Set.of(new Role(ROLE,
-                true, true, true, true, true, true, true, true, true, true, true, true)));
+        // Artemis takes the most specific match alone, so each reserved address names the service's
+        // role only, and "#" names both.
+        config.putSecurityRoles("#", Set.of(serviceRole(), senderRole()));
+        config.putSecurityRoles(settings.deadLetterAddress(), Set.of(serviceRole()));
+        MANAGEMENT.forEach(address -> config.putSecurityRoles(address, Set.of(serviceRole())));
         SecurityConfiguration users = new SecurityConfiguration();
-        users.addUser(user.username(), user.password());
-        users.addRole(user.username(), ROLE);
+        users.addUser(settings.brokerUser().username(), settings.brokerUser().password());
+        users.addRole(settings.brokerUser().username(), SERVICE_ROLE);
+        users.addUser(settings.senderUser().username(), settings.senderUser().password());
+        users.addRole(settings.senderUser().username(), SENDER_ROLE);
         quietMissingAddressWarnings();
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config)
                 .setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
         server.start();
+        // The journal files Artemis just made follow the umask; the folder above is private anyway.
+        PrivateFolders.restrict(folder);
         return new EmbeddedBroker(server, port);
+    }
+
+    /**
+     * Send, consume, create/delete durable and non-durable queues, manage (queue depths over
+     * activemq.management), browse, create/delete addresses, view, edit.
+     */
+    private static Role serviceRole() {
+        return new Role(SERVICE_ROLE, true, true, true, true, true, true, true, true, true, true, true, true);
+    }
+
+    /** Send only: no consuming or browsing, no queues or addresses of its own, no management. */
+    private static Role senderRole() {
+        return new Role(SENDER_ROLE, true, false, false, false, false, false, false, false, false, false, false,
+                false);
     }
 
     public int port() {

@@ -34,8 +34,7 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
             LOG.infof("No HTTP users configured: demo users %s, passwords in %s",
                     LocalCredentials.DEMO_USERS.keySet(), credentials.file());
         }
-        EmbeddedServers servers = EmbeddedServers.start(settings(config, brokerUser(config, credentials)),
-                needBroker, needDatabase);
+        EmbeddedServers servers = EmbeddedServers.start(settings(config, credentials), needBroker, needDatabase);
         servers.connectionProperties().forEach(System::setProperty);
         // Quarkus stops the application from its own shutdown hook; ours waits for it, so messages
         // in flight are settled before the broker and the database go away.
@@ -44,14 +43,15 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
     }
 
     // Read before Quarkus starts, so not through EmbeddedConfig; the defaults are the same constants.
-    static EmbeddedSettings settings(Config config, BrokerUser brokerUser) {
+    static EmbeddedSettings settings(Config config, LocalCredentials credentials) {
         Path dataDir = dataDir(config);
         int amqpPort = config.getOptionalValue("errand.embedded.amqp-port", Integer.class)
                 .orElse(Integer.parseInt(EmbeddedSettings.DEFAULT_AMQP_PORT));
         List<String> queues = config.getOptionalValues("errand.embedded.queues", String.class).orElse(List.of());
         String deadLetters = config.getOptionalValue("errand.dead-letters.address", String.class)
                 .orElse(WireContract.DEAD_LETTER_QUEUE);
-        return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters), brokerUser);
+        return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters),
+                brokerUser(config, credentials), credentials.senderUser(), credentials.databasePassword(), deadLetters);
     }
 
     private static Path dataDir(Config config) {
@@ -103,6 +103,10 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
         }
     }
 
+    /** What tests hand to an outside sender: the least-privileged broker user. */
+    public static final String TEST_SENDER_USERNAME = "test.amqp-sender-username";
+    public static final String TEST_SENDER_PASSWORD = "test.amqp-sender-password";
+
     /** For tests against an external broker: the embedded database alone, until the JVM exits. */
     public static Map<String, String> startDatabaseForTests(Path dataDir) throws Exception {
         return startUntilExit(dataDir, List.of(), false);
@@ -115,9 +119,13 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
 
     private static Map<String, String> startUntilExit(Path dataDir, List<String> queues, boolean withBroker)
             throws Exception {
-        EmbeddedServers servers = EmbeddedServers.start(new EmbeddedSettings(dataDir, 0, queues,
-                new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword())), withBroker, true);
+        EmbeddedServers servers = EmbeddedServers.start(EmbeddedSettings.forTests(dataDir, queues), withBroker, true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
-        return servers.connectionProperties();
+        Map<String, String> properties = new java.util.LinkedHashMap<>(servers.connectionProperties());
+        if (withBroker) {
+            properties.put(TEST_SENDER_USERNAME, servers.senderUser().username());
+            properties.put(TEST_SENDER_PASSWORD, servers.senderUser().password());
+        }
+        return properties;
     }
 }

@@ -21,25 +21,34 @@ public final class EmbeddedServers implements AutoCloseable {
     private final EmbeddedBroker broker;
     private final EmbeddedDatabase database;
     private final BrokerUser brokerUser;
+    private final BrokerUser senderUser;
 
-    private EmbeddedServers(EmbeddedBroker broker, EmbeddedDatabase database, BrokerUser brokerUser) {
+    private EmbeddedServers(EmbeddedBroker broker, EmbeddedDatabase database, BrokerUser brokerUser,
+            BrokerUser senderUser) {
         this.broker = broker;
         this.database = database;
         this.brokerUser = brokerUser;
+        this.senderUser = senderUser;
+    }
+
+    /** The least-privileged user that outside senders connect with. */
+    public BrokerUser senderUser() {
+        return senderUser;
     }
 
     /** Starts the servers asked for; either may be left to an external one. */
     public static EmbeddedServers start(EmbeddedSettings settings, boolean withBroker, boolean withDatabase)
             throws Exception {
         Path dataDir = settings.dataDir().toAbsolutePath();
-        Files.createDirectories(dataDir);
+        PrivateFolders.create(dataDir);
         long started = System.nanoTime();
-        EmbeddedDatabase database = withDatabase ? EmbeddedDatabase.start(dataDir.resolve("postgres")) : null;
+        EmbeddedDatabase database = withDatabase
+                ? EmbeddedDatabase.start(dataDir.resolve("postgres"), settings.databasePassword())
+                : null;
         EmbeddedBroker broker = null;
         try {
             if (withBroker) {
-                broker = EmbeddedBroker.start(dataDir.resolve("broker"), settings.amqpPort(), settings.queues(),
-                        settings.brokerUser());
+                broker = EmbeddedBroker.start(dataDir.resolve("broker"), settings);
             }
         } catch (Exception e) {
             if (database != null) {
@@ -51,7 +60,7 @@ public final class EmbeddedServers implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000,
                 broker == null ? "external" : "AMQP on 127.0.0.1:" + broker.port(),
                 database == null ? "external" : "PostgreSQL on 127.0.0.1:" + database.port(), dataDir);
-        return new EmbeddedServers(broker, database, settings.brokerUser());
+        return new EmbeddedServers(broker, database, settings.brokerUser(), settings.senderUser());
     }
 
     public Map<String, String> connectionProperties() {
@@ -65,7 +74,7 @@ public final class EmbeddedServers implements AutoCloseable {
         if (database != null) {
             properties.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
             properties.put("quarkus.datasource.username", database.username());
-            properties.put("quarkus.datasource.password", "");
+            properties.put("quarkus.datasource.password", database.password());
         }
         return properties;
     }

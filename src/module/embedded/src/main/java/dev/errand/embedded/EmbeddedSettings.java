@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
+import dev.errand.WireContract;
 import dev.errand.internal.config.EmbeddedConfig;
 
 /**
@@ -17,9 +18,14 @@ import dev.errand.internal.config.EmbeddedConfig;
  * @param amqpPort port of the AMQP 1.0 acceptor, bound to 127.0.0.1; 0 picks a free port
  * @param queues   durable ANYCAST queues declared up front, so a sender never publishes into an address
  *                 that has no queue yet
- * @param brokerUser the one user the embedded broker accepts
+ * @param brokerUser the service's own broker user, with every permission
+ * @param senderUser the broker user for outside senders: it may send to work queues and event
+ *                   addresses, nothing else
+ * @param databasePassword the embedded PostgreSQL superuser's password
+ * @param deadLetterAddress Errand's dead-letter queue, which only the service may use
  */
-public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, BrokerUser brokerUser) {
+public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, BrokerUser brokerUser,
+        BrokerUser senderUser, String databasePassword, String deadLetterAddress) {
 
     /** Default of {@code errand.data-dir}; also the {@code EmbeddedConfig} default. */
     public static final String DEFAULT_DATA_DIR = EmbeddedConfig.DEFAULT_DATA_DIR;
@@ -32,6 +38,23 @@ public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, 
             throw new IllegalArgumentException("amqpPort must be between 0 and 65535, was " + amqpPort);
         }
         queues = List.copyOf(queues);
+        Objects.requireNonNull(deadLetterAddress, "deadLetterAddress");
         Objects.requireNonNull(brokerUser, "brokerUser");
+        Objects.requireNonNull(senderUser, "senderUser");
+        if (senderUser.username().equals(brokerUser.username())) {
+            throw new IllegalArgumentException("The sender user must not be the service's broker user "
+                    + brokerUser.username() + ": senders would get every permission");
+        }
+        if (databasePassword == null || databasePassword.isBlank()) {
+            throw new IllegalArgumentException("The embedded database needs a password");
+        }
+    }
+
+    /** Settings for a test run: fresh random passwords, a free port. */
+    static EmbeddedSettings forTests(Path dataDir, List<String> queues) {
+        return new EmbeddedSettings(dataDir, 0, queues,
+                new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword()),
+                new BrokerUser(LocalCredentials.SENDER_USER, LocalCredentials.randomPassword()),
+                LocalCredentials.randomPassword(), WireContract.DEAD_LETTER_QUEUE);
     }
 }

@@ -21,8 +21,8 @@ import java.util.Properties;
 import dev.errand.internal.security.Roles;
 
 /**
- * Passwords for a service that runs on its embedded servers: the broker's and those of the demo's
- * HTTP users, generated at the first start and kept in {@code <data-dir>/credentials.properties}
+ * Passwords for a service that runs on its embedded servers: the broker's (the service's own user
+ * and the outside senders'), the database superuser's and those of the demo's HTTP users, generated at the first start and kept in {@code <data-dir>/credentials.properties}
  * (readable by its owner only), so that nothing secret sits in the repository and a restart keeps
  * them.
  */
@@ -30,6 +30,9 @@ public final class LocalCredentials {
 
     public static final String FILE = "credentials.properties";
     public static final String BROKER_USER = "errand";
+    /** The least-privileged broker user, for outside senders: send to work queues and events only. */
+    public static final String SENDER_USER = "errand-sender";
+    private static final String DATABASE_PASSWORD = "database.postgres.password";
     /** The realm name of Quarkus' embedded users, part of their password digests. */
     static final String REALM = "Quarkus";
 
@@ -55,6 +58,8 @@ public final class LocalCredentials {
             }
         }
         boolean added = putIfAbsent(values, "amqp." + BROKER_USER + ".password");
+        added |= putIfAbsent(values, "amqp." + SENDER_USER + ".password");
+        added |= putIfAbsent(values, DATABASE_PASSWORD);
         for (String user : DEMO_USERS.keySet()) {
             added |= putIfAbsent(values, "http." + user + ".password");
         }
@@ -70,6 +75,14 @@ public final class LocalCredentials {
 
     public BrokerUser brokerUser() {
         return new BrokerUser(BROKER_USER, values.getProperty("amqp." + BROKER_USER + ".password"));
+    }
+
+    public BrokerUser senderUser() {
+        return new BrokerUser(SENDER_USER, values.getProperty("amqp." + SENDER_USER + ".password"));
+    }
+
+    public String databasePassword() {
+        return values.getProperty(DATABASE_PASSWORD);
     }
 
     /**

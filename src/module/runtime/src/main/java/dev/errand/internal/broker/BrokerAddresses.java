@@ -26,6 +26,14 @@ public final class BrokerAddresses {
         return addresses;
     }
 
+    /** The plain queue names of every incoming channel configured, in name order. */
+    public static java.util.SortedSet<String> consumedQueues(org.eclipse.microprofile.config.Config config,
+            String prefix) {
+        java.util.SortedSet<String> queues = new java.util.TreeSet<>();
+        consumed(config).forEach(address -> queues.add(queueName(prefix, address)));
+        return queues;
+    }
+
     /** The plain queue name of a configured address. */
     public static String queueName(String prefix, String address) {
         return !prefix.isEmpty() && address.startsWith(prefix) ? address.substring(prefix.length()) : address;

@@ -33,7 +33,8 @@ public class EnvelopeReader {
     private final Validator validator;
 
     public EnvelopeReader(ObjectMapper mapper, Validator validator) {
-        this.mapper = mapper;
+        // A copy: the service's own mapper, and so its REST endpoints, keep their behaviour.
+        this.mapper = StrictJson.configure(mapper.copy());
         this.validator = validator;
     }
 
@@ -70,6 +71,10 @@ public class EnvelopeReader {
             throw new ContractViolation("message-id is longer than " + WireContract.MAX_MESSAGE_ID_LENGTH
                     + " characters");
         }
+        requireNoControl("message-id", envelope.messageId());
+        requireNoControl("correlation-id", envelope.correlationId());
+        requireNoControl("subject", envelope.subject());
+        requireNoControl(WireContract.ORDERING_KEY, envelope.property(WireContract.ORDERING_KEY));
         if (!isJson(envelope.contentType())) {
             throw new ContractViolation("content-type must be " + WireContract.CONTENT_TYPE + ", was "
                     + (envelope.contentType() == null ? "absent" : envelope.contentType()));
@@ -100,6 +105,21 @@ public class EnvelopeReader {
                     .collect(Collectors.joining(", ")));
         }
         return payload;
+    }
+
+    /** Ids are stored and logged: a control character (NUL above all) breaks both. */
+    private static void requireNoControl(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        int at = SafeText.firstControl(value);
+        if (at >= 0) {
+            throw new ContractViolation(field + " contains the control character U+"
+                    + String.format("%04X", (int) value.charAt(at)) + " at index " + at + "; ids must be printable text");
+        }
+        if (SafeText.firstUnsafe(value) >= 0) {
+            throw new ContractViolation(field + " contains an unpaired surrogate; ids must be valid Unicode text");
+        }
     }
 
     private static boolean isJson(String contentType) {

@@ -26,10 +26,12 @@ public class DeadLetterPublisher {
     private static final int MAX_ERROR_MESSAGE = 2000;
 
     private final ErrandSender sender;
+    private final DeadLetterSignature signature;
     private final String address;
 
-    public DeadLetterPublisher(ErrandSender sender, DeadLettersConfig config) {
+    public DeadLetterPublisher(ErrandSender sender, DeadLetterSignature signature, DeadLettersConfig config) {
         this.sender = sender;
+        this.signature = signature;
         this.address = config.address();
     }
 
@@ -50,6 +52,9 @@ public class DeadLetterPublisher {
         String messageId = envelope.messageId() == null || envelope.messageId().isBlank()
                 ? "errand-missing-id-" + UUID.randomUUID()
                 : envelope.messageId();
+        properties.remove(WireContract.DL_SIGNATURE);
+        properties.put(WireContract.DL_SIGNATURE, signature.sign(messageId, envelope.subject(),
+                envelope.correlationId(), envelope.body(), properties));
         return sender.send(new OutboundMessage(address, messageId, envelope.subject(), envelope.correlationId(),
                 envelope.priority(), envelope.body(),
                 envelope.contentType() == null ? "text/plain" : envelope.contentType(), properties));

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import dev.errand.WireContract;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.EnvelopeReader;
+import dev.errand.internal.contract.SafeText;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -29,45 +30,70 @@ public class DeadLetterRecorder {
 
     private final EnvelopeReader reader;
     private final DeadLetterRepository deadLetters;
+    private final DeadLetterSignature signature;
 
-    public DeadLetterRecorder(EnvelopeReader reader, DeadLetterRepository deadLetters) {
+    public DeadLetterRecorder(EnvelopeReader reader, DeadLetterRepository deadLetters,
+            DeadLetterSignature signature) {
         this.reader = reader;
         this.deadLetters = deadLetters;
+        this.signature = signature;
     }
 
     @Incoming(CHANNEL)
     @Blocking
     public CompletionStage<Void> record(Message<?> message) {
         Envelope envelope = reader.read(message);
+        boolean genuine;
+        try {
+            genuine = signature.verify(envelope.messageId(), envelope.subject(), envelope.correlationId(),
+                    envelope.body(), envelope.properties());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Could not check dead letter %s; the broker will deliver it again",
+                    SafeText.of(envelope.messageId()));
+            return message.nack(e);
+        }
+        if (!genuine) {
+            // Not Errand's: someone with send rights made it up. Recording it would let them mark work
+            // as failed and have an administrator replay it.
+            LOG.warnf("Refused a message on the dead-letter queue that Errand did not send (message-id %s,"
+                    + " original address %s): it has no valid signature", SafeText.of(envelope.messageId()),
+                    SafeText.of(envelope.property(WireContract.DL_ORIGINAL_ADDRESS)));
+            return message.ack();
+        }
         try {
             QuarkusTransaction.requiringNew().run(() -> store(envelope));
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Could not store dead letter %s; the broker will deliver it again", envelope.messageId());
+            LOG.errorf(e, "Could not store dead letter %s; the broker will deliver it again",
+                    SafeText.of(envelope.messageId()));
             return message.nack(e);
         }
         return message.ack();
     }
 
+    /**
+     * Every text is stored in its {@link SafeText} form: PostgreSQL refuses a NUL in text, and a dead
+     * letter that cannot be stored would come back from the broker forever, never to be seen.
+     */
     private void store(Envelope envelope) {
-        String originalAddress = envelope.property(WireContract.DL_ORIGINAL_ADDRESS);
+        String originalAddress = SafeText.of(envelope.property(WireContract.DL_ORIGINAL_ADDRESS));
         String address = originalAddress == null || originalAddress.isBlank() ? "unknown" : originalAddress;
-        String messageId = envelope.messageId() == null ? "unknown" : envelope.messageId();
+        String messageId = envelope.messageId() == null ? "unknown" : SafeText.of(envelope.messageId());
         DeadLetter letter = deadLetters.findByMessage(address, messageId).orElseGet(DeadLetter::new);
         letter.messageId = messageId;
         letter.originalAddress = address;
-        letter.consumer = envelope.property(WireContract.DL_CONSUMER);
-        letter.subject = envelope.subject();
-        letter.correlationId = envelope.correlationId();
+        letter.consumer = SafeText.of(envelope.property(WireContract.DL_CONSUMER));
+        letter.subject = SafeText.of(envelope.subject());
+        letter.correlationId = SafeText.of(envelope.correlationId());
         letter.priority = envelope.priority();
-        letter.contentType = envelope.contentType();
-        letter.body = envelope.body();
-        letter.reason = envelope.property(WireContract.DL_REASON);
-        letter.errorClass = envelope.property(WireContract.DL_ERROR_CLASS);
-        letter.errorMessage = envelope.property(WireContract.DL_ERROR_MESSAGE);
+        letter.contentType = SafeText.of(envelope.contentType());
+        letter.body = SafeText.of(envelope.body());
+        letter.reason = SafeText.of(envelope.property(WireContract.DL_REASON));
+        letter.errorClass = SafeText.of(envelope.property(WireContract.DL_ERROR_CLASS));
+        letter.errorMessage = SafeText.of(envelope.property(WireContract.DL_ERROR_MESSAGE));
         letter.attempts = envelope.previousAttempts();
         letter.firstFailureAt = instant(envelope.property(WireContract.DL_FIRST_FAILURE));
         letter.lastFailureAt = instant(envelope.property(WireContract.DL_LAST_FAILURE));
-        letter.history = envelope.property(WireContract.HISTORY);
+        letter.history = SafeText.of(envelope.property(WireContract.HISTORY));
         letter.deadLetteredAt = Instant.now();
         letter.status = DeadLetterStatus.DEAD_LETTERED;
         if (letter.id == null) {

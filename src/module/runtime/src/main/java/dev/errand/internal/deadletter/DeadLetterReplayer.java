@@ -2,14 +2,20 @@ package dev.errand.internal.deadletter;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.Config;
+
 import dev.errand.OutboundMessage;
 import dev.errand.WireContract;
+import dev.errand.internal.broker.BrokerAddresses;
+import dev.errand.internal.broker.BrokerConfig;
+import dev.errand.internal.contract.DeadLettersConfig;
 import dev.errand.internal.sending.ErrandSender;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
@@ -26,10 +32,21 @@ public class DeadLetterReplayer {
 
     private final DeadLetterRepository deadLetters;
     private final ErrandSender sender;
+    /**
+     * Where a replay may go: the queues this service consumes. The original address is data from the
+     * message; replaying to it blindly would let whoever wrote it have an administrator deliver a
+     * message anywhere the service's broker user may send.
+     */
+    private final Set<String> replayable;
 
-    public DeadLetterReplayer(DeadLetterRepository deadLetters, ErrandSender sender) {
+    public DeadLetterReplayer(DeadLetterRepository deadLetters, ErrandSender sender, Config config,
+            BrokerConfig broker, DeadLettersConfig deadLetterSettings) {
         this.deadLetters = deadLetters;
         this.sender = sender;
+        String prefix = broker.addressPrefix().orElse("");
+        Set<String> queues = new java.util.TreeSet<>(BrokerAddresses.consumedQueues(config, prefix));
+        queues.remove(BrokerAddresses.queueName(prefix, deadLetterSettings.address()));
+        this.replayable = Set.copyOf(queues);
     }
 
     /** Replays one dead letter; it must be {@link DeadLetterStatus#DEAD_LETTERED}. */
@@ -43,8 +60,12 @@ public class DeadLetterReplayer {
         int replayed = 0;
         while (true) {
             // In batches, so a dead-letter queue of 50,000 neither sits in memory nor in one transaction.
+            if (queue != null && !replayable.contains(queue)) {
+                return replayed;
+            }
             List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
-                List<DeadLetter> waiting = deadLetters.listForReplay(queue, REPLAY_BATCH);
+                List<DeadLetter> waiting = deadLetters.listForReplay(queue == null ? replayable : Set.of(queue),
+                        REPLAY_BATCH);
                 waiting.forEach(this::markReplayed);
                 return waiting;
             });
@@ -88,7 +109,8 @@ public class DeadLetterReplayer {
     }
 
     private List<DeadLetter> waiting(List<Long> ids) {
-        return deadLetters.list("id in ?1 and status = ?2", Sort.by("id"), ids, DeadLetterStatus.DEAD_LETTERED);
+        return deadLetters.list("id in ?1 and status = ?2 and originalAddress in ?3", Sort.by("id"), ids,
+                DeadLetterStatus.DEAD_LETTERED, replayable);
     }
 
     /** Sends them all and waits for the broker; a failed send goes back to DEAD_LETTERED. */
@@ -112,6 +134,9 @@ public class DeadLetterReplayer {
         }
         if (letter.status != DeadLetterStatus.DEAD_LETTERED) {
             throw new DeadLetterNotReplayable(letter.id, letter.status);
+        }
+        if (!replayable.contains(letter.originalAddress)) {
+            throw new DeadLetterNotReplayable(letter.id, letter.originalAddress);
         }
         letter.status = DeadLetterStatus.REPLAYED;
         letter.replayCount++;
@@ -154,6 +179,11 @@ public class DeadLetterReplayer {
     public static class DeadLetterNotReplayable extends RuntimeException {
         DeadLetterNotReplayable(long id, DeadLetterStatus status) {
             super("Dead letter " + id + " is " + status + ", only DEAD_LETTERED can be replayed");
+        }
+
+        DeadLetterNotReplayable(long id, String address) {
+            super("Dead letter " + id + " came from '" + address + "', which is not a queue this service consumes;"
+                    + " it can only be discarded");
         }
     }
 }

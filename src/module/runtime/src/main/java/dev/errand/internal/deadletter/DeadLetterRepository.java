@@ -42,11 +42,11 @@ public class DeadLetterRepository implements PanacheRepository<DeadLetter> {
     }
 
     /** The oldest waiting dead letters first, at most {@code limit}. */
-    public List<DeadLetter> listForReplay(String queue, int limit) {
-        Sort oldestFirst = Sort.by("id");
-        return (queue == null
-                ? find("status = ?1", oldestFirst, DeadLetterStatus.DEAD_LETTERED)
-                : find("status = ?1 and originalAddress = ?2", oldestFirst, DeadLetterStatus.DEAD_LETTERED, queue))
+    public List<DeadLetter> listForReplay(java.util.Collection<String> queues, int limit) {
+        if (queues.isEmpty()) {
+            return List.of();
+        }
+        return find("status = ?1 and originalAddress in ?2", Sort.by("id"), DeadLetterStatus.DEAD_LETTERED, queues)
                 .page(Page.ofSize(limit)).list();
     }
 

@@ -70,7 +70,7 @@ public class QueueMetrics {
         this.registry = metrics.registry();
         String prefix = brokerSettings.addressPrefix().orElse("");
         // Tagged by plain queue name, the same on every broker.
-        BrokerAddresses.consumed(config).forEach(address -> queues.add(BrokerAddresses.queueName(prefix, address)));
+        queues.addAll(BrokerAddresses.consumedQueues(config, prefix));
         deadLetterQueue = BrokerAddresses.queueName(prefix, deadLetters.address());
         queues.add(deadLetterQueue);
     }

@@ -9,6 +9,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.errand.internal.backpressure.Backpressure;
 import dev.errand.internal.deadletter.DeadLetterReplayer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -29,7 +32,9 @@ public class AllEndpointsProblemMapper {
     @ServerExceptionMapper({ ProblemException.class, DeadLetterReplayer.DeadLetterNotFound.class,
             DeadLetterReplayer.DeadLetterNotReplayable.class, Backpressure.Overloaded.class,
             UnauthorizedException.class, AuthenticationFailedException.class, ForbiddenException.class,
-            ConstraintViolationException.class, WebApplicationException.class, Exception.class })
+            ConstraintViolationException.class, WebApplicationException.class, JsonProcessingException.class,
+            MismatchedInputException.class, InvalidFormatException.class, LimitedBody.TooLarge.class,
+            Exception.class })
     public Response problem(Exception error, UriInfo uri) {
         return ProblemMapping.map(error, uri);
     }

@@ -15,16 +15,17 @@ public interface HttpConfig {
 
     /**
      * Whether Errand's HTTP conventions apply to every endpoint of the service, not only to Errand's
-     * own under {@code /errand/}: errors as RFC 7807 problem JSON, the JSON body limit below, and the
-     * refusal of cross-site writes. Off, the service's endpoints keep their own style. Read when the
+     * own under {@code /errand/}: errors as RFC 7807 problem JSON, the JSON body limit below, strict
+     * JSON (no silent coercion of types, no duplicate keys, no NUL or unpaired surrogate in text),
+     * and the refusal of cross-site writes. Off, the service's endpoints keep their own style. Read when the
      * service is built.
      */
     @WithDefault("false")
     boolean allEndpoints();
 
     /**
-     * Largest JSON request body, in bytes (checked against {@code Content-Length}); larger ones get
-     * a 413 problem. Uploads of other types have their own limits, and every body is bounded by
+     * Largest JSON request body, in bytes, counted as it arrives (chunked bodies too), and refused at
+     * once when {@code Content-Length} is already larger; larger ones get a 413 problem. Uploads of other types have their own limits, and every body is bounded by
      * {@code quarkus.http.limits.max-body-size}.
      */
     @WithDefault("65536")

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -52,6 +54,15 @@ public final class ProblemMapping {
         if (error instanceof ForbiddenException) {
             return Problems.response(403, "forbidden", "Forbidden", "Your user lacks the role this needs", uri);
         }
+        LimitedBody.TooLarge tooLarge = cause(error, LimitedBody.TooLarge.class);
+        if (tooLarge != null) {
+            return Problems.response(413, "body-too-large", "Request body too large",
+                    "JSON bodies are limited to " + tooLarge.limit() + " bytes", uri);
+        }
+        JsonProcessingException json = cause(error, JsonProcessingException.class);
+        if (json != null) {
+            return Problems.response(400, "invalid-json", "Invalid JSON", JsonErrors.describe(json), uri);
+        }
         if (error instanceof ConstraintViolationException e) {
             return Problems.response(400, "invalid-request", "Invalid request", e.getMessage(), uri);
         }
@@ -67,6 +78,16 @@ public final class ProblemMapping {
         LOG.error("Unexpected error on " + uri.getPath(), error);
         return Problems.response(500, "internal-error", "Internal error", "An unexpected error occurred; see the server log",
                 uri);
+    }
+
+    /** The first of the causes of {@code error} (itself included) of that type, or null. */
+    static <T extends Throwable> T cause(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private static Response challenge(Response response) {

@@ -10,9 +10,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 
 /**
- * Refuses oversized JSON bodies before they are read. {@code quarkus.http.limits.max-body-size} is
- * one limit for the whole server, and must leave room for CSV uploads; a JSON command is a few
- * hundred bytes, so it gets a much tighter bound of its own.
+ * Refuses oversized JSON bodies. {@code quarkus.http.limits.max-body-size} is one limit for the whole
+ * server, and must leave room for CSV uploads; a JSON command is a few hundred bytes, so it gets a
+ * much tighter bound of its own. A declared {@code Content-Length} over the bound is refused before
+ * anything is read; every body, chunked ones included, is also counted as it is read, and reading
+ * stops at the bound: a sender cannot make the service buffer megabytes by leaving the length out.
  */
 public class RequestLimits {
 
@@ -28,11 +30,15 @@ public class RequestLimits {
             return null;
         }
         MediaType type = request.getMediaType();
-        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || length == null) {
+        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
             return null;
         }
         long limit = config.maxJsonBytes();
+        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            request.setEntityStream(new LimitedBody(request.getEntityStream(), limit));
+            return null;
+        }
         long bytes;
         try {
             bytes = Long.parseLong(length.trim());
@@ -41,6 +47,8 @@ public class RequestLimits {
                     "Content-Length is not a number", uri);
         }
         if (bytes <= limit) {
+            // The length is the sender's word; the bytes are counted all the same.
+            request.setEntityStream(new LimitedBody(request.getEntityStream(), limit));
             return null;
         }
         return Problems.response(413, "body-too-large", "Request body too large",
