@@ -21,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.OutboundMessage;
 import dev.errand.internal.backpressure.Backpressure;
+import dev.errand.internal.handling.BackgroundWork;
 import dev.errand.internal.sending.Backoff;
 import dev.errand.internal.sending.ErrandSender;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,6 +46,7 @@ public class CampaignEnqueuer {
     private final ObjectMapper mapper;
     private final CampaignConfig config;
     private final Backpressure backpressure;
+    private final BackgroundWork background;
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "campaign-enqueuer");
         thread.setDaemon(true);
@@ -54,7 +56,8 @@ public class CampaignEnqueuer {
     private volatile boolean stopping;
 
     public CampaignEnqueuer(EntityManager em, ErrandSender sender, ObjectMapper mapper, CampaignConfig config,
-            Backpressure backpressure) {
+            Backpressure backpressure, BackgroundWork background) {
+        this.background = background;
         this.em = em;
         this.sender = sender;
         this.mapper = mapper;
@@ -92,50 +95,73 @@ public class CampaignEnqueuer {
         executor.shutdownNow();
     }
 
+    /**
+     * Never ends on an exception: a database or broker outage is reported to {@link BackgroundWork}
+     * (readiness shows it once it lasts), waited out with a backoff, and the campaign goes on from
+     * its last confirmed batch.
+     */
     private void enqueue(long campaignId) {
+        String loop = "campaign-enqueuer-" + campaignId;
         Backoff backoff = new Backoff(Duration.ofMillis(500), MAX_BACKOFF);
-        while (!stopping) {
-            if (!backpressure.hasRoom(CouponChannels.GRANTS_QUEUE)) {
-                // The grants queue is at its maximum depth: wait for the workers rather than pile on.
-                if (!Backoff.sleep(ROOM_POLL)) {
-                    return;
-                }
-                continue;
-            }
-            Batch batch = QuarkusTransaction.requiringNew().call(() -> nextBatch(campaignId));
-            if (batch.users().isEmpty()) {
-                QuarkusTransaction.requiringNew().run(() -> {
-                    Campaign campaign = em.find(Campaign.class, campaignId);
-                    campaign.status = CampaignStatus.RUNNING;
-                    campaign.enqueuedAt = Instant.now();
-                });
-                LOG.infof("Campaign %d is on the broker", campaignId);
-                return;
-            }
-            try {
-                CompletableFuture.allOf(batch.users().stream()
-                        .map(user -> sender.send(message(batch, user)).toCompletableFuture())
-                        .toArray(CompletableFuture[]::new))
-                        .get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                QuarkusTransaction.requiringNew().run(() -> em.createQuery("""
-                        update Campaign c set c.enqueued = c.enqueued + :count, c.enqueueCursor = :cursor
-                        where c.id = :id""")
-                        .setParameter("count", batch.users().size())
-                        .setParameter("cursor", batch.lastRecipientId())
-                        .setParameter("id", campaignId)
-                        .executeUpdate());
-                backoff.reset();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                LOG.warnf("Broker did not confirm a batch of campaign %d (%s); sending it again in %d ms",
-                        campaignId, e, backoff.next().toMillis());
-                if (!backoff.failed()) {
-                    return;
+        try {
+            while (!stopping) {
+                try {
+                    if (!enqueueNext(campaignId, backoff)) {
+                        return;
+                    }
+                    background.succeeded(loop);
+                } catch (RuntimeException e) {
+                    background.failed(loop, e);
+                    LOG.warnf("Enqueuing campaign %d failed (%s); trying again in %d ms", campaignId, e,
+                            backoff.next().toMillis());
+                    if (!backoff.failed()) {
+                        return;
+                    }
                 }
             }
+        } finally {
+            background.ended(loop);
         }
+    }
+
+    /** One step: waits for room or sends one batch; false once the campaign is on the broker or stopping. */
+    private boolean enqueueNext(long campaignId, Backoff backoff) {
+        if (!backpressure.hasRoom(CouponChannels.GRANTS_QUEUE)) {
+            // The grants queue is at its maximum depth: wait for the workers rather than pile on.
+            return Backoff.sleep(ROOM_POLL);
+        }
+        Batch batch = QuarkusTransaction.requiringNew().call(() -> nextBatch(campaignId));
+        if (batch.users().isEmpty()) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                Campaign campaign = em.find(Campaign.class, campaignId);
+                campaign.status = CampaignStatus.RUNNING;
+                campaign.enqueuedAt = Instant.now();
+            });
+            LOG.infof("Campaign %d is on the broker", campaignId);
+            return false;
+        }
+        try {
+            CompletableFuture.allOf(batch.users().stream()
+                    .map(user -> sender.send(message(batch, user)).toCompletableFuture())
+                    .toArray(CompletableFuture[]::new))
+                    .get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            QuarkusTransaction.requiringNew().run(() -> em.createQuery("""
+                    update Campaign c set c.enqueued = c.enqueued + :count, c.enqueueCursor = :cursor
+                    where c.id = :id""")
+                    .setParameter("count", batch.users().size())
+                    .setParameter("cursor", batch.lastRecipientId())
+                    .setParameter("id", campaignId)
+                    .executeUpdate());
+            backoff.reset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warnf("Broker did not confirm a batch of campaign %d (%s); sending it again in %d ms",
+                    campaignId, e, backoff.next().toMillis());
+            return backoff.failed();
+        }
+        return true;
     }
 
     private record Batch(long campaignId, int couponCents, List<String> users, long lastRecipientId) {

@@ -75,6 +75,20 @@ class ContractViolationTest {
                 "more than the limit of " + WireContract.MAX_BODY_BYTES);
     }
 
+    @Test
+    void aMessageIdWithANulIsDeadLetteredRecordedInASafeFormAndTheNextOneIsProcessed() {
+        assertDeadLetteredAndNextProcessed(TestWorkMessages.work(test + "-poison\u0000x"),
+                "message-id contains the control character U+0000");
+        Map<String, Object> letter = deadLetters().get(0);
+        assertEquals("test-work:" + test + "-poison\\u0000x", letter.get("messageId"));
+    }
+
+    @Test
+    void aBodyTextWithANulIsDeadLetteredAndTheNextOneIsProcessed() {
+        assertDeadLetteredAndNextProcessed(TestWorkMessages.work(test + "-poison")
+                .withBody("{\"id\": \"a\\u0000b\", \"failures\": 0}"), "must not contain the NUL character");
+    }
+
     private void assertDeadLetteredAndNextProcessed(TestWorkMessages poison, String expectedReason) {
         TestWorkMessages next = TestWorkMessages.work(test + "-next");
         try (AnySender sender = new AnySender()) {

@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
 import dev.errand.Outbox;
 import dev.errand.internal.backpressure.QueueDepths;
@@ -24,6 +25,7 @@ import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.broker.QueueState;
 import dev.errand.internal.contract.DeadLettersConfig;
+import dev.errand.internal.handling.BackgroundWork;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -49,6 +51,9 @@ public class QueueMetrics {
     /** 2001-09-09: a creation-time before it is taken for none at all. */
     private static final long UNSTAMPED_BEFORE_MILLIS = 1_000_000_000_000L;
 
+    private static final Logger LOG = Logger.getLogger(QueueMetrics.class);
+    private static final String LOOP = "queue-readings";
+    private final BackgroundWork background;
     private final QueueDepths broker;
     private final Outbox outbox;
     private final MeterRegistry registry;
@@ -63,7 +68,9 @@ public class QueueMetrics {
     });
 
     public QueueMetrics(QueueDepths broker, Outbox outbox, ErrandMetrics metrics, Config config,
-            BrokerConfig brokerSettings, DeadLettersConfig deadLetters, Event<QueuesRead> readings) {
+            BrokerConfig brokerSettings, DeadLettersConfig deadLetters, Event<QueuesRead> readings,
+            BackgroundWork background) {
+        this.background = background;
         this.broker = broker;
         this.readings = readings;
         this.outbox = outbox;
@@ -88,7 +95,7 @@ public class QueueMetrics {
         Gauge.builder("errand.outbox.oldest.age", value("outbox", "age"), AtomicLong::get)
                 .description("How long the oldest unpublished outbox message has waited").baseUnit("seconds")
                 .register(registry);
-        refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
+        refresher.scheduleWithFixedDelay(this::refreshOrReport, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
     private void gauge(String name, String queue, String description, String unit) {
@@ -98,6 +105,20 @@ public class QueueMetrics {
 
     private AtomicLong value(String queue, String name) {
         return values.computeIfAbsent(queue + "|" + name, any -> new AtomicLong());
+    }
+
+    /**
+     * A scheduled task that throws is never run again: the readings (and backpressure, which reads
+     * them) would freeze at their last values. So every failure is caught and reported.
+     */
+    private void refreshOrReport() {
+        try {
+            refresh();
+            background.succeeded(LOOP);
+        } catch (RuntimeException e) {
+            background.failed(LOOP, e);
+            LOG.warnf("Could not read the queues (%s); trying again in %d s", e, REFRESH_SECONDS);
+        }
     }
 
     /** Reads everything once; public so that a test can look without waiting for the next round. */

@@ -21,6 +21,8 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import dev.errand.internal.handling.BackgroundWork;
+
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
 import dev.errand.internal.sending.Backoff;
@@ -51,14 +53,18 @@ public class OutboxRelay {
     private final AgroalDataSource dataSource;
     private final ErrandSender sender;
     private final OutboxConfig config;
+    private final BackgroundWork background;
+    private static final String LOOP = "outbox-relay";
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean stopping;
     private Thread worker;
 
-    public OutboxRelay(AgroalDataSource dataSource, ErrandSender sender, OutboxConfig config) {
+    public OutboxRelay(AgroalDataSource dataSource, ErrandSender sender, OutboxConfig config,
+            BackgroundWork background) {
         this.dataSource = dataSource;
         this.sender = sender;
         this.config = config;
+        this.background = background;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -89,10 +95,12 @@ public class OutboxRelay {
                     // A full batch: there may be more right behind it.
                 }
                 backoff.reset();
+                background.succeeded(LOOP);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                background.failed(LOOP, e);
                 LOG.warnf("Outbox relay could not publish (%s); trying again in %d ms", e, backoff.next().toMillis());
                 if (!backoff.failed()) {
                     return;

@@ -15,10 +15,7 @@ final class JsonErrors {
     }
 
     static String describe(JsonProcessingException error) {
-        String what = firstLine(error.getOriginalMessage())
-                // fully qualified Java names become their simple names
-                .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)", "$1")
-                .replace("`", "'");
+        String what = withoutClassNames(firstLine(error.getOriginalMessage())).replace("`", "'");
         if (error instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String path = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
@@ -26,6 +23,11 @@ final class JsonErrors {
             return "at '" + (path.startsWith(".") ? path.substring(1) : path) + "': " + what;
         }
         return what;
+    }
+
+    /** Fully qualified Java names become their simple names: the client learns no package. */
+    static String withoutClassNames(String text) {
+        return text.replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)", "$1");
     }
 
     private static String firstLine(String text) {

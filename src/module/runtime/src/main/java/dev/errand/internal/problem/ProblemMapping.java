@@ -3,6 +3,7 @@ package dev.errand.internal.problem;
 import java.util.Locale;
 
 import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -65,6 +66,14 @@ public final class ProblemMapping {
         }
         if (error instanceof ConstraintViolationException e) {
             return Problems.response(400, "invalid-request", "Invalid request", e.getMessage(), uri);
+        }
+        if (error instanceof NotFoundException e && e.getCause() != null
+                && !(e.getCause() instanceof WebApplicationException)) {
+            // JAX-RS answers 404 to a query or path parameter it cannot convert ("page=abc",
+            // "couponCents=2147483648", "status=BOGUS"); the resource exists, the request is wrong.
+            return Problems.response(400, "invalid-parameter", "Invalid parameter",
+                    "A parameter could not be read: " + JsonErrors.withoutClassNames(String.valueOf(
+                            e.getCause().getMessage())), uri);
         }
         if (error instanceof WebApplicationException e) {
             int status = e.getResponse().getStatus();

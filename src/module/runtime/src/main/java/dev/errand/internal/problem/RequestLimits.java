@@ -8,6 +8,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import dev.errand.internal.contract.SafeText;
+
 
 /**
  * Refuses oversized JSON bodies. {@code quarkus.http.limits.max-body-size} is one limit for the whole
@@ -22,6 +24,44 @@ public class RequestLimits {
 
     public RequestLimits(HttpConfig config) {
         this.config = config;
+    }
+
+    /**
+     * PostgreSQL refuses a NUL in text, and an unpaired surrogate cannot be stored at all: a query or
+     * path parameter holding one would reach the database and fail there with a 500. Refused first,
+     * for every parameter at once, whatever the endpoint.
+     */
+    @ServerRequestFilter(preMatching = true)
+    public Response refuseUnstorableText(ContainerRequestContext request, UriInfo uri) {
+        if (!ErrandPaths.covers(uri, config)) {
+            return null;
+        }
+        for (var parameter : uri.getQueryParameters(true).entrySet()) {
+            String bad = unstorable(parameter.getKey(), parameter.getValue());
+            if (bad != null) {
+                return Problems.response(400, "invalid-request", "Invalid request",
+                        "Query parameter '" + SafeText.of(parameter.getKey()) + "' " + bad, uri);
+            }
+        }
+        for (var segment : uri.getPathSegments(true)) {
+            if (SafeText.firstUnsafe(segment.getPath()) >= 0) {
+                return Problems.response(400, "invalid-request", "Invalid request",
+                        "The path holds a NUL character or an unpaired surrogate", uri);
+            }
+        }
+        return null;
+    }
+
+    private static String unstorable(String name, java.util.List<String> values) {
+        if (SafeText.firstUnsafe(name) >= 0) {
+            return "has a name with a NUL character or an unpaired surrogate";
+        }
+        for (String value : values) {
+            if (SafeText.firstUnsafe(value) >= 0) {
+                return "holds a NUL character or an unpaired surrogate";
+            }
+        }
+        return null;
     }
 
     @ServerRequestFilter

@@ -1,23 +1,29 @@
 package dev.errand.internal.problem;
 
-import jakarta.inject.Singleton;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.Provider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.internal.contract.StrictJson;
-import io.quarkus.arc.properties.IfBuildProperty;
-import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
  * With {@code errand.http.all-endpoints=true} the service's REST endpoints read JSON the way Errand
  * reads message bodies ({@link StrictJson}): what would be silently changed is refused with a 400
- * problem instead. Without it, the service's mapper is left as it is.
+ * problem instead. A REST-only resolver with a copy of the service's mapper, never the mapper itself:
+ * Vert.x decodes AMQP bodies with that one, and a refusal there drops the message before Errand can
+ * dead-letter it.
  */
-@Singleton
-@IfBuildProperty(name = "errand.http.all-endpoints", stringValue = "true")
-public class StrictJsonForAllEndpoints implements ObjectMapperCustomizer {
+@Provider
+public class StrictJsonForAllEndpoints implements ContextResolver<ObjectMapper> {
+
+    private final ObjectMapper strict;
+
+    public StrictJsonForAllEndpoints(ObjectMapper mapper, HttpConfig config) {
+        this.strict = config.allEndpoints() ? StrictJson.configure(mapper.copy()) : null;
+    }
 
     @Override
-    public void customize(ObjectMapper mapper) {
-        StrictJson.configure(mapper);
+    public ObjectMapper getContext(Class<?> type) {
+        return strict;
     }
 }

@@ -1,0 +1,75 @@
+package dev.errand.apps.coupons;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasKey;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.testing.Campaigns;
+import dev.errand.testing.DatabaseOutage;
+import dev.errand.testing.Simulator;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * A database outage while a campaign is being enqueued does not end the enqueuer: readiness shows
+ * the stuck work while it lasts, and once the database is back the campaign is enqueued and
+ * completes.
+ */
+@QuarkusTest
+class CampaignDatabaseOutageTest {
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CampaignEnqueuer enqueuer;
+
+    @BeforeEach
+    void resetSimulator() {
+        Simulator.reset();
+    }
+
+    @Test
+    void aCampaignEnqueuingThroughADatabaseOutageCompletesOnceTheDatabaseIsBack() {
+        long id = QuarkusTransaction.requiringNew().call(() -> {
+            Campaign campaign = new Campaign();
+            campaign.name = "enqueued through an outage";
+            campaign.couponCents = 1500;
+            campaign.status = CampaignStatus.ENQUEUING;
+            campaign.total = 20;
+            campaign.startedAt = Instant.now();
+            campaign.persist();
+            campaign.flush();
+            for (int i = 0; i < 20; i++) {
+                em.createNativeQuery("insert into campaign_recipient (campaign_id, user_id) values (:c, :u)")
+                        .setParameter("c", campaign.id).setParameter("u", "outage-" + i).executeUpdate();
+            }
+            return campaign.id;
+        });
+
+        try (DatabaseOutage outage = DatabaseOutage.begin()) {
+            enqueuer.start(id);
+            // errand.health.stall-timeout is 3 s in tests: the enqueuer's failures show in readiness.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+                    .statusCode(503).body("checks.find { it.name == 'Errand background work' }.data",
+                            hasKey("campaign-enqueuer-" + id)));
+        }
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> "COMPLETED".equals(Campaigns.progress(id).getString("status")));
+        JsonPath done = Campaigns.progress(id);
+        assertEquals(20, done.getInt("enqueued"));
+        assertEquals(20, done.getInt("granted"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+    }
+}

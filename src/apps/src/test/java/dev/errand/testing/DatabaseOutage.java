@@ -1,0 +1,63 @@
+package dev.errand.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The service's database gone, as the service sees it: no new connection is allowed into its
+ * database and every open one is cut. One session of the test's own stays, to let them in again on
+ * {@link #close()}. The same shared server keeps running, so nothing has to start again.
+ */
+public final class DatabaseOutage implements AutoCloseable {
+
+    private final Connection admin;
+    private final String database;
+
+    private DatabaseOutage(Connection admin, String database) {
+        this.admin = admin;
+        this.database = database;
+    }
+
+    public static DatabaseOutage begin() {
+        var config = ConfigProvider.getConfig();
+        String url = config.getValue("quarkus.datasource.jdbc.url", String.class);
+        String user = config.getValue("quarkus.datasource.username", String.class);
+        String password = config.getValue("quarkus.datasource.password", String.class);
+        try {
+            String database;
+            try (Connection service = DriverManager.getConnection(url, user, password)) {
+                database = service.getCatalog();
+            }
+            // A database cannot close itself to connections: the admin session sits in another one.
+            Connection admin = DriverManager.getConnection(
+                    url.replaceFirst("/" + database + "(\\?|$)", "/template1$1"), user, password);
+            try (Statement statement = admin.createStatement()) {
+                statement.execute("alter database \"" + database + "\" allow_connections false");
+                statement.execute("select pg_terminate_backend(pid) from pg_stat_activity"
+                        + " where datname = current_database() and pid <> pg_backend_pid()");
+            }
+            return new DatabaseOutage(admin, database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not take the database away", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute("alter database \"" + database + "\" allow_connections true");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not give the database back", e);
+        } finally {
+            try {
+                admin.close();
+            } catch (SQLException ignored) {
+                // The outage is over either way.
+            }
+        }
+    }
+}
