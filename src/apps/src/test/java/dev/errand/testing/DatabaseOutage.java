@@ -37,8 +37,16 @@ public final class DatabaseOutage implements AutoCloseable {
                     url.replaceFirst("/" + database + "(\\?|$)", "/template1$1"), user, password);
             try (Statement statement = admin.createStatement()) {
                 statement.execute("alter database \"" + database + "\" allow_connections false");
-                statement.execute("select pg_terminate_backend(pid) from pg_stat_activity"
-                        + " where datname = current_database() and pid <> pg_backend_pid()");
+                // pg_terminate_backend only signals: the outage begins once every session has gone.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+                    statement.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
+                            + database + "'");
+                    try (var rows = statement.executeQuery(
+                            "select count(*) from pg_stat_activity where datname = '" + database + "'")) {
+                        rows.next();
+                        return rows.getLong(1) == 0;
+                    }
+                });
             }
             return new DatabaseOutage(admin, database);
         } catch (SQLException e) {

@@ -64,6 +64,11 @@ public final class ProblemMapping {
         if (json != null) {
             return Problems.response(400, "invalid-json", "Invalid JSON", JsonErrors.describe(json), uri);
         }
+        if (DatabaseUnavailable.causedBy(error)) {
+            return Response.fromResponse(Problems.response(503, "database-unavailable", "Database unavailable",
+                    "The database cannot be reached just now; try again shortly", uri))
+                    .header("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS).build();
+        }
         if (error instanceof ConstraintViolationException e) {
             return Problems.response(400, "invalid-request", "Invalid request", e.getMessage(), uri);
         }
