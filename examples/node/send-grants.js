@@ -26,7 +26,7 @@ function brokerPassword(user) {
 }
 
 const url = new URL(option('url', 'amqp://127.0.0.1:5672'));
-const user = option('user', 'errand');
+const user = option('user', 'errand-sender');
 const campaign = Number(option('campaign'));
 const users = Number(option('users', '10'));
 const prefix = option('prefix', 'node-user-');

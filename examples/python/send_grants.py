@@ -51,7 +51,7 @@ def grant(campaign, user, cents):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="amqp://127.0.0.1:5672")
-    parser.add_argument("--user", default="errand")
+    parser.add_argument("--user", default="errand-sender")
     parser.add_argument("--password")
     parser.add_argument("--credentials", default="errand-data/credentials.properties")
     parser.add_argument("--campaign", type=int, required=True)

@@ -38,7 +38,7 @@ public final class SendGrants {
             AmqpConnection connection = await(AmqpClient.create(vertx, new AmqpClientOptions()
                     .setHost(System.getProperty("amqp.host", "127.0.0.1"))
                     .setPort(Integer.getInteger("amqp.port", 5672))
-                    .setUsername("errand").setPassword(password)).connect());
+                    .setUsername("errand-sender").setPassword(password)).connect());
             AmqpSender sender = await(connection.createSender(address));
             List<Future<Void>> accepted = new ArrayList<>();
             for (int n = 0; n < users; n++) {
@@ -68,7 +68,7 @@ public final class SendGrants {
             return fromEnvironment;
         }
         return Files.readAllLines(Path.of("../../errand-data/credentials.properties")).stream()
-                .filter(line -> line.startsWith("amqp.errand.password="))
+                .filter(line -> line.startsWith("amqp.errand-sender.password="))
                 .map(line -> line.substring(line.indexOf('=') + 1).trim())
                 .findFirst().orElseThrow(() -> new IllegalStateException("no broker password"));
     }

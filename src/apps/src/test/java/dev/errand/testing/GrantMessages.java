@@ -67,7 +67,16 @@ public final class GrantMessages {
         return messageId == null ? CouponChannels.messageId(campaignId, userId) : messageId;
     }
 
+    /**
+     * The message, its user made one of the campaign's recipients first, as the upload would have:
+     * the worker refuses a grant for anyone else before it calls the promotions API.
+     */
     public AmqpMessage build() {
+        if (campaignId > 0 && userId != null) {
+            Rows.execute("insert into campaign_recipient (campaign_id, user_id) select ?, ?"
+                    + " where exists (select 1 from campaign where id = ?) on conflict do nothing",
+                    campaignId, userId, campaignId);
+        }
         String json = body != null ? body
                 : new JsonObject().put("campaignId", campaignId).put("userId", userId).put("amountCents", amountCents)
                         .encode();

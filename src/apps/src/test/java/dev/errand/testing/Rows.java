@@ -22,6 +22,29 @@ public final class Rows {
         });
     }
 
+    /** Runs one statement with positional parameters on the test's own connection, committed at once. */
+    public static long execute(String sql, Object... parameters) {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
+                config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getValue("quarkus.datasource.password", String.class));
+                java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            if (statement.execute()) {
+                try (java.sql.ResultSet rows = statement.getResultSet()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+            return statement.getUpdateCount();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Could not run " + sql, e);
+        }
+    }
+
     /** How many consumers have marked this message processed. */
     public static long processedMarkers(EntityManager em, String messageId) {
         return count(em, "select count(*) from errand_processed_message where message_id = ?1", messageId);

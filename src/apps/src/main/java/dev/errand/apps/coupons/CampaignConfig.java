@@ -15,6 +15,13 @@ public interface CampaignConfig {
     @WithDefault("104857600")
     long maxUploadBytes();
 
+    /**
+     * Largest coupon, in cents: what the promotions API accepts. An upload asking for more is refused
+     * at once, rather than accepted and then dead-lettered user by user.
+     */
+    @WithDefault("100000")
+    int maxCouponCents();
+
     /** Recipients sent to the broker per batch; each batch waits for the broker to store it. */
     @WithDefault("2000")
     int enqueueBatch();

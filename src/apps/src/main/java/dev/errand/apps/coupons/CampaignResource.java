@@ -9,11 +9,13 @@ import java.util.List;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -38,8 +40,11 @@ public class CampaignResource {
     private final CampaignService campaigns;
     private final CampaignProgress progress;
     private final Backpressure backpressure;
+    private final CampaignConfig config;
 
-    public CampaignResource(CampaignService campaigns, CampaignProgress progress, Backpressure backpressure) {
+    public CampaignResource(CampaignService campaigns, CampaignProgress progress, Backpressure backpressure,
+            CampaignConfig config) {
+        this.config = config;
         this.campaigns = campaigns;
         this.progress = progress;
         this.backpressure = backpressure;
@@ -49,14 +54,19 @@ public class CampaignResource {
     @RolesAllowed(Roles.PRODUCER)
     @Consumes(TEXT_CSV)
     public Response upload(@QueryParam("name") String name, @QueryParam("couponCents") Integer couponCents,
-            InputStream csv) {
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length, InputStream csv) {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new ProblemException(400, "invalid-name", "Invalid campaign name",
                     "Query parameter name is required, at most 200 characters");
         }
-        if (couponCents == null || couponCents <= 0) {
+        if (couponCents == null || couponCents <= 0 || couponCents > config.maxCouponCents()) {
             throw new ProblemException(400, "invalid-amount", "Invalid coupon amount",
-                    "Query parameter couponCents is required and must be a positive number of cents");
+                    "Query parameter couponCents is required: a positive number of cents, at most "
+                            + config.maxCouponCents() + " (errand.campaign.max-coupon-cents)");
+        }
+        if (length != null && length > config.maxUploadBytes()) {
+            // Refused before a byte of the file is read.
+            throw CsvRecipients.tooLarge(config.maxUploadBytes());
         }
         // Refused before the file is read while the grants queue is full; once accepted, the enqueuer
         // waits for room batch by batch.

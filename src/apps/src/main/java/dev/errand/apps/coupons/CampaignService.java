@@ -7,6 +7,7 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.errand.internal.problem.LimitedBody;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Creates campaigns from uploads. */
@@ -40,7 +41,7 @@ public class CampaignService {
             created.persist();
             created.flush();
             CsvRecipients.Counts counts = recipients.store(created.id,
-                    new InputStreamReader(new UploadLimit(csv, config.maxUploadBytes()), StandardCharsets.UTF_8),
+                    new InputStreamReader(new LimitedBody(csv, config.maxUploadBytes()), StandardCharsets.UTF_8),
                     config.maxRows());
             created.total = counts.total();
             created.invalid = counts.invalid();

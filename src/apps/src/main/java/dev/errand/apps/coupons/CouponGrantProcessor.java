@@ -2,11 +2,14 @@ package dev.errand.apps.coupons;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.errand.PermanentFailure;
 import dev.errand.Task;
 import io.agroal.api.AgroalDataSource;
 
@@ -28,6 +31,9 @@ public class CouponGrantProcessor {
     // PromotionsGateway names, pauses this consumer while it is open.
     @Incoming(CouponChannels.GRANTS)
     void grant(GrantCoupon command, Task<GrantCoupon> task) throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            requireRecipient(connection, command);
+        }
         String couponId = promotions.grant(task.messageId(), command);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
@@ -37,6 +43,25 @@ public class CouponGrantProcessor {
             insert.setString(2, command.userId());
             insert.setString(3, couponId);
             insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Checked before the promotions API is called, because a coupon once issued stays issued: the
+     * campaign must exist and the user must be one of its recipients. A grant that fails this was not
+     * made by the enqueuer and is dead-lettered at once.
+     */
+    private static void requireRecipient(Connection connection, GrantCoupon command) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                select 1 from campaign_recipient where user_id = ? and campaign_id = ?""")) {
+            select.setString(1, command.userId());
+            select.setLong(2, command.campaignId());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new PermanentFailure("User " + command.userId() + " is not a recipient of campaign "
+                            + command.campaignId() + " (or the campaign does not exist)");
+                }
+            }
         }
     }
 }

@@ -16,10 +16,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.DuplicateHeaderMode;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.hibernate.Session;
 
+import dev.errand.internal.contract.SafeText;
+import dev.errand.internal.problem.LimitedBody;
 import dev.errand.internal.problem.ProblemException;
 
 /**
@@ -39,6 +42,7 @@ public class CsvRecipients {
             .setIgnoreEmptyLines(true)
             .setIgnoreSurroundingSpaces(true)
             .setTrim(true)
+            .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
             .get();
 
     /** What one upload contained. */
@@ -69,6 +73,13 @@ public class CsvRecipients {
                 List<String> batch = new ArrayList<>(BATCH);
                 for (CSVRecord record : parser) {
                     String userId = column < record.size() ? record.get(column) : "";
+                    if (SafeText.firstControl(userId) >= 0 || SafeText.firstUnsafe(userId) >= 0) {
+                        // A control character (a NUL above all) is a damaged file, not a typo: refused
+                        // whole rather than counted, so nothing is quietly changed or dropped.
+                        throw new ProblemException(400, "invalid-csv", "Invalid CSV", "Line "
+                                + record.getRecordNumber() + ": the user ID holds a control character or"
+                                + " invalid Unicode");
+                    }
                     if (userId.isEmpty()) {
                         continue;
                     }
@@ -90,8 +101,13 @@ public class CsvRecipients {
                     throw new ProblemException(400, "no-rows", "No user IDs",
                             "The file has a " + HEADER + " header but no user IDs");
                 }
+                if (total == 0) {
+                    throw new ProblemException(400, "no-valid-rows", "No valid user IDs",
+                            "None of the file's " + rows + " user IDs is valid (" + USER_ID_PATTERN
+                                    + "): there would be no one to grant to");
+                }
                 return new Counts(total, invalid);
-            } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
                 throw malformed(e);
             }
         });
@@ -133,12 +149,23 @@ public class CsvRecipients {
         return pushback;
     }
 
+    /** The upload is over {@code errand.campaign.max-upload-bytes}. */
+    static ProblemException tooLarge(long maxBytes) {
+        return new ProblemException(413, "upload-too-large", "Upload too large",
+                "The upload is larger than " + maxBytes + " bytes (errand.campaign.max-upload-bytes)");
+    }
+
     private static ProblemException malformed(Exception e) {
+        Throwable deepest = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UploadLimit.TooLarge tooLarge) {
-                return tooLarge.problem();
+            if (t instanceof LimitedBody.TooLarge tooLarge) {
+                return tooLarge(tooLarge.limit());
             }
+            deepest = t;
         }
-        return new ProblemException(400, "invalid-csv", "Invalid CSV", "The file is not valid CSV: " + e.getMessage());
+        // The parser's own words, without its class names.
+        String detail = String.valueOf(deepest.getMessage())
+                .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(Exception|Error)?:?\\s*", "");
+        return new ProblemException(400, "invalid-csv", "Invalid CSV", "The file is not valid CSV: " + detail);
     }
 }

@@ -14,10 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.internal.broker.BrokerAddresses;
+import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.Python;
 import dev.errand.testing.Repository;
+import dev.errand.testing.Rows;
 import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -38,11 +40,10 @@ class PythonSenderInteropTest {
     @ConfigProperty(name = "amqp-port")
     int port;
 
-    @ConfigProperty(name = "amqp-username")
-    String user;
+    // The least-privileged sender user where the broker has one: what an outside sender gets.
+    String user = AnySender.senderUsername();
 
-    @ConfigProperty(name = "amqp-password")
-    String password;
+    String password = AnySender.senderPassword();
 
     @ConfigProperty(name = "errand.broker.address-prefix")
     java.util.Optional<String> addressPrefix;
@@ -55,6 +56,9 @@ class PythonSenderInteropTest {
     @Test
     void everyMessageOfAPythonSenderIsProcessedExactlyOnceAndItsPoisonIsDeadLettered() throws Exception {
         long campaign = Campaigns.anEmptyCampaign();
+        // The users the script grants to, made the campaign's recipients as an upload would.
+        Rows.execute("insert into campaign_recipient (campaign_id, user_id)"
+                + " select ?, 'py-user-' || lpad(n::text, 5, '0') from generate_series(0, ? - 1) n", campaign, USERS);
 
         String printed = Python.run(Repository.path("examples/python/send_grants.py"),
                 "--url", "amqp://" + host + ":" + port, "--user", user, "--password", password,
