@@ -108,6 +108,39 @@ class HostileInputTest {
                 .body("detail", containsString("name"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "page=abc", "status=BOGUS", "size=99999999999", "queue=%00" })
+    void aDeadLetterQueryThatCannotBeReadIsA400Problem(String query) throws Exception {
+        HttpResponse<String> response = raw("GET", "/errand/dead-letters?" + query);
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    }
+
+    @Test
+    void aVeryLongQueryIsA414Problem() throws Exception {
+        HttpResponse<String> response = raw("GET", "/orders/1?x=" + "a".repeat(100_000));
+        assertEquals(414, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "//orders", "/orders//1", "//errand//dead-letters/x" })
+    void aPathWithEmptySegmentsIsAProblem(String path) throws Exception {
+        HttpResponse<String> response = raw("GET", path);
+        assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, response.statusCode() + " " + response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                response.statusCode() + " " + response.headers().map());
+    }
+
+    /** A request as a viewer, sent as it is written: RestAssured would encode or normalise it. */
+    private HttpResponse<String> raw(String method, String pathAndQuery) throws Exception {
+        String credentials = java.util.Base64.getEncoder().encodeToString(
+                ("viewer:" + dev.errand.testing.Users.password("viewer")).getBytes(StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .header("Authorization", "Basic " + credentials).method(method, HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private long orders() {
         return ((Number) em.createNativeQuery("select count(*) from orders").getSingleResult()).longValue();
     }

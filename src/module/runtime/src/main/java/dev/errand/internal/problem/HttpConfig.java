@@ -30,4 +30,12 @@ public interface HttpConfig {
      */
     @WithDefault("65536")
     long maxJsonBytes();
+
+    /**
+     * Longest path and query, in characters; longer ones get a 414 problem. Vert.x refuses request
+     * lines over {@code quarkus.http.limits.max-initial-line-length} (4096 by default) itself, with an
+     * empty 414: raise that limit above this one for every refusal to be a problem.
+     */
+    @WithDefault("8192")
+    int maxUriLength();
 }

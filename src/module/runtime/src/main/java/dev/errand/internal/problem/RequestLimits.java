@@ -36,6 +36,13 @@ public class RequestLimits {
         if (!ErrandPaths.covers(uri, config)) {
             return null;
         }
+        int length = uri.getRequestUri().getRawPath().length()
+                + (uri.getRequestUri().getRawQuery() == null ? 0 : uri.getRequestUri().getRawQuery().length());
+        if (length > config.maxUriLength()) {
+            return Problems.response(414, "uri-too-long", "URI too long",
+                    "The path and query are " + length + " characters; at most " + config.maxUriLength()
+                            + " are read (errand.http.max-uri-length)", uri);
+        }
         for (var parameter : uri.getQueryParameters(true).entrySet()) {
             String bad = unstorable(parameter.getKey(), parameter.getValue());
             if (bad != null) {
