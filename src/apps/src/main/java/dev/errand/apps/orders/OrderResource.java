@@ -20,6 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.errand.Idempotent;
 import dev.errand.Steps;
 import dev.errand.internal.backpressure.Backpressure;
 import dev.errand.internal.problem.ProblemException;
@@ -59,6 +60,7 @@ public class OrderResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Idempotent
     public Response place(@Valid @NotNull OrderRequest request) {
         backpressure.admit(OrderChannels.ORDERS_QUEUE);
         Order order = orders.place(request);

@@ -31,7 +31,8 @@ public class OrderService {
     }
 
     public Order place(OrderRequest request) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        // Joins the request's transaction when there is one (an Idempotency-Key): key and work commit together.
+        return QuarkusTransaction.joiningExisting().call(() -> {
             Order order = new Order();
             order.customerEmail = request.customerEmail();
             order.urgent = request.urgent();

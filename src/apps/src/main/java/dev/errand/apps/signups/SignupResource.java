@@ -19,6 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.errand.Idempotent;
 import dev.errand.internal.backpressure.Backpressure;
 import dev.errand.internal.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
@@ -51,6 +52,7 @@ public class SignupResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Idempotent
     public Response signUp(@Valid @NotNull SignupRequest request) {
         backpressure.admit(SignupChannels.SIGNUPS_QUEUE);
         long id = signups.signUp(request);

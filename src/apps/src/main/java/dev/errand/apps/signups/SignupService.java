@@ -26,7 +26,8 @@ public class SignupService {
     }
 
     public long signUp(SignupRequest request) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        // Joins the request's transaction when there is one (an Idempotency-Key): key and work commit together.
+        return QuarkusTransaction.joiningExisting().call(() -> {
             long id = insertAccount(request);
             String body = "{\"accountId\":" + id + "}";
             for (String step : SignupChannels.STEPS) {

@@ -38,4 +38,8 @@ public interface HttpConfig {
      */
     @WithDefault("8192")
     int maxUriLength();
+
+    /** How long an {@code Idempotency-Key} and its response are kept ({@link dev.errand.Idempotent}). */
+    @WithDefault("24h")
+    java.time.Duration idempotencyKeyTtl();
 }

@@ -30,7 +30,8 @@ public final class ErrandSchema {
      * Every migration in {@code db/errand}, listed because a packaged Quarkus application's class
      * loader cannot list a folder; a test checks the list against the folder.
      */
-    public static final List<String> MIGRATIONS = List.of("V1__errand_core.sql", "V2__errand_secret.sql");
+    public static final List<String> MIGRATIONS = List.of("V1__errand_core.sql", "V2__errand_secret.sql",
+            "V3__errand_idempotency_key.sql");
 
     private ErrandSchema() {
     }
