@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts Debian's RabbitMQ (3.10) with its AMQP 1.0 plugin on loopback, AMQP on port 5682, with
-# Errand's durable queues and a local-only user from definitions.json. Installs it if missing.
+# Errand's durable queues and local-only users from definitions.json: errand (the service) and
+# errand-sender, which may only publish (write on amq.default, nothing to configure or read). Installs it if missing.
 # The management plugin answers on 127.0.0.1:15682: Errand reads queue depths from its HTTP API
 # (errand.broker.management-url), refreshed every second instead of the default five.
 # Stop it with bench/rabbitmq/stop.sh.
@@ -20,10 +21,13 @@ sum=$(sha256sum "$here/definitions.json" | cut -d' ' -f1)
 if [[ -d "$base/mnesia" && "$(cat "$base/definitions.sha256" 2>/dev/null)" != "$sum" ]]; then rm -rf "$base/mnesia"; fi
 mkdir -p "$base/mnesia" "$base/log"
 echo "$sum" > "$base/definitions.sha256"
+# The node runs as the rabbitmq user, who may not be able to read a clone (mktemp -d makes it 700):
+# everything it reads is copied into its own folder.
+cp "$here/definitions.json" "$base/definitions.json"
 cat > "$base/rabbitmq.conf" <<CONF
 listeners.tcp.1 = 127.0.0.1:5682
 loopback_users = none
-load_definitions = $here/definitions.json
+load_definitions = $base/definitions.json
 management.tcp.ip = 127.0.0.1
 management.tcp.port = 15682
 collect_statistics_interval = 1000

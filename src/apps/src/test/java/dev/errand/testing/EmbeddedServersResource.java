@@ -47,6 +47,9 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
         properties.put("amqp-port", System.getProperty("test-rabbitmq-port", "5682"));
         properties.put("amqp-username", username);
         properties.put("amqp-password", password);
+        // definitions.json's least-privileged user, as outside senders get it (AnySender).
+        properties.put(EmbeddedLauncher.TEST_SENDER_USERNAME, "errand-sender");
+        properties.put(EmbeddedLauncher.TEST_SENDER_PASSWORD, "errand-sender-local-only");
         properties.put("errand.broker.management-url", managementUrl);
         properties.put("errand.broker.statistics-interval", "1s"); // bench/rabbitmq/start.sh's
         // A queue nobody consumes (RabbitMqManagementTest): its depth only grows until it is purged.

@@ -35,7 +35,7 @@ class CrashRedeliveryTest {
     void messagesHeldByAConsumerThatCrashedAreRedeliveredAndGrantedOnce() {
         long campaign = Campaigns.anEmptyCampaign();
         List<AmqpMessage> heldByTheDoomedConsumer = new CopyOnWriteArrayList<>();
-        try (AnySender doomed = new AnySender(); AnySender sender = new AnySender()) {
+        try (AnySender doomed = AnySender.asService(); AnySender sender = new AnySender()) {
             // A second consumer on the same queue: the broker shares messages between the two.
             doomed.receiveWithoutSettling(CouponChannels.GRANTS_QUEUE, heldByTheDoomedConsumer);
             for (int i = 0; i < 40; i++) {

@@ -40,7 +40,7 @@ class SignupInstancesTest {
         // This service's consumer first (it may be reconnecting after an earlier test's broker outage):
         // the first consumer attached is the active one.
         await().atMost(Duration.ofSeconds(30)).until(() -> RabbitMq.consumers(SignupChannels.SIGNUPS_QUEUE) >= 1);
-        try (AnySender secondInstance = new AnySender()) {
+        try (AnySender secondInstance = AnySender.asService()) {
             AmqpReceiver receiver = secondInstance.receiveWithoutSettling("/amq/queue/" + SignupChannels.SIGNUPS_QUEUE,
                     stolen);
             String run = UUID.randomUUID().toString().substring(0, 8);

@@ -68,7 +68,7 @@ class OrderingKeyTest {
     @Test
     void aKeyKeepsItsOrderWhenAnotherConsumerDiesHoldingItsMessages() {
         List<AmqpMessage> held = new CopyOnWriteArrayList<>();
-        try (AnySender doomed = new AnySender(); AnySender sender = new AnySender()) {
+        try (AnySender doomed = AnySender.asService(); AnySender sender = new AnySender()) {
             // A second consumer on the queue. The message group (group-id = ordering key) gives each
             // key to one consumer at a time; when this one dies, its keys move, unsettled messages first.
             doomed.receiveWithoutSettling(TestWorkProcessor.PARALLEL_QUEUE, held);
