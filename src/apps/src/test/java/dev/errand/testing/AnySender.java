@@ -62,7 +62,9 @@ public final class AnySender implements AutoCloseable {
         var config = ConfigProvider.getConfig();
         AmqpClientOptions options = new AmqpClientOptions()
                 .setHost(config.getValue("amqp-host", String.class))
-                .setPort(config.getValue("amqp-port", Integer.class))
+                // The plain port even where a test points the service at the broker's AMQPS one.
+                .setPort(config.getOptionalValue("test.amqp-plain-port", Integer.class)
+                        .orElseGet(() -> config.getValue("amqp-port", Integer.class)))
                 .setConnectTimeout((int) TIMEOUT.toMillis());
         if (username != null) {
             options.setUsername(username).setPassword(password);

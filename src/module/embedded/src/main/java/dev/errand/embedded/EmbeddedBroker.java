@@ -39,6 +39,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.port = port;
     }
 
+    private static final String AMQP_OPTIONS = "protocols=AMQP;amqpCredits=1000;amqpLowCredits=300;"
+            + "amqpDuplicateDetection=false";
     private static final String SERVICE_ROLE = "errand";
     private static final String SENDER_ROLE = "errand-sender";
     /** Artemis' management address, and its notifications; the service's alone. */
@@ -62,8 +64,13 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setJMXManagementEnabled(true)
                 // A nearly full developer disk must not silently block every producer.
                 .setMaxDiskUsage(100)
-                .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
-                        + "?protocols=AMQP;amqpCredits=1000;amqpLowCredits=300;amqpDuplicateDetection=false");
+                .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?" + AMQP_OPTIONS);
+        if (settings.tls() != null) {
+            // An AMQPS acceptor beside the plain one, for services that must speak TLS to their broker.
+            config.addAcceptorConfiguration("amqps", "tcp://127.0.0.1:" + settings.tls().port() + "?" + AMQP_OPTIONS
+                    + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.tls().keyStore()
+                    + ";keyStorePassword=" + settings.tls().password());
+        }
         // Redelivery of a released/modified message is delayed on the broker, so a message that
         // Errand could not dead-letter is not spun in a hot loop.
         config.addAddressSetting("#", new AddressSettings()

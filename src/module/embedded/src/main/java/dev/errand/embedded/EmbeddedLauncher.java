@@ -51,7 +51,8 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
         String deadLetters = config.getOptionalValue("errand.dead-letters.address", String.class)
                 .orElse(WireContract.DEAD_LETTER_QUEUE);
         return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters),
-                brokerUser(config, credentials), credentials.senderUser(), credentials.databasePassword(), deadLetters);
+                brokerUser(config, credentials), credentials.senderUser(), credentials.databasePassword(), deadLetters,
+                null);
     }
 
     private static Path dataDir(Config config) {
@@ -106,6 +107,11 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
     /** What tests hand to an outside sender: the least-privileged broker user. */
     public static final String TEST_SENDER_USERNAME = "test.amqp-sender-username";
     public static final String TEST_SENDER_PASSWORD = "test.amqp-sender-password";
+    /** The plain AMQP port, the AMQPS one, and the trust store (PKCS12) holding the broker's certificate. */
+    public static final String TEST_AMQP_PLAIN_PORT = "test.amqp-plain-port";
+    public static final String TEST_AMQPS_PORT = "test.amqps-port";
+    public static final String TEST_AMQPS_TRUST_STORE = "test.amqps-trust-store";
+    public static final String TEST_AMQPS_TRUST_STORE_PASSWORD = "test.amqps-trust-store-password";
 
     /** For tests against an external broker: the embedded database alone, until the JVM exits. */
     public static Map<String, String> startDatabaseForTests(Path dataDir) throws Exception {
@@ -119,12 +125,17 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
 
     private static Map<String, String> startUntilExit(Path dataDir, List<String> queues, boolean withBroker)
             throws Exception {
-        EmbeddedServers servers = EmbeddedServers.start(EmbeddedSettings.forTests(dataDir, queues), withBroker, true);
+        EmbeddedSettings settings = EmbeddedSettings.forTests(dataDir, queues);
+        EmbeddedServers servers = EmbeddedServers.start(settings, withBroker, true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
         Map<String, String> properties = new java.util.LinkedHashMap<>(servers.connectionProperties());
         if (withBroker) {
             properties.put(TEST_SENDER_USERNAME, servers.senderUser().username());
             properties.put(TEST_SENDER_PASSWORD, servers.senderUser().password());
+            properties.put(TEST_AMQP_PLAIN_PORT, properties.get("amqp-port"));
+            properties.put(TEST_AMQPS_PORT, Integer.toString(settings.tls().port()));
+            properties.put(TEST_AMQPS_TRUST_STORE, settings.tls().trustStore().toString());
+            properties.put(TEST_AMQPS_TRUST_STORE_PASSWORD, settings.tls().password());
         }
         return properties;
     }

@@ -23,9 +23,18 @@ import dev.errand.internal.config.EmbeddedConfig;
  *                   addresses, nothing else
  * @param databasePassword the embedded PostgreSQL superuser's password
  * @param deadLetterAddress Errand's dead-letter queue, which only the service may use
+ * @param tls        an AMQPS acceptor besides the plain one; null for none
  */
 public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, BrokerUser brokerUser,
-        BrokerUser senderUser, String databasePassword, String deadLetterAddress) {
+        BrokerUser senderUser, String databasePassword, String deadLetterAddress, Tls tls) {
+
+    /**
+     * An AMQPS acceptor: its port and its PKCS12 key store (key and certificate).
+     *
+     * @param trustStore a PKCS12 store holding the certificate alone, for clients to trust
+     */
+    public record Tls(int port, Path keyStore, Path trustStore, String password) {
+    }
 
     /** Default of {@code errand.data-dir}; also the {@code EmbeddedConfig} default. */
     public static final String DEFAULT_DATA_DIR = EmbeddedConfig.DEFAULT_DATA_DIR;
@@ -50,11 +59,15 @@ public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, 
         }
     }
 
-    /** Settings for a test run: fresh random passwords, a free port. */
-    static EmbeddedSettings forTests(Path dataDir, List<String> queues) {
+    /**
+     * Settings for a test run: fresh random passwords, free ports, and an AMQPS acceptor with a
+     * certificate made for the run (for 127.0.0.1 and localhost), for tests of TLS to the broker.
+     */
+    static EmbeddedSettings forTests(Path dataDir, List<String> queues) throws java.io.IOException {
         return new EmbeddedSettings(dataDir, 0, queues,
                 new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword()),
                 new BrokerUser(LocalCredentials.SENDER_USER, LocalCredentials.randomPassword()),
-                LocalCredentials.randomPassword(), WireContract.DEAD_LETTER_QUEUE);
+                LocalCredentials.randomPassword(), WireContract.DEAD_LETTER_QUEUE,
+                TestCertificates.brokerTls(PrivateFolders.create(dataDir.resolve("tls")), EmbeddedBroker.freePort()));
     }
 }

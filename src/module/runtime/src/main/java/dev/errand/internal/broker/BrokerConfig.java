@@ -26,6 +26,15 @@ public interface BrokerConfig {
     Optional<URI> managementUrl();
 
     /**
+     * The name of a Quarkus TLS configuration ({@code quarkus.tls.<name>.*}) for AMQPS: set, every
+     * connection to the broker (the connector's and Errand's own) uses TLS, trusts what that
+     * configuration trusts and checks the broker's host name. Cloud brokers need it; a broker with a
+     * certificate from a public authority needs only {@code quarkus.tls.<name>.trust-store} unset
+     * (the JDK's authorities). Unset: plain AMQP.
+     */
+    Optional<String> tlsConfigurationName();
+
+    /**
      * RabbitMQ's {@code collect_statistics_interval}: depths read from its management API are up
      * to about twice this old, so backpressure also counts this instance's net flow within that
      * time (plus 2 s). Artemis answers with live figures and ignores it.
