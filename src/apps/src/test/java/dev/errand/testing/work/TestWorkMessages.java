@@ -17,6 +17,7 @@ public final class TestWorkMessages {
     private String key;
     private boolean withMessageId = true;
     private String contentType = WireContract.CONTENT_TYPE;
+    private boolean asAmqpValue;
     private String body;
     private String correlationId;
 
@@ -59,6 +60,12 @@ public final class TestWorkMessages {
         return this;
     }
 
+    /** The body as an AMQP string value instead of a data section. */
+    public TestWorkMessages asAmqpValue() {
+        this.asAmqpValue = true;
+        return this;
+    }
+
     public TestWorkMessages withContentType(String type) {
         this.contentType = type;
         return this;
@@ -87,8 +94,12 @@ public final class TestWorkMessages {
         AmqpMessageBuilder builder = AmqpMessage.create()
                 .durable(true)
                 .priority((short) priority)
-                .contentType(contentType)
-                .withBufferAsBody(Buffer.buffer(json));
+                .contentType(contentType);
+        if (asAmqpValue) {
+            builder.withBody(json);
+        } else {
+            builder.withBufferAsBody(Buffer.buffer(json));
+        }
         if (withMessageId) {
             builder.id(messageId());
         }
