@@ -124,7 +124,7 @@ class HostileInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "//orders", "/orders//1", "//errand//dead-letters/x" })
+    @ValueSource(strings = { "//orders", "/orders//987654321", "//errand//dead-letters/x" })
     void aPathWithEmptySegmentsIsAProblem(String path) throws Exception {
         HttpResponse<String> response = raw("GET", path);
         assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, response.statusCode() + " " + response.body());

@@ -49,22 +49,22 @@ public class DeadLetterRecorder {
                     envelope.body(), envelope.properties());
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not check dead letter %s; the broker will deliver it again",
-                    SafeText.of(envelope.messageId()));
+                    SafeText.forLog(envelope.messageId()));
             return message.nack(e);
         }
         if (!genuine) {
             // Not Errand's: someone with send rights made it up. Recording it would let them mark work
             // as failed and have an administrator replay it.
             LOG.warnf("Refused a message on the dead-letter queue that Errand did not send (message-id %s,"
-                    + " original address %s): it has no valid signature", SafeText.of(envelope.messageId()),
-                    SafeText.of(envelope.property(WireContract.DL_ORIGINAL_ADDRESS)));
+                    + " original address %s): it has no valid signature", SafeText.forLog(envelope.messageId()),
+                    SafeText.forLog(envelope.property(WireContract.DL_ORIGINAL_ADDRESS)));
             return message.ack();
         }
         try {
             QuarkusTransaction.requiringNew().run(() -> store(envelope));
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not store dead letter %s; the broker will deliver it again",
-                    SafeText.of(envelope.messageId()));
+                    SafeText.forLog(envelope.messageId()));
             return message.nack(e);
         }
         return message.ack();

@@ -15,6 +15,7 @@ import dev.errand.WireContract;
 import dev.errand.internal.broker.RecentFlow;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
+import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.deadletter.DeadLetterPublisher;
 import dev.errand.internal.sending.ErrandSender;
 
@@ -52,8 +53,9 @@ class Settler {
     CompletionStage<Void> deadLetter(String consumer, Message<?> message, Envelope envelope, FailureKind kind,
             AttemptHistory history) {
         Throwable error = history.lastError();
-        LOG.warnf("Dead-lettering message %s from %s (%s after %d attempts): %s", envelope.messageId(),
-                envelope.address(), kind.wireName(), history.totalAttempts(), error.toString());
+        // The id is the sender's text: escaped, so a NUL or a line break cannot forge or cut a log line.
+        LOG.warnf("Dead-lettering message %s from %s (%s after %d attempts): %s", SafeText.forLog(envelope.messageId()),
+                envelope.address(), kind.wireName(), history.totalAttempts(), SafeText.forLog(error.toString()));
         return deadLetters.publish(consumer, envelope, new DeadLetterPublisher.Failure(kind, error,
                 history.totalAttempts(), history.firstFailure(), history.lastFailure(), history.toJson()))
                 .thenCompose(stored -> settle(message, Outcome.DEAD_LETTERED, envelope))
