@@ -1,9 +1,14 @@
 package dev.errand.apps.coupons;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,9 +21,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.DuplicateHeaderMode;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 import org.hibernate.Session;
 
 import dev.errand.internal.contract.SafeText;
@@ -60,57 +65,92 @@ public class CsvRecipients {
      * problem thrown here rolls back every row already written, so nothing is enqueued.
      */
     public Counts store(long campaignId, Reader csv, int maxRows) {
-        return em.unwrap(Session.class).doReturningWork(connection -> {
-            try (CSVParser parser = FORMAT.parse(withoutByteOrderMark(csv));
-                    PreparedStatement insert = connection.prepareStatement("""
-                            insert into campaign_recipient (campaign_id, user_id)
-                            select ?, u from unnest(?) with ordinality as t(u, n) order by n
-                            on conflict do nothing""")) {
-                int column = userIdColumn(parser);
-                int rows = 0;
-                int invalid = 0;
-                int total = 0;
-                List<String> batch = new ArrayList<>(BATCH);
-                for (CSVRecord record : parser) {
-                    String userId = column < record.size() ? record.get(column) : "";
-                    if (SafeText.firstControl(userId) >= 0 || SafeText.firstUnsafe(userId) >= 0) {
-                        // A control character (a NUL above all) is a damaged file, not a typo: refused
-                        // whole rather than counted, so nothing is quietly changed or dropped.
-                        throw new ProblemException(400, "invalid-csv", "Invalid CSV", "Line "
-                                + record.getRecordNumber() + ": the user ID holds a control character or"
-                                + " invalid Unicode");
-                    }
-                    if (userId.isEmpty()) {
-                        continue;
-                    }
-                    if (++rows > maxRows) {
-                        throw new ProblemException(413, "too-many-rows", "Too many rows",
-                                "The file has more than " + maxRows + " rows (errand.campaign.max-rows)");
-                    }
-                    if (!USER_ID.matcher(userId).matches()) {
-                        invalid++;
-                        continue;
-                    }
-                    batch.add(userId);
-                    if (batch.size() == BATCH) {
-                        total += insert(connection, insert, campaignId, batch);
-                    }
-                }
-                total += insert(connection, insert, campaignId, batch);
-                if (rows == 0) {
-                    throw new ProblemException(400, "no-rows", "No user IDs",
-                            "The file has a " + HEADER + " header but no user IDs");
-                }
-                if (total == 0) {
-                    throw new ProblemException(400, "no-valid-rows", "No valid user IDs",
-                            "None of the file's " + rows + " user IDs is valid (" + USER_ID_PATTERN
-                                    + "): there would be no one to grant to");
-                }
-                return new Counts(total, invalid);
-            } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
-                throw malformed(e);
+        Path spool = null;
+        try {
+            // The whole file is read and checked before a row is stored: a file over the row limit is
+            // refused after reading, in seconds, not after storing a million rows and rolling them back.
+            spool = Files.createTempFile("errand-upload-", ".ids");
+            int[] read = spoolValidUserIds(csv, maxRows, spool);
+            int rows = read[0];
+            int invalid = read[1];
+            if (rows == 0) {
+                throw new ProblemException(400, "no-rows", "No user IDs",
+                        "The file has a " + HEADER + " header but no user IDs");
             }
-        });
+            if (rows == invalid) {
+                throw new ProblemException(400, "no-valid-rows", "No valid user IDs",
+                        "None of the file's " + rows + " user IDs is valid (" + USER_ID_PATTERN
+                                + "): there would be no one to grant to");
+            }
+            Path ids = spool;
+            int total = em.unwrap(Session.class).doReturningWork(connection -> insertAll(connection, campaignId, ids));
+            return new Counts(total, invalid);
+        } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw malformed(e);
+        } finally {
+            if (spool != null) {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException e) {
+                    // A temporary file left behind is the system's to clean up.
+                }
+            }
+        }
+    }
+
+    /** Reads and checks every row, writing the valid user IDs to {@code spool}; returns {rows, invalid}. */
+    private static int[] spoolValidUserIds(Reader csv, int maxRows, Path spool) throws IOException {
+        try (CSVParser parser = FORMAT.parse(withoutByteOrderMark(csv));
+                BufferedWriter out = Files.newBufferedWriter(spool, StandardCharsets.UTF_8)) {
+            int column = userIdColumn(parser);
+            int rows = 0;
+            int invalid = 0;
+            for (CSVRecord record : parser) {
+                String userId = column < record.size() ? record.get(column) : "";
+                if (SafeText.firstControl(userId) >= 0 || SafeText.firstUnsafe(userId) >= 0) {
+                    // A control character (a NUL above all) is a damaged file, not a typo: refused
+                    // whole rather than counted, so nothing is quietly changed or dropped.
+                    throw new ProblemException(400, "invalid-csv", "Invalid CSV", "Line "
+                            + record.getRecordNumber() + ": the user ID holds a control character or"
+                            + " invalid Unicode");
+                }
+                if (userId.isEmpty()) {
+                    continue;
+                }
+                if (++rows > maxRows) {
+                    throw new ProblemException(413, "too-many-rows", "Too many rows",
+                            "The file has more than " + maxRows + " rows (errand.campaign.max-rows)");
+                }
+                if (!USER_ID.matcher(userId).matches()) {
+                    invalid++;
+                    continue;
+                }
+                // Valid IDs hold no line break (USER_ID_PATTERN): one per line.
+                out.write(userId);
+                out.newLine();
+            }
+            return new int[] { rows, invalid };
+        }
+    }
+
+    private static int insertAll(Connection connection, long campaignId, Path ids) throws SQLException {
+        try (BufferedReader in = Files.newBufferedReader(ids, StandardCharsets.UTF_8);
+                PreparedStatement insert = connection.prepareStatement("""
+                        insert into campaign_recipient (campaign_id, user_id)
+                        select ?, u from unnest(?) with ordinality as t(u, n) order by n
+                        on conflict do nothing""")) {
+            int total = 0;
+            List<String> batch = new ArrayList<>(BATCH);
+            for (String userId = in.readLine(); userId != null; userId = in.readLine()) {
+                batch.add(userId);
+                if (batch.size() == BATCH) {
+                    total += insert(connection, insert, campaignId, batch);
+                }
+            }
+            return total + insert(connection, insert, campaignId, batch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int userIdColumn(CSVParser parser) {
