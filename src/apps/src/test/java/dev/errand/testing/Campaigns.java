@@ -29,4 +29,13 @@ public final class Campaigns {
     public static JsonPath progress(long id) {
         return asViewer().get("/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
     }
+
+    /** A campaign left ENQUEUING with these recipients, none sent yet, as a crash or an outage leaves it. */
+    public static long enqueuing(String name, java.util.List<String> users) {
+        long id = Rows.execute("insert into campaign (name, coupon_cents, status, total, invalid, started_at)"
+                + " values (?, 1500, 'ENQUEUING', ?, 0, now()) returning id", name, users.size());
+        Rows.execute("insert into campaign_recipient (campaign_id, user_id) select ?, u from unnest(?::text[]) u",
+                id, users.toArray(String[]::new));
+        return id;
+    }
 }

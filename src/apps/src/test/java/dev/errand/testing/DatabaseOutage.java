@@ -1,11 +1,9 @@
 package dev.errand.testing;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The service's database gone, as the service sees it: no new connection is allowed into its
@@ -23,18 +21,13 @@ public final class DatabaseOutage implements AutoCloseable {
     }
 
     public static DatabaseOutage begin() {
-        var config = ConfigProvider.getConfig();
-        String url = config.getValue("quarkus.datasource.jdbc.url", String.class);
-        String user = config.getValue("quarkus.datasource.username", String.class);
-        String password = config.getValue("quarkus.datasource.password", String.class);
         try {
             String database;
-            try (Connection service = DriverManager.getConnection(url, user, password)) {
+            try (Connection service = Rows.connect(null)) {
                 database = service.getCatalog();
             }
             // A database cannot close itself to connections: the admin session sits in another one.
-            Connection admin = DriverManager.getConnection(
-                    url.replaceFirst("/" + database + "(\\?|$)", "/template1$1"), user, password);
+            Connection admin = Rows.connect("template1");
             try (Statement statement = admin.createStatement()) {
                 statement.execute("alter database \"" + database + "\" allow_connections false");
                 // pg_terminate_backend only signals: the outage begins once every session has gone.

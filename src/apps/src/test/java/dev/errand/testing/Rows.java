@@ -24,11 +24,7 @@ public final class Rows {
 
     /** Runs one statement with positional parameters on the test's own connection, committed at once. */
     public static long execute(String sql, Object... parameters) {
-        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
-                config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getValue("quarkus.datasource.password", String.class));
+        try (java.sql.Connection connection = connect(null);
                 java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
@@ -43,6 +39,20 @@ public final class Rows {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("Could not run " + sql, e);
         }
+    }
+
+    /**
+     * A connection of the test's own to the service's database server, outside its pool: to
+     * {@code database}, or to the service's own when null.
+     */
+    public static java.sql.Connection connect(String database) throws java.sql.SQLException {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        String url = config.getValue("quarkus.datasource.jdbc.url", String.class);
+        if (database != null) {
+            url = url.replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+        }
+        return java.sql.DriverManager.getConnection(url, config.getValue("quarkus.datasource.username", String.class),
+                config.getValue("quarkus.datasource.password", String.class));
     }
 
     /** How many consumers have marked this message processed. */

@@ -6,10 +6,8 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import dev.errand.testing.Campaigns;
 import dev.errand.testing.DatabaseOutage;
 import dev.errand.testing.Simulator;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -30,9 +27,6 @@ import io.restassured.path.json.JsonPath;
 class CampaignDatabaseOutageTest {
 
     @Inject
-    EntityManager em;
-
-    @Inject
     CampaignEnqueuer enqueuer;
 
     @BeforeEach
@@ -42,21 +36,8 @@ class CampaignDatabaseOutageTest {
 
     @Test
     void aCampaignEnqueuingThroughADatabaseOutageCompletesOnceTheDatabaseIsBack() {
-        long id = QuarkusTransaction.requiringNew().call(() -> {
-            Campaign campaign = new Campaign();
-            campaign.name = "enqueued through an outage";
-            campaign.couponCents = 1500;
-            campaign.status = CampaignStatus.ENQUEUING;
-            campaign.total = 20;
-            campaign.startedAt = Instant.now();
-            campaign.persist();
-            campaign.flush();
-            for (int i = 0; i < 20; i++) {
-                em.createNativeQuery("insert into campaign_recipient (campaign_id, user_id) values (:c, :u)")
-                        .setParameter("c", campaign.id).setParameter("u", "outage-" + i).executeUpdate();
-            }
-            return campaign.id;
-        });
+        long id = Campaigns.enqueuing("enqueued through an outage",
+                java.util.stream.IntStream.range(0, 20).mapToObj(i -> "outage-" + i).toList());
 
         try (DatabaseOutage outage = DatabaseOutage.begin()) {
             enqueuer.start(id);
