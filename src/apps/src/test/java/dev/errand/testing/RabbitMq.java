@@ -33,6 +33,12 @@ public final class RabbitMq {
         return new io.vertx.core.json.JsonObject(body).getLong("consumers", 0L);
     }
 
+    /** Messages delivered to consumers and not yet settled, as the management API last collected them. */
+    public static long unacknowledged(String queue) {
+        String body = call("GET", "/api/queues/%2F/" + queue, HttpResponse.BodyHandlers.ofString()).body();
+        return new io.vertx.core.json.JsonObject(body).getLong("messages_unacknowledged", 0L);
+    }
+
     /** Messages on the queue, ready and unacknowledged, as the management API last collected them. */
     public static long depth(String queue) {
         String body = call("GET", "/api/queues/%2F/" + queue, HttpResponse.BodyHandlers.ofString()).body();

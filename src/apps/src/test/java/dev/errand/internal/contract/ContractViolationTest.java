@@ -15,10 +15,12 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import dev.errand.WireContract;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
+import dev.errand.testing.RabbitMq;
 import dev.errand.testing.work.TestWorkMessages;
 import dev.errand.testing.work.TestWorkProcessor;
 import dev.errand.testing.work.WorkLog;
@@ -62,6 +64,14 @@ class ContractViolationTest {
         // data section the connector decodes it itself; see the wire contract's known limit.)
         assertDeadLetteredAndNextProcessed(TestWorkMessages.work(test + "-poison").withContentType("application/json")
                 .withBody("work 42 please").asAmqpValue(), "body is not a valid TestWork JSON object");
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = RabbitMq.SELECTED, matches = "rabbitmq")
+    void onRabbitMqADataSectionThatIsNotJsonButLabelledJsonIsDeadLetteredAndTheNextOneIsProcessed() {
+        // There Errand's own receiver hands every body over as it came, so the known limit does not apply.
+        assertDeadLetteredAndNextProcessed(TestWorkMessages.work(test + "-poison").withContentType("application/json")
+                .withBody("work 42 please"), "body is not a valid TestWork JSON object");
     }
 
     @Test
