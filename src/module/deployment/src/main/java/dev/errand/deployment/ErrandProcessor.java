@@ -25,8 +25,10 @@ import org.jboss.jandex.Type;
 import org.jboss.logging.Logger;
 
 import dev.errand.Errands;
+import dev.errand.Subscribe;
 import dev.errand.Task;
 import dev.errand.TaskHandler;
+import dev.errand.internal.events.EventTypes;
 import dev.errand.internal.handlers.HandlerRecorder;
 import io.quarkus.arc.deployment.AnnotationsTransformerBuildItem;
 import io.quarkus.arc.deployment.GeneratedBeanBuildItem;
@@ -64,6 +66,7 @@ class ErrandProcessor {
     static final DotName INCOMING = DotName.createSimple(Incoming.class);
     static final DotName TASK = DotName.createSimple(Task.class);
     static final DotName MESSAGE = DotName.createSimple(Message.class);
+    static final DotName SUBSCRIBE = DotName.createSimple(Subscribe.class);
     private static final String FT = "org.eclipse.microprofile.faulttolerance.";
     static final DotName RETRY = DotName.createSimple(FT + "Retry");
     static final DotName BULKHEAD = DotName.createSimple(FT + "Bulkhead");
@@ -105,8 +108,15 @@ class ErrandProcessor {
                 continue;
             }
             int taskIndex = indexOf(method, TASK);
+            List<String> subscribes = subscribes(method);
+            for (String pattern : subscribes) {
+                String problem = EventTypes.patternProblem(pattern);
+                if (problem != null) {
+                    problems.add(where + ": @Subscribe: " + problem);
+                }
+            }
             HandlerMethod handler = new HandlerMethod(channel, method.declaringClass(), method, taskIndex,
-                    breakers.breakersOf(method));
+                    breakers.breakersOf(method), subscribes);
             handlers.add(handler);
             LOG.debugf("Errand handler %s on channel %s, payload %s, circuit breakers %s", handler.describe(), channel,
                     handler.payload(), handler.breakers());
@@ -115,6 +125,15 @@ class ErrandProcessor {
             throw new IllegalStateException("Errand found handlers it cannot run:\n  - " + String.join("\n  - ", problems));
         }
         return new HandlersBuildItem(handlers);
+    }
+
+    private static List<String> subscribes(MethodInfo method) {
+        AnnotationInstance subscribe = method.annotation(SUBSCRIBE);
+        if (subscribe == null) {
+            return List.of();
+        }
+        String[] types = subscribe.value().asStringArray();
+        return types.length == 0 ? List.of("") : List.of(types);
     }
 
     /** What makes a method unfit to be a handler, in words its author can act on. */
@@ -264,11 +283,24 @@ class ErrandProcessor {
         for (HandlerMethod handler : handlers.handlers()) {
             String channel = handler.channel();
             String incoming = "mp.messaging.incoming." + channel + ".";
-            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "connector", "smallrye-amqp"));
-            // The queue is named after the channel; on RabbitMQ, in its /amq/queue/ form.
-            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
-                    "${errand.broker.address-prefix:}" + channel));
-            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "capabilities", "queue"));
+            // SmallRye's AMQP connector; on RabbitMQ, Errand's own receiver (errand.broker.inbound-connector).
+            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "connector",
+                    "${errand.broker.inbound-connector:smallrye-amqp}"));
+            if (handler.subscriber()) {
+                // Its own subscription queue: on Artemis by its fully qualified name on the events
+                // address (errand.events::errand.events.<channel>), on RabbitMQ as /amq/queue/<name>.
+                defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
+                        "${errand.broker.subscription-address-prefix:errand.events::}"
+                                + HandlerMethod.SUBSCRIPTION_QUEUE_PREFIX + channel));
+                defaults.produce(new RunTimeConfigurationDefaultBuildItem(
+                        "errand.events.subscriptions." + mapKey(channel) + ".types", String.join(",", handler.subscribes())));
+            } else {
+                // The queue is named after the channel; on RabbitMQ, in its /amq/queue/ form.
+                defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
+                        "${errand.broker.address-prefix:}" + channel));
+            }
+            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "capabilities",
+                    handler.subscriber() ? "${errand.broker.subscription-capabilities:topic}" : "queue"));
             // Never "fail": a nack gives the message back and the channel goes on.
             defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "failure-strategy",
                     "${errand.broker.failure-strategy:modified-failed}"));

@@ -13,8 +13,17 @@ import org.jboss.jandex.Type;
  * @param channel   the {@code @Incoming} channel, named once, on the method
  * @param taskIndex which parameter is the {@code Task}; the other is the payload
  * @param breakers  the circuit breakers it goes through: its own and those of the methods it calls
+ * @param subscribes the event types of its {@code @Subscribe}; empty for a work-queue handler
  */
-record HandlerMethod(String channel, ClassInfo bean, MethodInfo method, int taskIndex, List<String> breakers) {
+record HandlerMethod(String channel, ClassInfo bean, MethodInfo method, int taskIndex, List<String> breakers,
+        List<String> subscribes) {
+
+    /** The durable queue of a subscriber: its own copy of every event it subscribes to. */
+    static final String SUBSCRIPTION_QUEUE_PREFIX = "errand.events.";
+
+    boolean subscriber() {
+        return !subscribes.isEmpty();
+    }
 
     int payloadIndex() {
         return 1 - taskIndex;

@@ -69,7 +69,7 @@ class FaultToleranceDefaultsTest {
         Index index = Index.of(Grant.class, LimitedClass.class);
         ClassInfo limited = index.getClassByName(LimitedClass.class);
         MethodInfo method = limited.firstMethod("handle");
-        HandlerMethod handler = new HandlerMethod("limited", limited, method, 1, List.of());
+        HandlerMethod handler = new HandlerMethod("limited", limited, method, 1, List.of(), List.of());
 
         assertEquals(Map.of("rate-limit", "10.0"), ErrandProcessor.consumerDefaults(handler));
         assertEquals(Map.of(LimitedClass.class.getName() + "/handle/RateLimit/enabled", "false"),
@@ -103,6 +103,6 @@ class FaultToleranceDefaultsTest {
         ClassInfo granter = index.getClassByName(Granter.class);
         MethodInfo method = granter.firstMethod(name);
         BreakerFinder finder = new BreakerFinder(index, FaultToleranceDefaultsTest.class.getClassLoader());
-        return new HandlerMethod(name, granter, method, 1, finder.breakersOf(method));
+        return new HandlerMethod(name, granter, method, 1, finder.breakersOf(method), List.of());
     }
 }

@@ -33,7 +33,7 @@ public final class ArtemisManagement implements BrokerManagement {
 
     private final Vertx vertx;
     private final Config config;
-    private final Map<String, Promise<Long>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Promise<String>> pending = new ConcurrentHashMap<>();
     private AmqpClient client;
     private AmqpConnection connection;
     private AmqpSender sender;
@@ -60,9 +60,22 @@ public final class ArtemisManagement implements BrokerManagement {
     }
 
     private long read(String queue, String operation) throws Exception {
+        String answer = call("queue." + BrokerAddresses.queuePart(queue), operation, new JsonArray());
+        JsonArray values = new JsonArray(answer);
+        // getFirstMessageAge answers [] or [null] for an empty queue.
+        Object value = values.isEmpty() ? null : values.getValue(0);
+        return value instanceof Number number ? number.longValue() : 0L;
+    }
+
+    /**
+     * Runs one management operation and returns Artemis' answer, a JSON array as text.
+     *
+     * @throws Refused when Artemis answers that the operation failed
+     */
+    public String call(String resource, String operation, JsonArray parameters) throws Exception {
         try {
-            return ask(queue, operation).toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            return ask(resource, operation, parameters).toCompletionStage().toCompletableFuture()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Refused refused) {
                 throw refused;
@@ -71,22 +84,22 @@ public final class ArtemisManagement implements BrokerManagement {
         }
     }
 
-    private synchronized Future<Long> ask(String queue, String operation) {
+    private synchronized Future<String> ask(String resource, String operation, JsonArray parameters) {
         return connected().compose(ready -> {
             String id = UUID.randomUUID().toString();
-            Promise<Long> answer = Promise.promise();
+            Promise<String> answer = Promise.promise();
             pending.put(id, answer);
             sender.send(AmqpMessage.create()
                     .id(id)
                     .address(MANAGEMENT_ADDRESS)
                     .replyTo(replyTo)
                     .applicationProperties(new JsonObject()
-                            .put("_AMQ_ResourceName", "queue." + queue)
+                            .put("_AMQ_ResourceName", resource)
                             .put("_AMQ_OperationName", operation))
-                    .withBody("[]")
+                    .withBody(parameters.encode())
                     .build());
             vertx.setTimer(TIMEOUT.toMillis(), timer -> {
-                Promise<Long> late = pending.remove(id);
+                Promise<String> late = pending.remove(id);
                 if (late != null) {
                     late.tryFail("no answer from the broker's management");
                 }
@@ -118,7 +131,7 @@ public final class ArtemisManagement implements BrokerManagement {
 
     private void answered(AmqpMessage reply) {
         Object correlation = reply.correlationId();
-        Promise<Long> answer = correlation == null ? null : pending.remove(correlation.toString());
+        Promise<String> answer = correlation == null ? null : pending.remove(correlation.toString());
         if (answer == null) {
             return;
         }
@@ -126,14 +139,11 @@ public final class ArtemisManagement implements BrokerManagement {
             boolean succeeded = reply.applicationProperties() == null
                     || !Boolean.FALSE.equals(reply.applicationProperties().getValue("_AMQ_OperationSucceeded"));
             String body = reply.isBodyNull() ? "[]" : bodyText(reply);
-            if (!succeeded) {
+            if (succeeded) {
+                answer.tryComplete(body);
+            } else {
                 answer.tryFail(new Refused(body));
-                return;
             }
-            JsonArray values = new JsonArray(body);
-            // getFirstMessageAge answers [] or [null] for an empty queue.
-            Object value = values.isEmpty() ? null : values.getValue(0);
-            answer.tryComplete(value instanceof Number number ? number.longValue() : 0L);
         } catch (RuntimeException e) {
             answer.tryFail(new Refused("unreadable answer: " + e));
         }

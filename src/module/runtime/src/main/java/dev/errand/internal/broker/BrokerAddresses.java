@@ -38,4 +38,13 @@ public final class BrokerAddresses {
     public static String queueName(String prefix, String address) {
         return !prefix.isEmpty() && address.startsWith(prefix) ? address.substring(prefix.length()) : address;
     }
+
+    /**
+     * The queue of an address that may be fully qualified ({@code errand.events::errand.events.kitchen},
+     * a subscription queue on Artemis): what the broker's management knows it by.
+     */
+    public static String queuePart(String address) {
+        int separator = address.indexOf("::");
+        return separator < 0 ? address : address.substring(separator + 2);
+    }
 }

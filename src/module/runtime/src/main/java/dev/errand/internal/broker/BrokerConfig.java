@@ -50,6 +50,28 @@ public interface BrokerConfig {
     @WithDefault("modified-failed")
     String failureStrategy();
 
+    /**
+     * The connector of every handler's channel and of the dead-letter recorder: {@code smallrye-amqp}
+     * on Artemis; {@code errand-amqp} on RabbitMQ (the {@code rabbitmq} profile sets it), Errand's
+     * receiver that grants credit in batches, because RabbitMQ 3.x's plugin over-delivers to the
+     * connector's receiver until one consumer holds the whole queue. Its batch is a channel's
+     * {@code credit} (256).
+     */
+    @WithDefault("smallrye-amqp")
+    String inboundConnector();
+
+    /**
+     * Put before a subscription queue's name ({@code errand.events.<subscriber>}) to make a
+     * subscriber's address: {@code errand.events::}, Artemis' fully qualified form on the events
+     * address; {@code /amq/queue/} in profile {@code rabbitmq}.
+     */
+    @WithDefault("errand.events::")
+    String subscriptionAddressPrefix();
+
+    /** The link capability of a subscriber: {@code topic} on Artemis (a MULTICAST queue), {@code queue} on RabbitMQ. */
+    @WithDefault("topic")
+    String subscriptionCapabilities();
+
     /** The RabbitMQ virtual host of Errand's queues, for the management API. */
     @WithDefault("/")
     String vhost();

@@ -1,0 +1,35 @@
+package dev.errand.testing.events;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Every run of a test subscriber's handler that completed, by subscriber: runs, not rows. */
+@ApplicationScoped
+public class EventLog {
+
+    private final Map<String, List<String>> handled = new ConcurrentHashMap<>();
+    private final Set<String> healed = ConcurrentHashMap.newKeySet();
+
+    void record(String subscriber, String id) {
+        handled.computeIfAbsent(subscriber, any -> new CopyOnWriteArrayList<>()).add(id);
+    }
+
+    /** Ids the subscriber handled, one entry per run, among those starting with {@code prefix}. */
+    public List<String> handled(String subscriber, String prefix) {
+        return handled.getOrDefault(subscriber, List.of()).stream().filter(id -> id.startsWith(prefix)).toList();
+    }
+
+    /** From now on the subscriber no longer fails the events that name it. */
+    public void heal(String subscriber) {
+        healed.add(subscriber);
+    }
+
+    boolean failing(String subscriber, TestEvent event) {
+        return subscriber.equals(event.failFor()) && !healed.contains(subscriber);
+    }
+}
