@@ -4,6 +4,7 @@ import static dev.errand.testing.Users.asAdmin;
 import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -102,6 +103,41 @@ class EventsTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> log.handled(TestSubscribers.A, test).size() == 5 && log.handled(TestSubscribers.B, test).size() == 5
                         && log.handled(TestSubscribers.C, test).size() == 5);
+    }
+
+    @Test
+    void aSubscribersRetriesComeBackOnItsOwnQueueAndReachItAlone() {
+        String id = test + "flaky";
+        // Three attempts in process, then a redelivery from the broker (scheduled there on Artemis).
+        events.publish(TestSubscribers.TYPE, id, new TestEvent(id, TestSubscribers.C, 4));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.handled(TestSubscribers.C, test).equals(List.of(id)));
+        assertEquals(5, log.attempts(TestSubscribers.C, id));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> log.attempts(TestSubscribers.A, id) == 1 && log.attempts(TestSubscribers.B, id) == 1);
+    }
+
+    @Test
+    void anEventPublishedInATransactionThatRollsBackReachesNoSubscriber() {
+        assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
+            events.publish(TestSubscribers.TYPE, new TestEvent(test + "rolled-back", null));
+            throw new IllegalStateException("the caller's own work failed");
+        }));
+        events.publish(TestSubscribers.TYPE, new TestEvent(test + "committed", null));
+
+        // The committed one, published after, arrives; the rolled-back one never does.
+        for (String subscriber : THREE) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> log.handled(subscriber, test).contains(test + "committed"));
+        }
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> THREE.stream().allMatch(s -> log.handled(s, test).equals(List.of(test + "committed"))));
+    }
+
+    @Test
+    void anInvalidEventTypeIsRefusedBeforeAnythingIsWritten() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> events.publish("lemonade order placed", new TestEvent(test + "bad-type", null)));
+        assertTrue(refused.getMessage().contains("not dot-separated words"), refused.getMessage());
     }
 
     @Test

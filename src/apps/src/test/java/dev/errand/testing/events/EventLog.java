@@ -14,6 +14,7 @@ public class EventLog {
 
     private final Map<String, List<String>> handled = new ConcurrentHashMap<>();
     private final Set<String> healed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
     void record(String subscriber, String id) {
         handled.computeIfAbsent(subscriber, any -> new CopyOnWriteArrayList<>()).add(id);
@@ -29,7 +30,17 @@ public class EventLog {
         healed.add(subscriber);
     }
 
-    boolean failing(String subscriber, TestEvent event) {
-        return subscriber.equals(event.failFor()) && !healed.contains(subscriber);
+    /** Counts an attempt of the subscriber at the event. */
+    int attempt(String subscriber, String id) {
+        return attempts.merge(subscriber + "/" + id, 1, Integer::sum);
+    }
+
+    /** Attempts of the subscriber at the event so far. */
+    public int attempts(String subscriber, String id) {
+        return attempts.getOrDefault(subscriber + "/" + id, 0);
+    }
+
+    boolean healed(String subscriber) {
+        return healed.contains(subscriber);
     }
 }

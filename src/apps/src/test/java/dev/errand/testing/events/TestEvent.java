@@ -6,7 +6,13 @@ import jakarta.validation.constraints.NotBlank;
  * An event of the module's event tests.
  *
  * @param id      what the subscribers record
- * @param failFor the subscriber that fails it for good (dead-letters it) until {@link EventLog#heal}; may be null
+ * @param failFor           the subscriber that fails it; may be null
+ * @param transientFailures how many times that subscriber fails it before it succeeds; 0: for good (it is
+ *                          dead-lettered) until {@link EventLog#heal}
  */
-public record TestEvent(@NotBlank String id, String failFor) {
+public record TestEvent(@NotBlank String id, String failFor, int transientFailures) {
+
+    public TestEvent(String id, String failFor) {
+        this(id, failFor, 0);
+    }
 }

@@ -60,8 +60,14 @@ public class TestSubscribers {
     }
 
     private void handle(String subscriber, TestEvent event) {
-        if (log.failing(subscriber, event)) {
-            throw new PermanentFailure(subscriber + " refuses " + event.id());
+        int attempt = log.attempt(subscriber, event.id());
+        if (subscriber.equals(event.failFor()) && !log.healed(subscriber)) {
+            if (event.transientFailures() == 0) {
+                throw new PermanentFailure(subscriber + " refuses " + event.id());
+            }
+            if (attempt <= event.transientFailures()) {
+                throw new IllegalStateException(subscriber + " fails " + event.id() + ", attempt " + attempt);
+            }
         }
         log.record(subscriber, event.id());
     }

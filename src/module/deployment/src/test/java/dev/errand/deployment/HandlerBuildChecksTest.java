@@ -12,6 +12,7 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.errand.Subscribe;
 import dev.errand.Task;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -48,6 +49,11 @@ class HandlerBuildChecksTest {
         @Incoming("twice")
         void second(Invoice invoice, Task<Invoice> task) {
         }
+
+        @Incoming("bad-pattern")
+        @Subscribe("lemonade.*.placed")
+        void badPattern(Invoice invoice, Task<Invoice> task) {
+        }
     }
 
     @RegisterExtension
@@ -62,6 +68,8 @@ class HandlerBuildChecksTest {
                 assertTrue(message.contains("Mistaken#unnamedBreaker: @CircuitBreaker needs @CircuitBreakerName"),
                         message);
                 assertTrue(message.contains("channel \"twice\" already has a handler"), message);
+                assertTrue(message.contains("Mistaken#badPattern: @Subscribe: the event pattern 'lemonade.*.placed'"),
+                        message);
             });
 
     @Test
