@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -92,20 +91,16 @@ class LemonadeStandTest {
 
     @Test
     void overTheKitchensBacklogLimitOrdersAreRefusedWith429AndRetryAfter() {
-        // The test profile allows 150 waiting orders.
+        // The test profile allows 150 waiting orders; none is refused below that.
         asAdmin().post("/errand/consumers/{channel}/pause", LemonadeEvents.KITCHEN).then().statusCode(200);
-        long waitingBefore = stats().getLong("kitchen.waiting");
-        int accepted = 0;
-        io.restassured.response.Response answer;
-        while ((answer = order("burst-" + accepted, 1)).statusCode() == 202) {
-            accepted++;
-            // RabbitMQ's figures lag by its statistics interval: a few more may pass before the refusal.
-            assertTrue(accepted < 250, "still accepted after " + accepted + " orders");
+        for (int i = 0; i < 150; i++) {
+            order("burst-" + i, 1).then().statusCode(202);
         }
-        answer.then().statusCode(429).contentType("application/problem+json")
+        // As backpressure reads the depth: at once on Artemis; on RabbitMQ its statistics lag, and a
+        // reading that failed under a loaded run admits for a few seconds by design.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !backpressure.hasRoom(LemonadeEvents.KITCHEN_QUEUE));
+        order("late", 1).then().statusCode(429).contentType("application/problem+json")
                 .header("Retry-After", notNullValue()).body("type", equalTo("/problems/overloaded"));
-        // None refused below the limit.
-        assertTrue(waitingBefore + accepted >= 150, waitingBefore + " waiting and " + accepted + " accepted");
     }
 
     private static io.restassured.response.Response order(String customer, int cups) {

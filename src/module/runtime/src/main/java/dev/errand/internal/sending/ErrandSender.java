@@ -14,6 +14,9 @@ import dev.errand.OutboundMessage;
 import dev.errand.WireContract;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
+import dev.errand.internal.events.EventTypes;
+import dev.errand.internal.events.EventsConfig;
+import dev.errand.internal.events.SubscriptionDeclarer;
 import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.broker.RecentFlow;
 import dev.errand.internal.metrics.ErrandMetrics;
@@ -48,9 +51,11 @@ public class ErrandSender {
     private final BrokerProbe broker;
     private final LinkPerAddressSender links;
     private final String addressPrefix;
+    private final EventsConfig events;
 
     public ErrandSender(Instance<OutboundChannel> connector, RecentFlow recent, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
-            BrokerConfig config) {
+            BrokerConfig config, EventsConfig events) {
+        this.events = events;
         this.connector = connector;
         this.recent = recent;
         this.metrics = metrics;
@@ -77,6 +82,15 @@ public class ErrandSender {
             if (error == null) {
                 metrics.sent(outbound.address());
                 recent.sent(outbound.address());
+                if (outbound.address().equals(events.address()) && outbound.subject() != null) {
+                    // An event lands in each matching subscription's queue: that is what their depths
+                    // (and backpressure on them, where readings lag) must count.
+                    events.subscriptions().forEach((subscriber, subscription) -> {
+                        if (subscription.types().stream().anyMatch(type -> EventTypes.matches(type, outbound.subject()))) {
+                            recent.sent(SubscriptionDeclarer.QUEUE_PREFIX + subscriber);
+                        }
+                    });
+                }
             }
         });
     }
