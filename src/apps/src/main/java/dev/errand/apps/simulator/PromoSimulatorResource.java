@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.errand.internal.problem.Problem;
 import dev.errand.internal.security.Roles;
 
 /**
@@ -25,7 +24,7 @@ import dev.errand.internal.security.Roles;
  */
 @Path("/simulator/promo")
 @Produces(MediaType.APPLICATION_JSON)
-public class PromoSimulatorResource {
+public class PromoSimulatorResource extends SimulatorControls {
 
     /** A grant request as the promotions API takes it. */
     public record GrantRequest(@NotBlank String campaignId, @NotBlank String userId, @NotNull @Positive Integer amountCents) {
@@ -54,7 +53,7 @@ public class PromoSimulatorResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response grant(@HeaderParam("Idempotency-Key") String idempotencyKey, @Valid @NotNull GrantRequest request)
             throws InterruptedException {
-        SimulatorState.Gate gate = state.admit();
+        FragileApi.Gate gate = state.admit();
         try {
             return answer(gate, idempotencyKey, request);
         } finally {
@@ -62,26 +61,14 @@ public class PromoSimulatorResource {
         }
     }
 
-    private Response answer(SimulatorState.Gate gate, String idempotencyKey, GrantRequest request) {
-        if (gate instanceof SimulatorState.OverCapacity) {
-            // Too many calls at once: a 429 asking to come back at once, as a concurrency limiter would.
-            return Response.fromResponse(problem(429, "over-capacity", "Too many concurrent requests"))
-                    .header("Retry-After", 0).build();
-        }
-        if (gate instanceof SimulatorState.Outage) {
-            return problem(503, "outage", "Promotions API is down");
-        }
-        if (gate instanceof SimulatorState.RateLimited limited) {
-            long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
-            return Response.fromResponse(problem(429, "rate-limited", "Too many requests"))
-                    .header("Retry-After", seconds).build();
-        }
-        if (gate instanceof SimulatorState.InjectedError) {
-            return problem(500, "injected-error", "Injected failure");
+    private Response answer(FragileApi.Gate gate, String idempotencyKey, GrantRequest request) {
+        Response refused = SimulatedRefusals.of(gate, "Promotions API", "/simulator/promo/grants");
+        if (refused != null) {
+            return refused;
         }
         if (request.amountCents() > MAX_AMOUNT_CENTS) {
-            return problem(422, "amount-too-large", "Coupon amount above the promotion's maximum of "
-                    + MAX_AMOUNT_CENTS + " cents");
+            return SimulatedRefusals.problem(422, "amount-too-large", "Coupon amount above the promotion's maximum of "
+                    + MAX_AMOUNT_CENTS + " cents", "/simulator/promo/grants");
         }
         String key = state.settings().honourIdempotencyKey() && idempotencyKey != null && !idempotencyKey.isBlank()
                 ? idempotencyKey
@@ -90,19 +77,14 @@ public class PromoSimulatorResource {
         return Response.status(coupon.replayed() ? 200 : 201).entity(coupon).build();
     }
 
-    @PUT
-    @Path("/config")
-    @RolesAllowed(Roles.ADMIN)
-    @Consumes(MediaType.APPLICATION_JSON)
-    public SimulatorSettings configure(@NotNull SimulatorSettings.Update update) {
-        return state.update(update);
+    @Override
+    protected FragileApi state() {
+        return state;
     }
 
-    @GET
-    @Path("/config")
-    @RolesAllowed(Roles.VIEWER)
-    public SimulatorSettings settings() {
-        return state.settings();
+    @Override
+    protected void clearRecords() {
+        ledger.clear();
     }
 
     @GET
@@ -112,19 +94,5 @@ public class PromoSimulatorResource {
         PromoLedger.Totals totals = ledger.totals();
         return new Stats(state.requests(), totals.coupons(), totals.duplicateCoupons(), totals.replayedRequests(),
                 state.rateLimited(), state.overCapacity(), state.injectedErrors());
-    }
-
-    @POST
-    @Path("/reset")
-    @RolesAllowed(Roles.ADMIN)
-    public Response reset() {
-        ledger.clear();
-        state.reset();
-        return Response.noContent().build();
-    }
-
-    private static Response problem(int status, String type, String title) {
-        return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("/problems/" + type, title, status, title, "/simulator/promo/grants")).build();
     }
 }

@@ -21,7 +21,7 @@ public record SimulatorSettings(double errorRate, long latencyMs, int rateLimit,
         }
     }
 
-    static SimulatorSettings from(SimulatorConfig config) {
+    static SimulatorSettings from(FragileApiConfig config) {
         return new SimulatorSettings(config.errorRate(), config.latency().toMillis(), config.rateLimit(),
                 config.honourIdempotencyKey(), config.outage(), config.capacity());
     }

@@ -1,0 +1,38 @@
+package dev.errand.apps.simulator;
+
+import jakarta.ws.rs.core.Response;
+
+import dev.errand.internal.problem.Problem;
+
+/** How a simulated third-party API answers a call its {@link FragileApi} did not let through. */
+final class SimulatedRefusals {
+
+    private SimulatedRefusals() {
+    }
+
+    /** The answer to a refused call; null when the gate is open. */
+    static Response of(FragileApi.Gate gate, String system, String instance) {
+        if (gate instanceof FragileApi.OverCapacity) {
+            // Too many calls at once: a 429 asking to come back at once, as a concurrency limiter would.
+            return Response.fromResponse(problem(429, "over-capacity", "Too many concurrent requests", instance))
+                    .header("Retry-After", 0).build();
+        }
+        if (gate instanceof FragileApi.Outage) {
+            return problem(503, "outage", system + " is down", instance);
+        }
+        if (gate instanceof FragileApi.RateLimited limited) {
+            long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+            return Response.fromResponse(problem(429, "rate-limited", "Too many requests", instance))
+                    .header("Retry-After", seconds).build();
+        }
+        if (gate instanceof FragileApi.InjectedError) {
+            return problem(500, "injected-error", "Injected failure", instance);
+        }
+        return null;
+    }
+
+    static Response problem(int status, String type, String title, String instance) {
+        return Response.status(status).type(Problem.MEDIA_TYPE)
+                .entity(new Problem("/problems/" + type, title, status, title, instance)).build();
+    }
+}
