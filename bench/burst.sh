@@ -47,8 +47,7 @@ drained() {
   local began=$SECONDS deadline=$((SECONDS + timeout)) s
   while :; do
     s=$(stats)
-    if [ "$(echo "$s" | field "['kitchen']['waiting']")" = 0 ] \
-        && [ "$(echo "$s" | field "['kitchen']['done']")" = "$(echo "$s" | field "['accepted']")" ]; then
+    if [ "$(echo "$s" | field "['kitchen']['waiting'] == 0 and d['kitchen']['done'] == d['accepted']")" = True ]; then
       echo $((SECONDS - began)); return 0
     fi
     [ $SECONDS -ge $deadline ] && { echo "timed out draining: $s" >&2; return 1; }

@@ -4,9 +4,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.SystemException;
-import jakarta.transaction.TransactionManager;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,13 +33,11 @@ public class Events {
     private final Outbox outbox;
     private final ObjectMapper mapper;
     private final EventsConfig config;
-    private final TransactionManager transactions;
 
-    Events(Outbox outbox, ObjectMapper mapper, EventsConfig config, TransactionManager transactions) {
+    Events(Outbox outbox, ObjectMapper mapper, EventsConfig config) {
         this.outbox = outbox;
         this.mapper = mapper;
         this.config = config;
-        this.transactions = transactions;
     }
 
     /**
@@ -74,19 +69,8 @@ public class Events {
         }
         OutboundMessage event = new OutboundMessage(config.address(), eventId, type, null,
                 OutboundMessage.DEFAULT_PRIORITY, body, WireContract.CONTENT_TYPE, Map.of());
-        if (inTransaction()) {
-            outbox.enqueue(event);
-        } else {
-            QuarkusTransaction.requiringNew().run(() -> outbox.enqueue(event));
-        }
+        // The caller's transaction when there is one; otherwise one of its own, committed before this returns.
+        QuarkusTransaction.joiningExisting().run(() -> outbox.enqueue(event));
         return eventId;
-    }
-
-    private boolean inTransaction() {
-        try {
-            return transactions.getStatus() == Status.STATUS_ACTIVE;
-        } catch (SystemException e) {
-            throw new IllegalStateException("Could not ask the transaction manager", e);
-        }
     }
 }

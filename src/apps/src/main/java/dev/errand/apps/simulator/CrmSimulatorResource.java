@@ -61,7 +61,7 @@ public class CrmSimulatorResource extends SimulatorControls {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, @Valid @NotNull NewContact contact)
             throws InterruptedException {
-        return call("/simulator/crm/contacts", () -> {
+        return call("CRM", "/simulator/crm/contacts", () -> {
             CrmLedger.Contact created = ledger.create(contact.firstName(), contact.lastName(), contact.email(),
                     key(idempotencyKey));
             return Response.status(created.replayed() ? 200 : 201).entity(created).build();
@@ -74,7 +74,7 @@ public class CrmSimulatorResource extends SimulatorControls {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response assign(@PathParam("contactId") String contactId, @Valid @NotNull Owner owner)
             throws InterruptedException {
-        return call("/simulator/crm/contacts/" + contactId + "/owner", () -> ledger.assignOwner(contactId, owner.owner())
+        return call("CRM", "/simulator/crm/contacts/" + contactId + "/owner", () -> ledger.assignOwner(contactId, owner.owner())
                 ? Response.ok(new java.util.TreeMap<>(java.util.Map.of("contactId", contactId, "owner", owner.owner())))
                         .build()
                 : SimulatedRefusals.problem(404, "contact-not-found", "No contact with id " + contactId,
@@ -87,7 +87,7 @@ public class CrmSimulatorResource extends SimulatorControls {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response report(@HeaderParam("Idempotency-Key") String idempotencyKey, @Valid @NotNull Report report)
             throws InterruptedException {
-        return call("/simulator/crm/reports", () -> Response
+        return call("CRM", "/simulator/crm/reports", () -> Response
                 .status(ledger.report(report.exportId(), report.exported(), report.failed(), key(idempotencyKey)) ? 201 : 200)
                 .build());
     }
@@ -109,21 +109,5 @@ public class CrmSimulatorResource extends SimulatorControls {
         CrmLedger.Totals totals = ledger.totals();
         return new Stats(state.requests(), totals.contacts(), totals.duplicateContacts(), totals.links(), totals.badLinks(),
                 totals.reports(), state.rateLimited(), state.overCapacity(), state.injectedErrors());
-    }
-
-    private Response call(String instance, java.util.function.Supplier<Response> work) throws InterruptedException {
-        FragileApi.Gate gate = state.admit();
-        try {
-            Response refused = SimulatedRefusals.of(gate, "CRM", instance);
-            return refused != null ? refused : work.get();
-        } finally {
-            state.leave(gate);
-        }
-    }
-
-    private String key(String idempotencyKey) {
-        return state.settings().honourIdempotencyKey() && idempotencyKey != null && !idempotencyKey.isBlank()
-                ? idempotencyKey
-                : null;
     }
 }

@@ -53,28 +53,15 @@ public class PromoSimulatorResource extends SimulatorControls {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response grant(@HeaderParam("Idempotency-Key") String idempotencyKey, @Valid @NotNull GrantRequest request)
             throws InterruptedException {
-        FragileApi.Gate gate = state.admit();
-        try {
-            return answer(gate, idempotencyKey, request);
-        } finally {
-            state.leave(gate);
-        }
-    }
-
-    private Response answer(FragileApi.Gate gate, String idempotencyKey, GrantRequest request) {
-        Response refused = SimulatedRefusals.of(gate, "Promotions API", "/simulator/promo/grants");
-        if (refused != null) {
-            return refused;
-        }
-        if (request.amountCents() > MAX_AMOUNT_CENTS) {
-            return SimulatedRefusals.problem(422, "amount-too-large", "Coupon amount above the promotion's maximum of "
-                    + MAX_AMOUNT_CENTS + " cents", "/simulator/promo/grants");
-        }
-        String key = state.settings().honourIdempotencyKey() && idempotencyKey != null && !idempotencyKey.isBlank()
-                ? idempotencyKey
-                : null;
-        PromoLedger.Coupon coupon = ledger.issue(request.campaignId(), request.userId(), request.amountCents(), key);
-        return Response.status(coupon.replayed() ? 200 : 201).entity(coupon).build();
+        return call("Promotions API", "/simulator/promo/grants", () -> {
+            if (request.amountCents() > MAX_AMOUNT_CENTS) {
+                return SimulatedRefusals.problem(422, "amount-too-large", "Coupon amount above the promotion's maximum of "
+                        + MAX_AMOUNT_CENTS + " cents", "/simulator/promo/grants");
+            }
+            PromoLedger.Coupon coupon = ledger.issue(request.campaignId(), request.userId(), request.amountCents(),
+                    key(idempotencyKey));
+            return Response.status(coupon.replayed() ? 200 : 201).entity(coupon).build();
+        });
     }
 
     @Override

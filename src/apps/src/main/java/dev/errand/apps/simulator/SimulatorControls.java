@@ -1,5 +1,7 @@
 package dev.errand.apps.simulator;
 
+import java.util.function.Supplier;
+
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -23,6 +25,27 @@ abstract class SimulatorControls {
 
     /** Forgets what the simulated system stored. */
     protected abstract void clearRecords();
+
+    /**
+     * Runs a call through the simulator's failure modes: the refusal they decide on, or {@code work}'s
+     * answer when they let it through.
+     */
+    protected Response call(String system, String instance, Supplier<Response> work) throws InterruptedException {
+        FragileApi.Gate gate = state().admit();
+        try {
+            Response refused = SimulatedRefusals.of(gate, system, instance);
+            return refused != null ? refused : work.get();
+        } finally {
+            state().leave(gate);
+        }
+    }
+
+    /** The caller's idempotency key, unless the simulator is told to ignore keys. */
+    protected String key(String idempotencyKey) {
+        return state().settings().honourIdempotencyKey() && idempotencyKey != null && !idempotencyKey.isBlank()
+                ? idempotencyKey
+                : null;
+    }
 
     @PUT
     @Path("/config")

@@ -291,7 +291,7 @@ class ErrandProcessor {
                 // address (errand.events::errand.events.<channel>), on RabbitMQ as /amq/queue/<name>.
                 defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
                         "${errand.broker.subscription-address-prefix:errand.events::}"
-                                + HandlerMethod.SUBSCRIPTION_QUEUE_PREFIX + channel));
+                                + EventTypes.QUEUE_PREFIX + channel));
                 defaults.produce(new RunTimeConfigurationDefaultBuildItem(
                         "errand.events.subscriptions." + mapKey(channel) + ".types", String.join(",", handler.subscribes())));
             } else {

@@ -18,9 +18,6 @@ import org.jboss.jandex.Type;
 record HandlerMethod(String channel, ClassInfo bean, MethodInfo method, int taskIndex, List<String> breakers,
         List<String> subscribes) {
 
-    /** The durable queue of a subscriber: its own copy of every event it subscribes to. */
-    static final String SUBSCRIPTION_QUEUE_PREFIX = "errand.events.";
-
     boolean subscriber() {
         return !subscribes.isEmpty();
     }

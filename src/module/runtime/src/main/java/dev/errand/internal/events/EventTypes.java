@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 public final class EventTypes {
 
     public static final int MAX_LENGTH = 200;
+    /** A subscription's durable queue is this plus the subscriber's name. */
+    public static final String QUEUE_PREFIX = "errand.events.";
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
 
     private EventTypes() {
@@ -69,6 +71,20 @@ public final class EventTypes {
             return type.startsWith(stem) && type.length() > stem.length() && type.indexOf('.', stem.length()) < 0;
         }
         return pattern.equals(type);
+    }
+
+    /** The queues an event reaches: those of the subscriptions matching its type; none for another address. */
+    public static List<String> queuesReached(EventsConfig config, String address, String type) {
+        if (type == null || !address.equals(config.address())) {
+            return List.of();
+        }
+        List<String> queues = new ArrayList<>();
+        config.subscriptions().forEach((subscriber, subscription) -> {
+            if (subscription.types().stream().anyMatch(pattern -> matches(pattern, type))) {
+                queues.add(QUEUE_PREFIX + subscriber);
+            }
+        });
+        return queues;
     }
 
     /** An Artemis filter expression matching any of the patterns (the subject is {@code JMSType} there). */

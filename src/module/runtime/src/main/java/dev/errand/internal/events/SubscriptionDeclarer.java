@@ -29,7 +29,6 @@ import io.vertx.core.json.JsonObject;
 public class SubscriptionDeclarer {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionDeclarer.class);
-    public static final String QUEUE_PREFIX = "errand.events.";
 
     private final EventsConfig config;
     private final Vertx vertx;
@@ -67,7 +66,7 @@ public class SubscriptionDeclarer {
                 }
             });
             JsonObject queue = new JsonObject()
-                    .put("name", QUEUE_PREFIX + subscriber)
+                    .put("name", EventTypes.QUEUE_PREFIX + subscriber)
                     .put("address", config.address())
                     .put("routing-type", "MULTICAST")
                     .put("durable", true)

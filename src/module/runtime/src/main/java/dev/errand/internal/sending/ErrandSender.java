@@ -16,7 +16,6 @@ import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.events.EventTypes;
 import dev.errand.internal.events.EventsConfig;
-import dev.errand.internal.events.SubscriptionDeclarer;
 import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.broker.RecentFlow;
 import dev.errand.internal.metrics.ErrandMetrics;
@@ -82,15 +81,9 @@ public class ErrandSender {
             if (error == null) {
                 metrics.sent(outbound.address());
                 recent.sent(outbound.address());
-                if (outbound.address().equals(events.address()) && outbound.subject() != null) {
-                    // An event lands in each matching subscription's queue: that is what their depths
-                    // (and backpressure on them, where readings lag) must count.
-                    events.subscriptions().forEach((subscriber, subscription) -> {
-                        if (subscription.types().stream().anyMatch(type -> EventTypes.matches(type, outbound.subject()))) {
-                            recent.sent(SubscriptionDeclarer.QUEUE_PREFIX + subscriber);
-                        }
-                    });
-                }
+                // An event lands in each matching subscription's queue: that is what their depths (and
+                // backpressure on them, where readings lag) must count.
+                EventTypes.queuesReached(events, outbound.address(), outbound.subject()).forEach(recent::sent);
             }
         });
     }
