@@ -177,7 +177,8 @@ class EventsTest {
     void anEventPublishedByAPythonClientReachesAllThreeSubscribers() throws Exception {
         String printed = Python.run(Repository.path("examples/python/publish_event.py"),
                 "--url", "amqp://" + host + ":" + port, "--user", AnySender.senderUsername(),
-                "--password", AnySender.senderPassword(), "--address", eventsAddress,
+                // "=": a generated password may start with '-', which argparse would take for an option.
+                "--password=" + AnySender.senderPassword(), "--address", eventsAddress,
                 "--type", TestSubscribers.TYPE, "--id-prefix", test,
                 "--body", "{\"id\": \"" + test + "from-python\"}");
         assertTrue(printed.contains("\"sent\": 1"), printed);

@@ -281,37 +281,47 @@ class ErrandProcessor {
     @BuildStep
     void channelDefaults(HandlersBuildItem handlers, BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
         for (HandlerMethod handler : handlers.handlers()) {
-            String channel = handler.channel();
-            String incoming = "mp.messaging.incoming." + channel + ".";
-            // SmallRye's AMQP connector; on RabbitMQ, Errand's own receiver (errand.broker.inbound-connector).
-            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "connector",
-                    "${errand.broker.inbound-connector:smallrye-amqp}"));
-            if (handler.subscriber()) {
-                // Its own subscription queue: on Artemis by its fully qualified name on the events
-                // address (errand.events::errand.events.<channel>), on RabbitMQ as /amq/queue/<name>.
-                defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
-                        "${errand.broker.subscription-address-prefix:errand.events::}"
-                                + EventTypes.QUEUE_PREFIX + channel));
-                defaults.produce(new RunTimeConfigurationDefaultBuildItem(
-                        "errand.events.subscriptions." + mapKey(channel) + ".types", String.join(",", handler.subscribes())));
-            } else {
-                // The queue is named after the channel; on RabbitMQ, in its /amq/queue/ form.
-                defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
-                        "${errand.broker.address-prefix:}" + channel));
-            }
-            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "capabilities",
-                    handler.subscriber() ? "${errand.broker.subscription-capabilities:topic}" : "queue"));
-            // Never "fail": a nack gives the message back and the channel goes on.
-            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "failure-strategy",
-                    "${errand.broker.failure-strategy:modified-failed}"));
-            // Errand pauses the channel while a breaker is open or an operator asks.
-            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "pausable", "true"));
-            consumerDefaults(handler).forEach((key, value) -> defaults
-                    .produce(new RunTimeConfigurationDefaultBuildItem("errand.consumers." + mapKey(channel) + "." + key,
-                            value)));
-            ftDefaults(handler).forEach(
-                    (key, value) -> defaults.produce(new RunTimeConfigurationDefaultBuildItem(key, value)));
+            consumerChannelDefaults(handler, handler.channel(), defaults);
         }
+    }
+
+    /**
+     * The settings of one consumer's channel: a handler's, or a durable function's.
+     *
+     * @param queue the queue it reads, unless it is a subscriber (which reads its subscription queue)
+     */
+    static void consumerChannelDefaults(HandlerMethod handler, String queue,
+            BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
+        String channel = handler.channel();
+        String incoming = "mp.messaging.incoming." + channel + ".";
+        // SmallRye's AMQP connector; on RabbitMQ, Errand's own receiver (errand.broker.inbound-connector).
+        defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "connector",
+                "${errand.broker.inbound-connector:smallrye-amqp}"));
+        if (handler.subscriber()) {
+            // Its own subscription queue: on Artemis by its fully qualified name on the events
+            // address (errand.events::errand.events.<channel>), on RabbitMQ as /amq/queue/<name>.
+            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
+                    "${errand.broker.subscription-address-prefix:errand.events::}"
+                            + EventTypes.QUEUE_PREFIX + channel));
+            defaults.produce(new RunTimeConfigurationDefaultBuildItem(
+                    "errand.events.subscriptions." + mapKey(channel) + ".types", String.join(",", handler.subscribes())));
+        } else {
+            // The queue is named after the channel; on RabbitMQ, in its /amq/queue/ form.
+            defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
+                    "${errand.broker.address-prefix:}" + queue));
+        }
+        defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "capabilities",
+                handler.subscriber() ? "${errand.broker.subscription-capabilities:topic}" : "queue"));
+        // Never "fail": a nack gives the message back and the channel goes on.
+        defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "failure-strategy",
+                "${errand.broker.failure-strategy:modified-failed}"));
+        // Errand pauses the channel while a breaker is open or an operator asks.
+        defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "pausable", "true"));
+        consumerDefaults(handler).forEach((key, value) -> defaults
+                .produce(new RunTimeConfigurationDefaultBuildItem("errand.consumers." + mapKey(channel) + "." + key,
+                        value)));
+        ftDefaults(handler).forEach(
+                (key, value) -> defaults.produce(new RunTimeConfigurationDefaultBuildItem(key, value)));
     }
 
     /** A map key as SmallRye Config spells it: quoted only where it holds a dot. */
@@ -375,15 +385,17 @@ class ErrandProcessor {
         return permits / seconds;
     }
 
-    /** The channels and breaker names, for the start-up checks of the settings. */
+    /** The channels (of handlers and durable functions) and breaker names, for the start-up checks of the settings. */
     @BuildStep
     @Record(ExecutionTime.STATIC_INIT)
-    void recordCatalog(HandlersBuildItem handlers, CombinedIndexBuildItem index, HandlerRecorder recorder) {
+    void recordCatalog(HandlersBuildItem handlers, FunctionsBuildItem functions, CombinedIndexBuildItem index,
+            HandlerRecorder recorder) {
         TreeSet<String> breakers = new TreeSet<>();
         for (AnnotationInstance name : index.getIndex().getAnnotations(BreakerFinder.CIRCUIT_BREAKER_NAME)) {
             breakers.add(name.value().asString());
         }
-        List<String> channels = handlers.handlers().stream().map(HandlerMethod::channel).toList();
+        List<String> channels = new ArrayList<>(handlers.handlers().stream().map(HandlerMethod::channel).toList());
+        functions.functions().forEach(function -> channels.add(function.consumer().channel()));
         recorder.record(new ArrayList<>(channels), new ArrayList<>(breakers));
     }
 }

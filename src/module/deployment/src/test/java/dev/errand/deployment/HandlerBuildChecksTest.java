@@ -77,7 +77,7 @@ class HandlerBuildChecksTest {
         fail("the build should have failed");
     }
 
-    private static String allMessages(Throwable failure) {
+    static String allMessages(Throwable failure) {
         StringBuilder messages = new StringBuilder();
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             messages.append(cause.getMessage()).append('\n');

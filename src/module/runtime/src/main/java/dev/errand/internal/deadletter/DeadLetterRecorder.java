@@ -14,6 +14,9 @@ import dev.errand.WireContract;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.EnvelopeReader;
 import dev.errand.internal.contract.SafeText;
+import dev.errand.internal.functions.CallStore;
+import dev.errand.internal.functions.FunctionCatalog;
+import dev.errand.internal.functions.FunctionSpec;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -31,9 +34,13 @@ public class DeadLetterRecorder {
     private final EnvelopeReader reader;
     private final DeadLetterRepository deadLetters;
     private final DeadLetterSignature signature;
+    private final CallStore calls;
+    private final FunctionCatalog functions;
 
     public DeadLetterRecorder(EnvelopeReader reader, DeadLetterRepository deadLetters,
-            DeadLetterSignature signature) {
+            DeadLetterSignature signature, CallStore calls, FunctionCatalog functions) {
+        this.calls = calls;
+        this.functions = functions;
         this.reader = reader;
         this.deadLetters = deadLetters;
         this.signature = signature;
@@ -98,6 +105,11 @@ public class DeadLetterRecorder {
         letter.status = DeadLetterStatus.DEAD_LETTERED;
         if (letter.id == null) {
             deadLetters.persist(letter);
+        }
+        if (letter.consumer != null && letter.consumer.startsWith(FunctionSpec.CHANNEL_PREFIX)) {
+            // A durable call's failure, in the transaction that keeps its dead letter: its status and
+            // its parent workflow's count of failed children follow the dead letter, crash or not.
+            calls.failed(messageId, functions.nameOf(letter.consumer), letter.reason + ": " + letter.errorMessage);
         }
     }
 

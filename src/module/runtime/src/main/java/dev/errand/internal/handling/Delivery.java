@@ -99,6 +99,10 @@ final class Delivery<T> implements ChannelDispatcher.Work {
                     context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
         } catch (Exception e) {
             Throwable error = Failures.unwrap(e);
+            Suspension suspension = Failures.find(error, Suspension.class);
+            if (suspension != null) {
+                return suspend(suspension.after());
+            }
             boolean permanent = history.lastError() != null && retry.classifier().isPermanent(history.lastError());
             if (!permanent && (Failures.find(error, CircuitBreakerOpenException.class) != null
                     || context.breakerOpen().getAsBoolean())) {
@@ -115,6 +119,15 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             }
             return afterFailure(retry);
         }
+    }
+
+    /** Not done, not failed: the message comes back after {@code after}, and no attempt is counted. */
+    private ChannelDispatcher.Result suspend(Duration after) {
+        outcome = HandlerOutcome.SUSPENDED;
+        if (orderingKey != null || !context.brokerSchedules().getAsBoolean()) {
+            return new ChannelDispatcher.RunAgain(after, false);
+        }
+        return new ChannelDispatcher.Done(false, context.settler().scheduleRetry(message, envelope, history, after));
     }
 
     private ChannelDispatcher.Result afterFailure(ConsumerPolicy.Retry retry) {
@@ -157,7 +170,8 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             });
         } catch (Exception e) {
             Throwable cause = Failures.unwrap(e);
-            if (Failures.find(cause, CircuitBreakerOpenException.class) == null) {
+            if (Failures.find(cause, Suspension.class) == null
+                    && Failures.find(cause, CircuitBreakerOpenException.class) == null) {
                 // A call refused by an open breaker never reached downstream: it is no attempt.
                 history.failed(cause, context.clock().instant());
                 LOG.debugf(cause, "Attempt %d of %s by %s failed", task.attempt(), envelope.messageId(),

@@ -69,8 +69,11 @@ class Settler {
     CompletionStage<Void> scheduleRetry(Message<?> message, Envelope envelope, AttemptHistory history, Duration delay) {
         Map<String, Object> properties = envelope.forwardableProperties();
         properties.put(WireContract.ATTEMPTS, history.totalAttempts());
-        properties.put(WireContract.DL_FIRST_FAILURE, history.firstFailure().toString());
-        properties.put(WireContract.HISTORY, history.toJson());
+        // A suspended workflow comes back this way too, possibly before any attempt failed.
+        if (history.firstFailure() != null) {
+            properties.put(WireContract.DL_FIRST_FAILURE, history.firstFailure().toString());
+            properties.put(WireContract.HISTORY, history.toJson());
+        }
         OutboundMessage copy = new OutboundMessage(envelope.address(), envelope.messageId(), envelope.subject(),
                 envelope.correlationId(), envelope.priority(), envelope.body(), envelope.contentType(), properties,
                 clock.instant().plus(delay));

@@ -33,7 +33,9 @@ public class ErrandMetrics {
         RETRIED,
         DEAD_LETTERED,
         RELEASED,
-        WAITED_FOR_BREAKER;
+        WAITED_FOR_BREAKER,
+        /** A workflow waiting (a durable sleep, its children): back later, no attempt counted. */
+        SUSPENDED;
 
         public String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,0 +1,257 @@
+package dev.errand.deployment;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.jandex.AnnotationInstance;
+import org.jboss.jandex.AnnotationTarget;
+import org.jboss.jandex.AnnotationValue;
+import org.jboss.jandex.ClassInfo;
+import org.jboss.jandex.DotName;
+import org.jboss.jandex.IndexView;
+import org.jboss.jandex.MethodInfo;
+import org.jboss.jandex.Type;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import dev.errand.Call;
+import dev.errand.DurableFunction;
+import dev.errand.DurableWorkflow;
+import dev.errand.internal.functions.FunctionRecorder;
+import dev.errand.internal.functions.FunctionSpec;
+import dev.errand.internal.functions.FunctionTypes;
+import dev.errand.internal.functions.FunctionWorker;
+import io.quarkus.arc.deployment.GeneratedBeanBuildItem;
+import io.quarkus.arc.deployment.GeneratedBeanGizmoAdaptor;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
+import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem;
+import io.quarkus.gizmo.ClassCreator;
+import io.quarkus.gizmo.FieldCreator;
+import io.quarkus.gizmo.MethodCreator;
+import io.quarkus.gizmo.MethodDescriptor;
+import io.quarkus.gizmo.ResultHandle;
+
+/**
+ * Turns each {@code @DurableFunction} and {@code @DurableWorkflow} method into a consumer of its own
+ * queue, {@code errand.functions.<name>}:
+ * <ol>
+ * <li>refuses the build, naming every mistake, when a method cannot be a durable function;</li>
+ * <li>generates a bean whose {@code @Incoming} method hands the queue's messages to
+ * {@link FunctionWorker};</li>
+ * <li>gives the channel and consumer the same defaults as an annotated handler's, from the same
+ * Fault Tolerance annotations;</li>
+ * <li>records the functions for the running service, which checks their JSON types at start-up.</li>
+ * </ol>
+ */
+class FunctionProcessor {
+
+    static final DotName DURABLE_FUNCTION = DotName.createSimple(DurableFunction.class);
+    static final DotName DURABLE_WORKFLOW = DotName.createSimple(DurableWorkflow.class);
+    static final DotName CALL = DotName.createSimple(Call.class);
+    static final DotName INTERCEPTOR = DotName.createSimple("jakarta.interceptor.Interceptor");
+    static final DotName FALLBACK = DotName.createSimple("org.eclipse.microprofile.faulttolerance.Fallback");
+
+    @BuildStep
+    FunctionsBuildItem findFunctions(CombinedIndexBuildItem combinedIndex, HandlersBuildItem handlers) {
+        IndexView index = combinedIndex.getIndex();
+        BreakerFinder breakers = new BreakerFinder(index, Thread.currentThread().getContextClassLoader());
+        List<String> problems = new ArrayList<>();
+        Map<String, String> names = new TreeMap<>();
+        List<FunctionMethod> functions = new ArrayList<>();
+        for (DotName annotation : List.of(DURABLE_FUNCTION, DURABLE_WORKFLOW)) {
+            boolean workflow = annotation.equals(DURABLE_WORKFLOW);
+            String simple = "@" + annotation.withoutPackagePrefix();
+            for (AnnotationInstance durable : index.getAnnotations(annotation)) {
+                if (durable.target().kind() == AnnotationTarget.Kind.CLASS) {
+                    ClassInfo type = durable.target().asClass();
+                    if (!type.hasDeclaredAnnotation(INTERCEPTOR)) {
+                        problems.add(type.name() + ": " + simple + " goes on each durable method, not on a class");
+                    }
+                    continue;
+                }
+                if (durable.target().kind() != AnnotationTarget.Kind.METHOD) {
+                    continue;
+                }
+                MethodInfo method = durable.target().asMethod();
+                String where = method.declaringClass().name() + "#" + method.name();
+                List<String> wrong = check(method, workflow);
+                String name = name(durable, method);
+                String nameProblem = FunctionSpec.nameProblem(name);
+                if (nameProblem != null) {
+                    wrong.add(nameProblem);
+                }
+                if (!wrong.isEmpty()) {
+                    wrong.forEach(problem -> problems.add(where + ": " + problem));
+                    continue;
+                }
+                String other = names.put(new FunctionSpec(name, false, "", "", List.of()).channel(), where);
+                if (other != null) {
+                    problems.add(where + ": the durable function name \"" + name + "\" is taken (its channel) by " + other
+                            + "; give one of them @" + annotation.withoutPackagePrefix() + "(name = \"...\")");
+                    continue;
+                }
+                List<String> parameters = method.parameterTypes().stream().map(FunctionProcessor::className).toList();
+                FunctionSpec spec = new FunctionSpec(name, workflow, method.declaringClass().name().toString(),
+                        method.name(), parameters);
+                functions.add(new FunctionMethod(spec, new HandlerMethod(spec.channel(), method.declaringClass(),
+                        method, -1, breakers.breakersOf(method), List.of())));
+            }
+        }
+        if (problems.isEmpty()) {
+            problems.addAll(jsonProblems(functions));
+        }
+        handlers.handlers().stream().filter(handler -> names.containsKey(handler.channel()))
+                .forEach(handler -> problems.add(handler.describe() + ": channel " + handler.channel()
+                        + " is a durable function's queue"));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(
+                    "Errand found durable functions it cannot run:\n  - " + String.join("\n  - ", problems));
+        }
+        return new FunctionsBuildItem(functions);
+    }
+
+    /**
+     * Arguments and results that a plain Jackson mapper cannot write and read back. The service's own
+     * mapper checks again at start-up, with the modules and settings the service gives it.
+     */
+    private static List<String> jsonProblems(List<FunctionMethod> functions) {
+        ObjectMapper mapper = JsonMapper.builder().findAndAddModules().build();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        List<String> problems = new ArrayList<>();
+        for (FunctionMethod function : functions) {
+            FunctionSpec spec = function.spec();
+            try {
+                Method method = FunctionTypes.method(spec.beanClass(), spec.method(), spec.parameters(), loader);
+                FunctionTypes.jsonProblems(mapper, method).forEach(problem -> problems.add(function.consumer().describe()
+                        + ": arguments and results are JSON, and " + problem));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // Not loadable at build time: the start-up check, with the service's mapper, decides.
+            }
+        }
+        return problems;
+    }
+
+    private static String name(AnnotationInstance durable, MethodInfo method) {
+        AnnotationValue name = durable.value("name");
+        return name != null && !name.asString().isEmpty() ? name.asString()
+                : method.declaringClass().simpleName() + "." + method.name();
+    }
+
+    /** The erased type as {@code Class.forName} reads it (Jandex spells arrays in descriptor form). */
+    private static String className(Type type) {
+        return type.kind() == Type.Kind.PRIMITIVE ? type.asPrimitiveType().name().toString() : type.name().toString();
+    }
+
+    /** What makes a method unfit to be a durable function, in words its author can act on. */
+    private static List<String> check(MethodInfo method, boolean workflow) {
+        List<String> problems = new ArrayList<>();
+        if (!method.returnType().name().equals(CALL)) {
+            problems.add("a durable function returns Call<R> (its caller gets the handle; its body returns"
+                    + " Call.returning(result) or Call.done()); this one returns " + method.returnType());
+        }
+        if (Modifier.isPrivate(method.flags()) || Modifier.isStatic(method.flags())) {
+            problems.add("a durable function is a non-private instance method of a bean");
+        }
+        if (method.hasAnnotation(DURABLE_FUNCTION) && method.hasAnnotation(DURABLE_WORKFLOW)) {
+            problems.add("@DurableFunction and @DurableWorkflow are one or the other");
+        }
+        for (Type parameter : method.parameterTypes()) {
+            if (parameter.kind() == Type.Kind.TYPE_VARIABLE) {
+                problems.add("argument type " + parameter + " is a type variable: JSON needs a concrete type");
+            }
+        }
+        if (method.hasAnnotation(ErrandProcessor.ASYNCHRONOUS)
+                || method.declaringClass().hasDeclaredAnnotation(ErrandProcessor.ASYNCHRONOUS)) {
+            problems.add("@Asynchronous does not fit a durable function: Errand already runs it on its consumer's"
+                    + " own threads");
+        }
+        if (workflow) {
+            for (DotName ft : List.of(ErrandProcessor.RETRY, ErrandProcessor.CIRCUIT_BREAKER, FALLBACK)) {
+                if (method.hasAnnotation(ft)) {
+                    problems.add("@" + ft.withoutPackagePrefix() + " does not fit a workflow, which waits by"
+                            + " ending its run: put it on its steps' calls or on the functions it starts");
+                }
+            }
+        }
+        AnnotationInstance breaker = method.annotation(ErrandProcessor.CIRCUIT_BREAKER);
+        if (breaker != null && method.annotation(BreakerFinder.CIRCUIT_BREAKER_NAME) == null) {
+            problems.add("@CircuitBreaker needs @CircuitBreakerName(\"...\") on a durable function, so that Errand"
+                    + " can pause its consumer while the breaker is open");
+        }
+        return problems;
+    }
+
+    /**
+     * One bean per function, in its bean's package:
+     * <pre>{@code
+     * @Singleton
+     * class Crm_ErrandFunction_sendUser {
+     *     @Inject FunctionWorker worker;
+     *     @Incoming("errand-functions-Crm-sendUser")
+     *     public CompletionStage<Void> receive(Message<?> message) {
+     *         return worker.receive("Crm.sendUser", message);
+     *     }
+     * }
+     * }</pre>
+     */
+    @BuildStep
+    void generateBridges(FunctionsBuildItem functions, BuildProducer<GeneratedBeanBuildItem> beans) {
+        GeneratedBeanGizmoAdaptor output = new GeneratedBeanGizmoAdaptor(beans);
+        for (FunctionMethod function : functions.functions()) {
+            try (ClassCreator creator = ClassCreator.builder().classOutput(output).className(function.bridgeClassName())
+                    .build()) {
+                creator.addAnnotation(Singleton.class);
+                FieldCreator workerField = creator.getFieldCreator("worker", FunctionWorker.class);
+                workerField.setModifiers(0);
+                workerField.addAnnotation(Inject.class);
+                try (MethodCreator receive = creator.getMethodCreator("receive", CompletionStage.class, Message.class)) {
+                    receive.setModifiers(Modifier.PUBLIC);
+                    receive.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<*>;)"
+                            + "Ljava/util/concurrent/CompletionStage<Ljava/lang/Void;>;");
+                    receive.addAnnotation(Incoming.class).addValue("value", function.spec().channel());
+                    ResultHandle stage = receive.invokeVirtualMethod(
+                            MethodDescriptor.ofMethod(FunctionWorker.class, "receive", CompletionStage.class,
+                                    String.class, Message.class),
+                            receive.readInstanceField(workerField.getFieldDescriptor(), receive.getThis()),
+                            receive.load(function.spec().name()), receive.getMethodParam(0));
+                    receive.returnValue(stage);
+                }
+            }
+        }
+    }
+
+    @BuildStep
+    void channelDefaults(FunctionsBuildItem functions, BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
+        functions.functions().forEach(function -> ErrandProcessor
+                .consumerChannelDefaults(function.consumer(), function.spec().queue(), defaults));
+    }
+
+    /** The worker calls the method by reflection, through its bean's client proxy. */
+    @BuildStep
+    void reflection(FunctionsBuildItem functions, BuildProducer<ReflectiveMethodBuildItem> reflective) {
+        functions.functions().forEach(function -> reflective
+                .produce(new ReflectiveMethodBuildItem("errand durable function", function.consumer().method())));
+    }
+
+    @BuildStep
+    @Record(ExecutionTime.STATIC_INIT)
+    void recordFunctions(FunctionsBuildItem functions, FunctionRecorder recorder) {
+        recorder.record(new ArrayList<>(functions.functions().stream().map(function -> function.spec().encode()).toList()));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.errand;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.errand.internal.functions.WorkflowRuntime;
+
+/**
+ * Steps, durable sleep and fan-in for the body of a {@link DurableWorkflow}, which it acts on (it
+ * is the workflow running on this thread).
+ * <ul>
+ * <li>{@link #step} runs work once and records its result as JSON; on a resume it returns the
+ * recorded result instead of running again.</li>
+ * <li>{@link #sleep} ends this run and resumes the workflow after the duration, from the broker's
+ * scheduled delivery: no thread waits, and a restart does not lose it.</li>
+ * <li>{@link #awaitAll} returns once every call has finished, succeeded or failed; until then the
+ * workflow waits the same way, looking again every {@code errand.workflows.poll-interval}.</li>
+ * </ul>
+ * Between these, the code runs again on every resume: it must do the same thing each time (no clock,
+ * no random numbers, no reads of changing data outside a step).
+ */
+@ApplicationScoped
+public class Workflow {
+
+    /** The work of a step: its idempotency key in, its result (recorded) out. */
+    @FunctionalInterface
+    public interface StepWork<T> {
+        T run(String key) throws Exception;
+    }
+
+    /**
+     * A step's work threw a checked exception; it is the cause. Errand classifies the failure by the
+     * cause (a {@link PermanentFailure} stays permanent), so a workflow's code need not declare it.
+     */
+    public static class StepFailed extends RuntimeException {
+        public StepFailed(String step, Exception cause) {
+            super("step " + step + " failed: " + cause, cause);
+        }
+    }
+
+    /** A call that failed: dead-lettered, with why. */
+    public record Failure(String callId, String error) {
+    }
+
+    /**
+     * The outcome of the calls a workflow waited for.
+     *
+     * @param succeeded the results of the calls that succeeded, in the order of the calls
+     * @param failed    the calls that failed
+     */
+    public record Results<R>(List<R> succeeded, List<Failure> failed) {
+        public int total() {
+            return succeeded.size() + failed.size();
+        }
+    }
+
+    private final WorkflowRuntime runtime;
+    private final ObjectMapper mapper;
+
+    Workflow(WorkflowRuntime runtime, ObjectMapper mapper) {
+        this.runtime = runtime;
+        this.mapper = mapper;
+    }
+
+    /** The running workflow's call id. */
+    public String id() {
+        return runtime.id();
+    }
+
+    /**
+     * Runs {@code work} once for this workflow, outside its transaction, and records its result; a
+     * resumed workflow gets the recorded result. Pass {@code key} to a remote system as its idempotency
+     * key: if the process dies after the work and before the record, the work runs again.
+     * A checked exception of the work comes out as {@link StepFailed}.
+     *
+     * @param name unique within the workflow
+     */
+    public <T> T step(String name, Class<T> type, StepWork<T> work) {
+        return runtime.step(name, mapper.constructType(type), work);
+    }
+
+    /** {@link #step(String, Class, StepWork)} for a generic result, such as {@code List<Long>}. */
+    public <T> T step(String name, TypeReference<T> type, StepWork<T> work) {
+        return runtime.step(name, mapper.constructType(type), work);
+    }
+
+    /** Resumes the workflow after {@code duration}, holding no thread, across restarts. */
+    public void sleep(Duration duration) {
+        runtime.sleep(duration);
+    }
+
+    /** Waits, holding no thread, until every call has succeeded or failed, and gives their outcomes. */
+    public <R> Results<R> awaitAll(List<Call<R>> calls, Class<R> resultType) {
+        return runtime.awaitAll(calls, mapper.constructType(resultType));
+    }
+}

@@ -1,0 +1,269 @@
+package dev.errand.internal.functions;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.errand.CallStatus;
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * The {@code errand_call} and {@code errand_workflow_step} tables. Every method joins the caller's
+ * transaction; which transaction that is decides what commits together (see its callers).
+ */
+@ApplicationScoped
+public class CallStore {
+
+    /** A call to record. */
+    public record NewCall(String id, String function, boolean workflow, String parentId, String arguments) {
+    }
+
+    /** A finished (or not) call, as a workflow waiting for it sees it. */
+    public record Outcome(String id, CallStatus.State state, String result, String error) {
+    }
+
+    /** A recorded step of a workflow. */
+    public record RecordedStep(int seq, String name, String result) {
+    }
+
+    /** What a workflow resumes from. */
+    public record WorkflowState(int childrenStarted, Map<Integer, RecordedStep> steps) {
+    }
+
+    private static final String COLUMNS = """
+            id, function, workflow, parent_id, status, current_step, result, error, created_at, started_at,
+            finished_at""";
+
+    private final AgroalDataSource dataSource;
+
+    public CallStore(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Records calls not recorded yet; returns the ones this did record. */
+    public List<NewCall> insert(List<NewCall> calls) {
+        List<NewCall> inserted = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
+                        insert into errand_call (id, function, workflow, parent_id, arguments, status)
+                        values (?, ?, ?, ?, ?, 'PENDING') on conflict (id) do nothing""")) {
+            for (NewCall call : calls) {
+                insert.setString(1, call.id());
+                insert.setString(2, call.function());
+                insert.setBoolean(3, call.workflow());
+                insert.setString(4, call.parentId());
+                insert.setString(5, call.arguments());
+                if (insert.executeUpdate() == 1) {
+                    inserted.add(call);
+                }
+            }
+            return inserted;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not record durable calls", e);
+        }
+    }
+
+    /** A workflow starts or resumes: marked RUNNING, with its recorded children and steps. */
+    public WorkflowState resume(NewCall call) {
+        try (Connection connection = dataSource.getConnection()) {
+            int children;
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    insert into errand_call (id, function, workflow, parent_id, arguments, status, started_at)
+                    values (?, ?, true, null, ?, 'RUNNING', now())
+                    on conflict (id) do update set
+                        status = case when errand_call.status = 'SUCCEEDED' then errand_call.status else 'RUNNING' end,
+                        started_at = coalesce(errand_call.started_at, now())
+                    returning children_started""")) {
+                upsert.setString(1, call.id());
+                upsert.setString(2, call.function());
+                upsert.setString(3, call.arguments());
+                try (ResultSet rows = upsert.executeQuery()) {
+                    rows.next();
+                    children = rows.getInt(1);
+                }
+            }
+            Map<Integer, RecordedStep> steps = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "select seq, name, result from errand_workflow_step where call_id = ?")) {
+                query.setString(1, call.id());
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        steps.put(rows.getInt(1), new RecordedStep(rows.getInt(1), rows.getString(2), rows.getString(3)));
+                    }
+                }
+            }
+            return new WorkflowState(children, steps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not resume workflow " + call.id(), e);
+        }
+    }
+
+    public void childrenStarted(String parentId, int count) {
+        update("update errand_call set children_started = greatest(children_started, ?) where id = ?", count, parentId);
+    }
+
+    public void recordStep(String callId, int seq, String name, String result) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
+                        insert into errand_workflow_step (call_id, seq, name, result) values (?, ?, ?, ?)
+                        on conflict do nothing""");
+                PreparedStatement current = connection.prepareStatement(
+                        "update errand_call set current_step = ? where id = ?")) {
+            insert.setString(1, callId);
+            insert.setInt(2, seq);
+            insert.setString(3, name);
+            insert.setString(4, result);
+            insert.executeUpdate();
+            current.setString(1, name);
+            current.setString(2, callId);
+            current.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not record step " + name + " of " + callId, e);
+        }
+    }
+
+    public void waiting(String callId, String step) {
+        update("update errand_call set status = 'WAITING', current_step = ? where id = ? and status = 'RUNNING'", step,
+                callId);
+    }
+
+    /** The call's result, in the worker's transaction with its processed-message marker. */
+    public void succeeded(NewCall call, String result) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement upsert = connection.prepareStatement("""
+                        insert into errand_call (id, function, workflow, parent_id, arguments, status, result,
+                                                 started_at, finished_at)
+                        values (?, ?, ?, null, ?, 'SUCCEEDED', ?, now(), now())
+                        on conflict (id) do update set status = 'SUCCEEDED', result = excluded.result, error = null,
+                            started_at = coalesce(errand_call.started_at, now()), finished_at = now()""")) {
+            upsert.setString(1, call.id());
+            upsert.setString(2, call.function());
+            upsert.setBoolean(3, call.workflow());
+            upsert.setString(4, call.arguments());
+            upsert.setString(5, result);
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not record the result of " + call.id(), e);
+        }
+    }
+
+    /** Dead-lettered: in the transaction that stores the dead letter. */
+    public void failed(String callId, String function, String reason) {
+        // A call sent by another client, refused before it ran, has no row yet.
+        update("""
+                insert into errand_call (id, function, status, error, finished_at) values (?, ?, 'FAILED', ?, now())
+                on conflict (id) do update set status = 'FAILED', error = excluded.error, finished_at = now()
+                where errand_call.status <> 'SUCCEEDED'""", callId, function, reason);
+    }
+
+    public Map<String, Outcome> outcomes(List<String> ids) {
+        Map<String, Outcome> outcomes = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "select id, status, result, error from errand_call where id = any(?)")) {
+            Array array = connection.createArrayOf("text", ids.toArray());
+            query.setArray(1, array);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    outcomes.put(rows.getString(1), new Outcome(rows.getString(1),
+                            CallStatus.State.valueOf(rows.getString(2)), rows.getString(3), rows.getString(4)));
+                }
+            }
+            return outcomes;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read durable calls", e);
+        }
+    }
+
+    public Optional<CallStatus> status(String id) {
+        List<CallStatus> found = query("select " + COLUMNS + " from errand_call where id = ?", id);
+        return found.stream().findFirst();
+    }
+
+    /** Workflows, newest first: the top-level ones, or a parent's. */
+    public List<CallStatus> workflows(String parentId, CallStatus.State state, int limit) {
+        String where = parentId == null ? "workflow and parent_id is null" : "parent_id = ?";
+        List<Object> arguments = new ArrayList<>();
+        if (parentId != null) {
+            arguments.add(parentId);
+        }
+        if (state != null) {
+            where += " and status = ?";
+            arguments.add(state.name());
+        }
+        arguments.add(limit);
+        return query("select " + COLUMNS + " from errand_call where " + where + " order by created_at desc, id limit ?",
+                arguments.toArray());
+    }
+
+    private List<CallStatus> query(String sql, Object... arguments) {
+        List<CallStatus> calls = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(sql);
+                PreparedStatement children = connection.prepareStatement(
+                        "select status, count(*) from errand_call where parent_id = ? group by status")) {
+            for (int i = 0; i < arguments.length; i++) {
+                query.setObject(i + 1, arguments[i]);
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String id = rows.getString(1);
+                    calls.add(new CallStatus(id, rows.getString(2), rows.getBoolean(3), rows.getString(4),
+                            CallStatus.State.valueOf(rows.getString(5)), rows.getString(6), rows.getString(7),
+                            rows.getString(8), children(children, id), instant(rows.getTimestamp(9)),
+                            instant(rows.getTimestamp(10)), instant(rows.getTimestamp(11))));
+                }
+            }
+            return calls;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read durable calls", e);
+        }
+    }
+
+    private static CallStatus.Children children(PreparedStatement query, String id) throws SQLException {
+        query.setString(1, id);
+        long total = 0;
+        long succeeded = 0;
+        long failed = 0;
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                long count = rows.getLong(2);
+                total += count;
+                switch (rows.getString(1)) {
+                    case "SUCCEEDED" -> succeeded = count;
+                    case "FAILED" -> failed = count;
+                    default -> {
+                    }
+                }
+            }
+        }
+        return new CallStatus.Children(total, succeeded, failed);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private void update(String sql, Object... arguments) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(sql)) {
+            for (int i = 0; i < arguments.length; i++) {
+                update.setObject(i + 1, arguments[i]);
+            }
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not update durable calls", e);
+        }
+    }
+}

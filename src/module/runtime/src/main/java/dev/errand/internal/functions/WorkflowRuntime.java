@@ -1,0 +1,162 @@
+package dev.errand.internal.functions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.errand.Call;
+import dev.errand.CallStatus;
+import dev.errand.OutsideTransaction;
+import dev.errand.Workflow;
+import dev.errand.internal.handling.Suspension;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * What {@link Workflow} does for the workflow running on this thread. Each step, sleep and wait takes
+ * the next number of the workflow's replay; a recorded number returns its recorded result and runs
+ * nothing, and a number recorded under another name means the code changed under the workflow.
+ */
+@ApplicationScoped
+public class WorkflowRuntime {
+
+    private final CallStore store;
+    private final CallStarter starter;
+    private final ObjectMapper mapper;
+    private final OutsideTransaction outsideTransaction;
+    private final WorkflowsConfig config;
+
+    public WorkflowRuntime(CallStore store, CallStarter starter, ObjectMapper mapper,
+            OutsideTransaction outsideTransaction, WorkflowsConfig config) {
+        this.store = store;
+        this.starter = starter;
+        this.mapper = mapper;
+        this.outsideTransaction = outsideTransaction;
+        this.config = config;
+    }
+
+    public String id() {
+        return current().callId;
+    }
+
+    public <T> T step(String name, JavaType type, Workflow.StepWork<T> work) {
+        try {
+            return runStep(name, type, work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new Workflow.StepFailed(name, e);
+        }
+    }
+
+    private <T> T runStep(String name, JavaType type, Workflow.StepWork<T> work) throws Exception {
+        Execution workflow = current();
+        int seq = workflow.nextStep();
+        CallStore.RecordedStep recorded = recorded(workflow, seq, name);
+        if (recorded != null) {
+            return mapper.readValue(recorded.result(), type);
+        }
+        String key = workflow.callId + ":" + name;
+        Callable<T> call = () -> work.run(key);
+        T value = outsideTransaction.call(call);
+        String json = mapper.writerFor(type).writeValueAsString(value);
+        record(workflow, seq, name, json);
+        // Later steps get what a replay would give them, so the first run and a resumed one agree.
+        return mapper.readValue(json, type);
+    }
+
+    public void sleep(Duration duration) {
+        Execution workflow = current();
+        int seq = workflow.nextStep();
+        String name = "sleep " + duration;
+        CallStore.RecordedStep recorded = recorded(workflow, seq, name);
+        Instant wakeUp;
+        if (recorded != null) {
+            wakeUp = Instant.parse(recorded.result());
+        } else {
+            wakeUp = Instant.now().plus(duration);
+            record(workflow, seq, name, wakeUp.toString());
+        }
+        Duration left = Duration.between(Instant.now(), wakeUp);
+        if (!left.isNegative() && !left.isZero()) {
+            suspend(workflow, name, left);
+        }
+    }
+
+    public <R> Workflow.Results<R> awaitAll(List<Call<R>> calls, JavaType type) {
+        Execution workflow = current();
+        starter.flush(workflow);
+        int seq = workflow.nextStep();
+        String name = "await " + calls.size();
+        CallStore.RecordedStep recorded = recorded(workflow, seq, name);
+        List<String> ids = calls.stream().map(Call::id).toList();
+        Map<String, CallStore.Outcome> outcomes = QuarkusTransaction.requiringNew().call(() -> store.outcomes(ids));
+        if (recorded == null) {
+            long finished = outcomes.values().stream().filter(outcome -> outcome.state().finished()).count();
+            if (finished < ids.size()) {
+                suspend(workflow, name, config.pollInterval());
+            }
+        }
+        List<R> succeeded = new ArrayList<>();
+        List<Workflow.Failure> failed = new ArrayList<>();
+        for (String id : ids) {
+            CallStore.Outcome outcome = outcomes.get(id);
+            if (outcome != null && outcome.state() == CallStatus.State.SUCCEEDED) {
+                succeeded.add(read(outcome.result(), type));
+            } else {
+                failed.add(new Workflow.Failure(id, outcome == null ? "no such call" : outcome.error()));
+            }
+        }
+        if (recorded == null) {
+            record(workflow, seq, name, "{\"succeeded\":" + succeeded.size() + ",\"failed\":" + failed.size() + "}");
+        }
+        return new Workflow.Results<>(succeeded, failed);
+    }
+
+    private <R> R read(String json, JavaType type) {
+        try {
+            return json == null ? null : mapper.readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a child's result does not read as " + type.toCanonical(), e);
+        }
+    }
+
+    /** The step recorded at this place of the replay, checked to be the one the code runs now. */
+    private static CallStore.RecordedStep recorded(Execution workflow, int seq, String name) {
+        CallStore.RecordedStep recorded = workflow.steps.get(seq);
+        if (recorded != null && !recorded.name().equals(name)) {
+            throw new NonDeterministicWorkflow("workflow " + workflow.callId + " (" + workflow.function.name()
+                    + ") changed while it ran: its step " + seq + " was \"" + recorded.name() + "\" and is now \""
+                    + name + "\"");
+        }
+        return recorded;
+    }
+
+    private void record(Execution workflow, int seq, String name, String result) {
+        starter.flush(workflow);
+        QuarkusTransaction.requiringNew().run(() -> store.recordStep(workflow.callId, seq, name, result));
+        workflow.steps.put(seq, new CallStore.RecordedStep(seq, name, result));
+    }
+
+    /** Ends this run; the call comes back from the broker after {@code after}, holding no thread meanwhile. */
+    private void suspend(Execution workflow, String step, Duration after) {
+        starter.flush(workflow);
+        QuarkusTransaction.requiringNew().run(() -> store.waiting(workflow.callId, step));
+        throw new Suspension(workflow.callId + " waits in " + step, after);
+    }
+
+    private static Execution current() {
+        Execution execution = Execution.current();
+        if (execution == null || !execution.workflow()) {
+            throw new IllegalStateException("Workflow is for the body of a @DurableWorkflow, on its worker");
+        }
+        return execution;
+    }
+}
