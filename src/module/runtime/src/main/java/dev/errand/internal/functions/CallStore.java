@@ -167,6 +167,21 @@ public class CallStore {
                 where errand_call.status <> 'SUCCEEDED'""", callId, function, reason);
     }
 
+    /** How many of these calls have finished: what a waiting workflow reads on each look. */
+    public long finished(List<String> ids) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("""
+                        select count(*) from errand_call where id = any(?) and status in ('SUCCEEDED', 'FAILED')""")) {
+            query.setArray(1, connection.createArrayOf("text", ids.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read durable calls", e);
+        }
+    }
+
     public Map<String, Outcome> outcomes(List<String> ids) {
         Map<String, Outcome> outcomes = new HashMap<>();
         try (Connection connection = dataSource.getConnection();

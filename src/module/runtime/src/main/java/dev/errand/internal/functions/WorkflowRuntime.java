@@ -97,13 +97,11 @@ public class WorkflowRuntime {
         String name = "await " + calls.size();
         CallStore.RecordedStep recorded = recorded(workflow, seq, name);
         List<String> ids = calls.stream().map(Call::id).toList();
-        Map<String, CallStore.Outcome> outcomes = QuarkusTransaction.requiringNew().call(() -> store.outcomes(ids));
-        if (recorded == null) {
-            long finished = outcomes.values().stream().filter(outcome -> outcome.state().finished()).count();
-            if (finished < ids.size()) {
-                suspend(workflow, name, config.pollInterval());
-            }
+        // Counted while it waits; the results are read once, when all are in.
+        if (recorded == null && QuarkusTransaction.requiringNew().call(() -> store.finished(ids)) < ids.size()) {
+            suspend(workflow, name, config.pollInterval());
         }
+        Map<String, CallStore.Outcome> outcomes = QuarkusTransaction.requiringNew().call(() -> store.outcomes(ids));
         List<R> succeeded = new ArrayList<>();
         List<Workflow.Failure> failed = new ArrayList<>();
         for (String id : ids) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import dev.errand.internal.backpressure.BackpressureConfig;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.contract.DeadLettersConfig;
+import dev.errand.internal.events.EventsConfig;
+import dev.errand.internal.functions.WorkflowsConfig;
 import dev.errand.internal.handling.ConsumersConfig;
 import dev.errand.internal.handling.HealthConfig;
 import dev.errand.internal.handling.ShutdownConfig;
@@ -37,7 +39,7 @@ class ConfigurationDocsTest {
 
     private static final List<Class<?>> MAPPINGS = List.of(EmbeddedConfig.class, ConsumersConfig.class,
             ShutdownConfig.class, HealthConfig.class, DeadLettersConfig.class, BackpressureConfig.class,
-            OutboxConfig.class, HttpConfig.class, BrokerConfig.class);
+            OutboxConfig.class, HttpConfig.class, BrokerConfig.class, EventsConfig.class, WorkflowsConfig.class);
 
     private static final Path PAGE = Path.of("../../../docs/reference/configuration.md");
 
