@@ -144,6 +144,19 @@ class DurableFunctionsTest {
     }
 
     @Test
+    void aWorkflowWhoseCodeChangedUnderItFailsNamingTheStepInsteadOfReplayingTheWrongResult() {
+        String name = "fickle-" + UUID.randomUUID();
+        Call<String> call = functions.fickle(name);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(call) == CallStatus.State.WAITING);
+        functions.rename(name);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(call) == CallStatus.State.FAILED);
+        String error = calls.status(call).orElseThrow().error();
+        assertTrue(error.contains("changed while it ran: its step 1 was \"original\" and is now \"renamed\""), error);
+        assertTrue(error.startsWith("permanent-failure"), error);
+    }
+
+    @Test
     void aWorkflowFansOutToAThousandChildrenAndSummarisesThemWithTheFailedOnesCounted() {
         Call<TestFunctions.Summary> call = functions.fan(1000, 50);
         await().atMost(Duration.ofSeconds(180)).until(() -> state(call) == CallStatus.State.SUCCEEDED);

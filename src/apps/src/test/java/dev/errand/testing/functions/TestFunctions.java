@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,7 @@ public class TestFunctions {
 
     private final Workflow workflow;
     private final Map<String, Integer> runs = new ConcurrentHashMap<>();
+    private final Set<String> renamed = ConcurrentHashMap.newKeySet();
 
     public TestFunctions(Workflow workflow) {
         this.workflow = workflow;
@@ -95,6 +97,22 @@ public class TestFunctions {
             return new Summary(results.succeeded().size(), results.failed().size(), sum);
         });
         return Call.returning(summary);
+    }
+
+    /**
+     * Names its first step by whether {@code name} was "renamed" meanwhile: a stand-in for code that
+     * changed while the workflow slept.
+     */
+    @DurableWorkflow(name = "test-fickle")
+    public Call<String> fickle(String name) {
+        workflow.step(renamed.contains(name) ? "renamed" : "original", String.class, key -> "done");
+        workflow.sleep(Duration.ofSeconds(3));
+        return Call.returning("finished");
+    }
+
+    /** From now on, {@code fickle(name)} names its first step differently. */
+    public void rename(String name) {
+        renamed.add(name);
     }
 
     private int ran(String what) {
