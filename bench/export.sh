@@ -10,15 +10,16 @@
 # at random moments (restarting it on the same data each time), optionally takes the CRM down for D
 # seconds S seconds in, waits for the export to finish and prints one line:
 #   users=… seconds=… contactsPerSecond=… crmRequestsPerSecond=… acceptedPerSecond=… rateLimit=…
-#   ofRateLimit=… rateLimited=… contacts=… duplicateContacts=… links=… badLinks=… reports=…
-#   exported=… failed=… status=… peakRssMb=… [delay=… firstContactAt=…]
+#   ofRateLimit=… rateLimited=… contacts=… duplicateContacts=… replayedContacts=… links=… badLinks=…
+#   reports=… exported=… failed=… status=… peakRssMb=… [delay=… firstContactAt=…]
 # crmRequestsPerSecond is the median of ~2 s samples of the CRM's request rate while the export
 # sends users (the service up, the CRM up; not the last 2% of users); acceptedPerSecond the same
 # without the 429s, and ofRateLimit its share of the limit; rateLimited counts 429s since the last
-# start. Exits non-zero unless every user has one contact and one link, no duplicate and no bad
-# link, one report, nothing failed, and
-# (with --delay) no contact before the delay, a kill -9 in the middle of it notwithstanding.
-# Bounded by --timeout (default 1200 s).
+# start. replayedContacts counts contact steps that ran again with their key: only those a kill cut
+# off between the CRM's answer and the step's record (at most the children running at each kill);
+# a finished step never runs again. Exits non-zero unless every user has one contact and one link,
+# no duplicate and no bad link, one report, nothing failed, and (with --delay) no contact before the
+# delay, a kill -9 in the middle of it notwithstanding. Bounded by --timeout (default 1200 s).
 set -euo pipefail
 
 users=20000 kills=2 error_rate=0.05 rate_limit=300 delay=0 outage_at= outage_seconds=60 build=1 timeout=1200
@@ -123,7 +124,8 @@ accepted = statistics.median(r[1] for r in rates) if rates else 0.0
 print(f"users={users} seconds={seconds} contactsPerSecond={s['contacts'] / max(seconds - delay, 1):.0f} "
       f"crmRequestsPerSecond={rate:.0f} acceptedPerSecond={accepted:.0f} rateLimit={rate_limit} "
       f"ofRateLimit={accepted / rate_limit:.0%} rateLimited={s['rateLimited']} "
-      f"contacts={s['contacts']} duplicateContacts={s['duplicateContacts']} links={s['links']} "
+      f"contacts={s['contacts']} duplicateContacts={s['duplicateContacts']} "
+      f"replayedContacts={s['replayedContacts']} links={s['links']} "
       f"badLinks={s['badLinks']} reports={s['reports']} exported={e['exported']} failed={e['failed']} "
       f"status={e['status']} peakRssMb={peak_rss}" + (f" delay={delay} firstContactAt={sys.argv[9]}" if delay else ""))
 ok = (s["contacts"] == users and s["links"] == users and s["duplicateContacts"] == 0 and s["badLinks"] == 0

@@ -78,7 +78,7 @@ function renderQueues(queues, outbox) {
 function renderProgress(batches) {
   const container = document.getElementById('progress');
   if (batches.length === 0) {
-    container.replaceChildren(el('p', { class: 'empty', text: 'No campaign yet.' }));
+    container.replaceChildren(el('p', { class: 'empty', text: 'Nothing in progress yet.' }));
     return;
   }
   container.replaceChildren(...batches.map(b => {

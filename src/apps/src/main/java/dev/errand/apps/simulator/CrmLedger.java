@@ -21,8 +21,12 @@ public class CrmLedger {
     public record Contact(long contactId, String email, boolean replayed) {
     }
 
-    /** Counts over the whole CRM; duplicates are contacts beyond the first for an email. */
-    public record Totals(long contacts, long duplicateContacts, long links, long badLinks, long reports) {
+    /**
+     * Counts over the whole CRM; duplicates are contacts beyond the first for an email; replayed
+     * contacts are creations that repeated an idempotency key already used (a step run again).
+     */
+    public record Totals(long contacts, long duplicateContacts, long replayedContacts, long links, long badLinks,
+            long reports) {
     }
 
     private final AgroalDataSource dataSource;
@@ -111,12 +115,14 @@ public class CrmLedger {
                 PreparedStatement count = connection.prepareStatement("""
                         select (select count(*) from crm_contact),
                                (select count(*) - count(distinct email) from crm_contact),
+                               (select coalesce(sum(replays), 0) from crm_contact),
                                (select count(*) from crm_contact where owner is not null),
                                (select count(*) from crm_bad_link),
                                (select count(*) from crm_report)""");
                 ResultSet row = count.executeQuery()) {
             row.next();
-            return new Totals(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5));
+            return new Totals(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5),
+                    row.getLong(6));
         } catch (SQLException e) {
             throw new IllegalStateException("CRM unavailable", e);
         }

@@ -42,8 +42,8 @@ public class CrmSimulatorResource extends SimulatorControls {
     }
 
     /** What the simulator has seen; contacts, links and reports are its records, the rest this run's counts. */
-    public record Stats(long requests, long contacts, long duplicateContacts, long links, long badLinks, long reports,
-            long rateLimited, long overCapacity, long injectedErrors) {
+    public record Stats(long requests, long contacts, long duplicateContacts, long replayedContacts, long links,
+            long badLinks, long reports, long rateLimited, long overCapacity, long injectedErrors) {
     }
 
     private final CrmState state;
@@ -107,7 +107,8 @@ public class CrmSimulatorResource extends SimulatorControls {
     @RolesAllowed(Roles.VIEWER)
     public Stats stats() {
         CrmLedger.Totals totals = ledger.totals();
-        return new Stats(state.requests(), totals.contacts(), totals.duplicateContacts(), totals.links(), totals.badLinks(),
+        return new Stats(state.requests(), totals.contacts(), totals.duplicateContacts(), totals.replayedContacts(),
+                totals.links(), totals.badLinks(),
                 totals.reports(), state.rateLimited(), state.overCapacity(), state.injectedErrors());
     }
 }
