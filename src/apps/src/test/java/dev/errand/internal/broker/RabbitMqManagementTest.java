@@ -64,10 +64,12 @@ class RabbitMqManagementTest {
         long createdHalfAMinuteAgo = System.currentTimeMillis() - 30_000;
         send(12, createdHalfAMinuteAgo);
 
-        // RabbitMQ publishes its message counters on its own statistics tick (5 s), after the depth:
-        // the CI run once read the depth before the first "added" was there.
+        // RabbitMQ publishes its message counters and the head's timestamp on its own statistics
+        // ticks, after the depth: CI runs read the depth before "added", and once before the head's age.
         await().atMost(Duration.ofSeconds(30)).until(() -> depths.state(IDLE)
-                .filter(state -> state.depth() == 12 && state.added().orElse(0L) >= 12).isPresent());
+                .filter(state -> state.depth() == 12 && state.added().orElse(0L) >= 12
+                        && state.oldestAgeMillis().isPresent())
+                .isPresent());
         QueueState state = depths.state(IDLE).orElseThrow();
         long lag = state.oldestAgeMillis().orElseThrow();
         assertTrue(lag >= 30_000 && lag < 120_000, "lag from the head's creation-time: " + lag + " ms");
