@@ -19,6 +19,22 @@ public class RetryLater extends RuntimeException {
         }
     }
 
+    /**
+     * For a 429 or 503 answer: waits as its {@code Retry-After} header says (delay-seconds), or one
+     * second when the header is missing or an HTTP-date, which is rare and safe to read that way.
+     */
+    public static RetryLater afterHeader(String message, String retryAfter) {
+        Duration after = Duration.ofSeconds(1);
+        if (retryAfter != null) {
+            try {
+                after = Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.trim())));
+            } catch (NumberFormatException httpDate) {
+                // One second, as without the header.
+            }
+        }
+        return new RetryLater(message, after);
+    }
+
     public Duration after() {
         return after;
     }

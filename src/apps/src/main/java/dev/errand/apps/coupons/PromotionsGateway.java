@@ -1,6 +1,5 @@
 package dev.errand.apps.coupons;
 
-import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
@@ -52,7 +51,7 @@ public class PromotionsGateway {
                 return String.valueOf(response.readEntity(io.vertx.core.json.JsonObject.class).getValue("couponId"));
             }
             if (status == 429) {
-                throw new RetryLater("promotions API rate limit (429)", retryAfter(response));
+                throw RetryLater.afterHeader("promotions API rate limit (429)", response.getHeaderString("Retry-After"));
             }
             if (status >= 400 && status < 500) {
                 throw new PermanentFailure("promotions API refused the grant (" + status + "): "
@@ -71,16 +70,6 @@ public class PromotionsGateway {
             return detail == null ? body : detail;
         } catch (RuntimeException notJson) {
             return body;
-        }
-    }
-
-    private static Duration retryAfter(Response response) {
-        String header = response.getHeaderString("Retry-After");
-        try {
-            return header == null ? Duration.ofSeconds(1) : Duration.ofSeconds(Long.parseLong(header.trim()));
-        } catch (NumberFormatException e) {
-            // An HTTP-date is allowed too; one second is a safe reading of one we do not parse.
-            return Duration.ofSeconds(1);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.errand.apps.export;
 
-import java.time.Duration;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,20 +62,12 @@ public class CrmGateway {
         String body = response.readEntity(String.class);
         response.close();
         if (status == 429) {
-            throw new RetryLater("CRM rate limit (429) on " + what, retryAfter(response.getHeaderString("Retry-After")));
+            throw RetryLater.afterHeader("CRM rate limit (429) on " + what, response.getHeaderString("Retry-After"));
         }
         if (status >= 400 && status < 500) {
             throw new PermanentFailure("CRM refused " + what + " (" + status + "): " + body);
         }
         throw new CrmUnavailable("CRM answered " + status + " to " + what);
-    }
-
-    private static Duration retryAfter(String header) {
-        try {
-            return header == null ? Duration.ofSeconds(1) : Duration.ofSeconds(Long.parseLong(header.trim()));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(1);
-        }
     }
 
     /** The CRM is down, failing or too slow: worth retrying, and counted by the breaker. */

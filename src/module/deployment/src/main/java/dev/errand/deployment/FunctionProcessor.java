@@ -100,7 +100,7 @@ class FunctionProcessor {
                     wrong.forEach(problem -> problems.add(where + ": " + problem));
                     continue;
                 }
-                String other = names.put(new FunctionSpec(name, false, "", "", List.of()).channel(), where);
+                String other = names.put(FunctionSpec.channelOf(name), where);
                 if (other != null) {
                     problems.add(where + ": the durable function name \"" + name + "\" is taken (its channel) by " + other
                             + "; give one of them @" + annotation.withoutPackagePrefix() + "(name = \"...\")");

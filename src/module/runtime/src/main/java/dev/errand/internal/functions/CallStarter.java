@@ -89,7 +89,7 @@ public class CallStarter {
     }
 
     private static OutboundMessage message(CallStore.NewCall call) {
-        return new OutboundMessage(FunctionSpec.QUEUE_PREFIX + call.function(), call.id(), call.function(),
+        return new OutboundMessage(FunctionSpec.queueOf(call.function()), call.id(), call.function(),
                 call.parentId(), OutboundMessage.DEFAULT_PRIORITY, "{\"arguments\":" + call.arguments() + "}",
                 WireContract.CONTENT_TYPE, Map.of());
     }

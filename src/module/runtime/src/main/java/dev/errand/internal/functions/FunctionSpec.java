@@ -22,12 +22,20 @@ public record FunctionSpec(String name, boolean workflow, String beanClass, Stri
 
     /** The queue its calls are sent to. */
     public String queue() {
-        return QUEUE_PREFIX + name;
+        return queueOf(name);
     }
 
     /** Its {@code @Incoming} channel, which names its consumer ({@code errand.consumers.<channel>.*}). */
     public String channel() {
-        return CHANNEL_PREFIX + name.replace('.', '-');
+        return channelOf(name);
+    }
+
+    public static String queueOf(String function) {
+        return QUEUE_PREFIX + function;
+    }
+
+    public static String channelOf(String function) {
+        return CHANNEL_PREFIX + function.replace('.', '-');
     }
 
     public String encode() {
