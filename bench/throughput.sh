@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Benchmark: Errand's rate and CPU per message against the embedded broker's own, in one run.
+#
+#   bench/throughput.sh [--runs 3] [--messages 100000] [--users 50000] [--error-rate 0.05]
+#                       [--raw-seconds 30] [--rows raw,noop,insert,campaign] [--no-build]
+#
+# Each run starts the packaged service (embedded Artemis and PostgreSQL) in a fresh data folder and
+# measures, one after the other, on one box:
+#   raw       the embedded broker alone: Artemis' own perf client (AMQP, persistent, 256 B, one
+#             producer and one consumer, --max-pending 100) on a queue of its own; the distribution
+#             org.apache.artemis:apache-artemis:2.56.0:tar.gz:bin is fetched from Maven Central once
+#             and cached in ~/.cache/errand-bench
+#   noop      a queue pre-filled with --messages messages (its consumer paused), drained by a handler
+#             that does nothing: Errand's own work alone (contract check, processed-message marker
+#             committed in PostgreSQL, ack)
+#   insert    the same with a handler that inserts one row, the typical handler
+#   campaign  the coupon campaign: --users users, --error-rate injected errors
+# For each row: messages/s; the ratio to raw; CPU ms per message from /proc (the service's JVM, which
+# hosts the broker, plus PostgreSQL's processes; for raw also the perf client's JVM); the JVM's
+# peak RSS during the row. Each row runs --runs times; the table gives medians. The last line is
+# machine-readable:  raw=N noop=N insert=N campaign=N
+# BENCH_JAVA_OPTS sets the service's JVM options (default -Xmx2g). Always stops what it started.
+set -euo pipefail
+
+runs=3 messages=100000 users=50000 error_rate=0.05 raw_seconds=30 rows=raw,noop,insert,campaign build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --messages) messages=$2; shift 2 ;;
+    --users) users=$2; shift 2 ;;
+    --error-rate) error_rate=$2; shift 2 ;;
+    --raw-seconds) raw_seconds=$2; shift 2 ;;
+    --rows) rows=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+top="$root/bench/work/throughput-$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$top"
+work="$top"
+. "$root/bench/lib.sh"
+[ "$build" = 1 ] && build_service
+sampler=
+trap '[ -n "$sampler" ] && kill "$sampler" 2>/dev/null; stop_service' EXIT
+
+artemis_version=2.56.0
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/errand-bench"
+artemis="$cache/apache-artemis-$artemis_version"
+if [ ! -x "$artemis/bin/artemis" ] && [[ ",$rows," == *,raw,* ]]; then
+  mkdir -p "$cache"
+  (cd "$root" && ./mvnw -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact=org.apache.artemis:apache-artemis:$artemis_version:tar.gz:bin -DoutputDirectory="$cache")
+  tar xzf "$cache/apache-artemis-$artemis_version-bin.tar.gz" -C "$cache"
+fi
+
+tick_ms=$((1000 / $(getconf CLK_TCK)))
+
+# cpu_ticks: user+system ticks of the service's JVM and of PostgreSQL (the postmaster, its reaped
+# children and its live ones).
+cpu_ticks() {
+  local pids="$pid" postmaster
+  postmaster=$(pgrep -f -- "postgres -D $work/data/postgres" | head -1 || true)
+  if [ -n "$postmaster" ]; then
+    pids="$pids $postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+  fi
+  local total=0 p
+  for p in $pids; do
+    # Fields after the command name (which may hold spaces): utime is 14, cutime 16 in proc(5).
+    total=$((total + $(sed -E 's/^.*\) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12+$13+$14+$15}' || echo 0)))
+  done
+  echo "$total"
+}
+
+# The JVM's peak RSS while a row runs: sampled twice a second into $work/rss.
+start_rss_sampler() {
+  (while kill -0 "$pid" 2>/dev/null; do awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; sleep 0.5; done) \
+    > "$work/rss" 2>/dev/null &
+  sampler=$!
+}
+stop_rss_sampler() {
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  sampler=
+  sort -n "$work/rss" | tail -1 | awk '{printf "%d", $1 / 1024}'
+}
+
+handled() {
+  api "$base/bench/$1" | sed -E 's/.*"handled":([0-9]+).*/\1/'
+}
+
+now() { date +%s.%N; }
+
+# Each row prints "rate cpu_ms_per_msg peak_rss_mb".
+row_raw() {
+  local password c0 c1 rate client_ms
+  password=$(sed -n 's/^amqp.errand.password=//p' "$work/data/credentials.properties")
+  start_rss_sampler
+  c0=$(cpu_ticks)
+  /usr/bin/time -f '%U %S' -o "$work/raw.time" "$artemis/bin/artemis" perf client --protocol AMQP \
+    --url "tcp://127.0.0.1:$amqp_port" --user errand --password="$password" --persistent --message-size 256 \
+    --max-pending 100 --warmup 10 --duration "$raw_seconds" --json "$work/raw.json" queue://errand.bench-raw \
+    > "$work/raw.log" 2>&1
+  c1=$(cpu_ticks)
+  client_ms=$(awk '{printf "%d", ($1 + $2) * 1000}' "$work/raw.time")
+  # The rate after the warm-up; the CPU of the whole run (warm-up, the client's start) per message received.
+  /usr/bin/python3 - "$work/raw.json" "$(( (c1 - c0) * tick_ms + client_ms ))" "$(stop_rss_sampler)" <<'PY'
+import json, sys
+samples = [s for s in json.load(open(sys.argv[1])) if s.get("sampleType") == "interval"]
+steady = [s for s in samples if not s["warmup"]]
+seconds = (steady[-1]["time"] - samples[[s["warmup"] for s in samples].index(False) - 1]["time"]) / 1000
+received = sum(s["received"] for s in steady)
+total = sum(s["received"] for s in samples)
+print(f"{received / seconds:.0f} {int(sys.argv[2]) / total:.3f} {sys.argv[3]}")
+PY
+}
+
+# row_drain CHANNEL RUN: fills the paused channel's queue, then times its drain.
+row_drain() {
+  local channel=$1 before c0 c1 t0 t1
+  api -X POST "$base/errand/consumers/$channel/pause" > /dev/null
+  api -X POST "$base/bench/$channel/fill?count=$messages&run=$2" > /dev/null
+  before=$(handled "$channel")
+  start_rss_sampler
+  c0=$(cpu_ticks)
+  t0=$(now)
+  api -X POST "$base/errand/consumers/$channel/resume" > /dev/null
+  while [ "$(handled "$channel")" -lt $((before + messages)) ]; do sleep 0.2; done
+  t1=$(now)
+  c1=$(cpu_ticks)
+  awk -v n="$messages" -v t0="$t0" -v t1="$t1" -v cpu=$(( (c1 - c0) * tick_ms )) -v rss="$(stop_rss_sampler)" \
+    'BEGIN {printf "%.0f %.3f %s\n", n / (t1 - t0), cpu / n, rss}'
+}
+
+row_campaign() {
+  local c0 c1 id state stats
+  api -X PUT "$base/simulator/promo/config" -H 'Content-Type: application/json' \
+    -d "{\"errorRate\": $error_rate, \"rateLimit\": 0, \"latencyMs\": 0, \"honourIdempotencyKey\": true, \"outage\": false}" > /dev/null
+  start_rss_sampler
+  c0=$(cpu_ticks)
+  id=$(upload_users "bench-$1" "$users" "bench-$1")
+  state=$(await_completion "$id" 900)
+  c1=$(cpu_ticks)
+  stats=$(api "$base/simulator/promo/stats")
+  /usr/bin/python3 - "$state" "$stats" "$(( (c1 - c0) * tick_ms ))" "$(stop_rss_sampler)" "$work/campaign.txt" <<'PY'
+import json, sys
+from datetime import datetime
+c, s = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))
+seconds = (parse(c["finishedAt"]) - parse(c["startedAt"])).total_seconds()
+with open(sys.argv[5], "w") as f:
+    f.write(f"granted={c['granted']} coupons={s['coupons']} duplicateCoupons={s['duplicateCoupons']} "
+            f"deadLettered={c['deadLettered']} injectedErrors={s['injectedErrors']}\n")
+print(f"{c['granted'] / seconds:.0f} {int(sys.argv[3]) / c['granted']:.3f} {sys.argv[4]}")
+PY
+}
+
+results="$top/results"
+: > "$results"
+for run in $(seq 1 "$runs"); do
+  work="$top/run-$run"
+  mkdir -p "$work"
+  start_service
+  for row in ${rows//,/ }; do
+    case "$row" in
+      raw) line=$(row_raw) ;;
+      noop) line=$(row_drain bench-noop "r$run") ;;
+      insert) line=$(row_drain bench-insert "r$run") ;;
+      campaign) line=$(row_campaign "r$run"); line="$line $(cat "$work/campaign.txt")" ;;
+      *) echo "unknown row $row" >&2; exit 2 ;;
+    esac
+    echo "$row $run $line" | tee -a "$results" >&2
+  done
+  stop_service
+  pid=
+done
+
+/usr/bin/python3 - "$results" "$rows" <<'PY'
+import os, platform, statistics, subprocess, sys
+rows = sys.argv[2].split(",")
+data = {}
+for line in open(sys.argv[1]):
+    row, run, rate, cpu, rss, *extra = line.split()
+    data.setdefault(row, []).append((int(rate), float(cpu), int(rss), " ".join(extra)))
+model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+mem = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")) / 1024 / 1024
+java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+print(f"machine: {os.cpu_count()} cores, {model}, {mem:.0f} GiB, {platform.system()} {platform.release()}, {java}")
+median = {row: statistics.median(r[0] for r in runs) for row, runs in data.items()}
+raw = median.get("raw")
+print(f"{'row':<9} {'msg/s (median)':>14} {'runs':>22} {'of raw':>7} {'CPU ms/msg':>10} {'peak RSS MB':>11}")
+for row in rows:
+    runs = data[row]
+    ratio = f"{median[row] / raw:.0%}" if raw else "-"
+    print(f"{row:<9} {median[row]:>14.0f} {'/'.join(str(r[0]) for r in runs):>22} {ratio:>7} "
+          f"{statistics.median(r[1] for r in runs):>10.3f} {max(r[2] for r in runs):>11}")
+    for r in runs:
+        if r[3]:
+            print(f"          {r[3]}")
+print(" ".join(f"{row}={median[row]:.0f}" for row in rows))
+PY
