@@ -1,6 +1,7 @@
 # Shared by the bench scripts: build, start and stop the packaged service on loopback.
 # Expects $root (the repository) and $work (a fresh folder); sets $pid, $base and $admin (user:password
 # of the demo's generated admin, for the endpoints that need a role; see api).
+# BENCH_APP runs another build of the service (a copy of target/quarkus-app), to compare commits.
 
 http_port=${BENCH_HTTP_PORT:-18080}
 amqp_port=${BENCH_AMQP_PORT:-15672}
@@ -21,7 +22,7 @@ build_service() {
 start_service() {
   java ${BENCH_JAVA_OPTS:--Xmx2g} -Derrand.data-dir="$work/data" -Dquarkus.http.port="$http_port" \
     -Derrand.embedded.amqp-port="$amqp_port" "$@" \
-    -jar "$root/target/quarkus-app/quarkus-run.jar" >> "$work/service.log" 2>&1 &
+    -jar "${BENCH_APP:-$root/target/quarkus-app}/quarkus-run.jar" >> "$work/service.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
     if curl -fs "$base/q/health/ready" > /dev/null 2>&1; then

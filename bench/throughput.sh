@@ -2,7 +2,7 @@
 # Benchmark: Errand's rate and CPU per message against the embedded broker's own, in one run.
 #
 #   bench/throughput.sh [--runs 3] [--messages 100000] [--users 50000] [--error-rate 0.05]
-#                       [--raw-seconds 30] [--rows raw,noop,insert,campaign] [--no-build]
+#                       [--raw-seconds 30] [--rows raw,noop,insert,campaign] [--no-build] [--jfr]
 #
 # Each run starts the packaged service (embedded Artemis and PostgreSQL) in a fresh data folder and
 # measures, one after the other, on one box:
@@ -19,10 +19,12 @@
 # hosts the broker, plus PostgreSQL's processes; for raw also the perf client's JVM); the JVM's
 # peak RSS during the row. Each row runs --runs times; the table gives medians. The last line is
 # machine-readable:  raw=N noop=N insert=N campaign=N
+# --jfr records each row's measured window with Java Flight Recorder (settings=profile) into the run's
+# folder and prints where the samples fall (bench/jfr-summary.py).
 # BENCH_JAVA_OPTS sets the service's JVM options (default -Xmx2g). Always stops what it started.
 set -euo pipefail
 
-runs=3 messages=100000 users=50000 error_rate=0.05 raw_seconds=30 rows=raw,noop,insert,campaign build=1
+runs=3 messages=100000 users=50000 error_rate=0.05 raw_seconds=30 rows=raw,noop,insert,campaign build=1 jfr=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --raw-seconds) raw_seconds=$2; shift 2 ;;
     --rows) rows=$2; shift 2 ;;
     --no-build) build=0; shift ;;
+    --jfr) jfr=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -57,20 +60,30 @@ fi
 
 tick_ms=$((1000 / $(getconf CLK_TCK)))
 
-# cpu_ticks: user+system ticks of the service's JVM and of PostgreSQL (the postmaster, its reaped
-# children and its live ones).
-cpu_ticks() {
-  local pids="$pid" postmaster
-  postmaster=$(pgrep -f -- "postgres -D $work/data/postgres" | head -1 || true)
-  if [ -n "$postmaster" ]; then
-    pids="$pids $postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
-  fi
+# ticks PID...: user+system clock ticks of the processes, with their reaped children's.
+ticks() {
   local total=0 p
-  for p in $pids; do
+  for p in "$@"; do
     # Fields after the command name (which may hold spaces): utime is 14, cutime 16 in proc(5).
     total=$((total + $(sed -E 's/^.*\) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12+$13+$14+$15}' || echo 0)))
   done
   echo "$total"
+}
+
+# cpu_ticks: "JVM PostgreSQL" ticks: the service's JVM (with the embedded broker), and PostgreSQL's
+# postmaster with its live children (those that ended are in the postmaster's own count).
+cpu_ticks() {
+  local postmaster
+  postmaster=$(pgrep -f -- "postgres -D $work/data/postgres" | head -1 || true)
+  echo "$(ticks "$pid") $(if [ -n "$postmaster" ]; then ticks "$postmaster" $(pgrep -P "$postmaster"); else echo 0; fi)"
+}
+
+# cpu_ms "BEFORE" "AFTER": "total_ms jvm_ms pg_ms" between two cpu_ticks readings.
+cpu_ms() {
+  local jvm0 pg0 jvm1 pg1
+  read -r jvm0 pg0 <<< "$1"
+  read -r jvm1 pg1 <<< "$2"
+  echo "$(( (jvm1 - jvm0 + pg1 - pg0) * tick_ms )) $(( (jvm1 - jvm0) * tick_ms )) $(( (pg1 - pg0) * tick_ms ))"
 }
 
 # The JVM's peak RSS while a row runs: sampled twice a second into $work/rss.
@@ -91,27 +104,43 @@ handled() {
 
 now() { date +%s.%N; }
 
+jfr_start() {
+  if [ "$jfr" = 1 ]; then jcmd "$pid" JFR.start name=row settings=profile > /dev/null; fi
+}
+# jfr_stop ROW: saves the row's recording and prints its summary to stderr.
+jfr_stop() {
+  if [ "$jfr" = 1 ]; then
+    jcmd "$pid" JFR.stop name=row filename="$work/$1.jfr" > /dev/null
+    /usr/bin/python3 "$root/bench/jfr-summary.py" "$work/$1.jfr" > "$work/$1.profile.txt"
+    echo "profile of $1: $work/$1.profile.txt" >&2
+  fi
+}
+
 # Each row prints "rate cpu_ms_per_msg peak_rss_mb".
 row_raw() {
   local password c0 c1 rate client_ms
   password=$(sed -n 's/^amqp.errand.password=//p' "$work/data/credentials.properties")
   start_rss_sampler
   c0=$(cpu_ticks)
+  jfr_start
   /usr/bin/time -f '%U %S' -o "$work/raw.time" "$artemis/bin/artemis" perf client --protocol AMQP \
     --url "tcp://127.0.0.1:$amqp_port" --user errand --password="$password" --persistent --message-size 256 \
     --max-pending 100 --warmup 10 --duration "$raw_seconds" --json "$work/raw.json" queue://errand.bench-raw \
     > "$work/raw.log" 2>&1
   c1=$(cpu_ticks)
+  jfr_stop raw
   client_ms=$(awk '{printf "%d", ($1 + $2) * 1000}' "$work/raw.time")
   # The rate after the warm-up; the CPU of the whole run (warm-up, the client's start) per message received.
-  /usr/bin/python3 - "$work/raw.json" "$(( (c1 - c0) * tick_ms + client_ms ))" "$(stop_rss_sampler)" <<'PY'
+  /usr/bin/python3 - "$work/raw.json" "$(cpu_ms "$c0" "$c1")" "$client_ms" "$(stop_rss_sampler)" <<'PY'
 import json, sys
 samples = [s for s in json.load(open(sys.argv[1])) if s.get("sampleType") == "interval"]
 steady = [s for s in samples if not s["warmup"]]
 seconds = (steady[-1]["time"] - samples[[s["warmup"] for s in samples].index(False) - 1]["time"]) / 1000
 received = sum(s["received"] for s in steady)
 total = sum(s["received"] for s in samples)
-print(f"{received / seconds:.0f} {int(sys.argv[2]) / total:.3f} {sys.argv[3]}")
+cpu, jvm, pg = (int(x) for x in sys.argv[2].split())
+client = int(sys.argv[3])
+print(f"{received / seconds:.0f} {(cpu + client) / total:.3f} {sys.argv[4]} {jvm / total:.3f} {pg / total:.3f} {client / total:.3f}")
 PY
 }
 
@@ -123,13 +152,16 @@ row_drain() {
   before=$(handled "$channel")
   start_rss_sampler
   c0=$(cpu_ticks)
+  jfr_start
   t0=$(now)
   api -X POST "$base/errand/consumers/$channel/resume" > /dev/null
   while [ "$(handled "$channel")" -lt $((before + messages)) ]; do sleep 0.2; done
   t1=$(now)
   c1=$(cpu_ticks)
-  awk -v n="$messages" -v t0="$t0" -v t1="$t1" -v cpu=$(( (c1 - c0) * tick_ms )) -v rss="$(stop_rss_sampler)" \
-    'BEGIN {printf "%.0f %.3f %s\n", n / (t1 - t0), cpu / n, rss}'
+  jfr_stop "$channel"
+  read -r cpu jvm pg <<< "$(cpu_ms "$c0" "$c1")"
+  awk -v n="$messages" -v t0="$t0" -v t1="$t1" -v cpu="$cpu" -v jvm="$jvm" -v pg="$pg" -v rss="$(stop_rss_sampler)" \
+    'BEGIN {printf "%.0f %.3f %s %.3f %.3f 0\n", n / (t1 - t0), cpu / n, rss, jvm / n, pg / n}'
 }
 
 row_campaign() {
@@ -138,11 +170,13 @@ row_campaign() {
     -d "{\"errorRate\": $error_rate, \"rateLimit\": 0, \"latencyMs\": 0, \"honourIdempotencyKey\": true, \"outage\": false}" > /dev/null
   start_rss_sampler
   c0=$(cpu_ticks)
+  jfr_start
   id=$(upload_users "bench-$1" "$users" "bench-$1")
   state=$(await_completion "$id" 900)
   c1=$(cpu_ticks)
+  jfr_stop campaign
   stats=$(api "$base/simulator/promo/stats")
-  /usr/bin/python3 - "$state" "$stats" "$(( (c1 - c0) * tick_ms ))" "$(stop_rss_sampler)" "$work/campaign.txt" <<'PY'
+  /usr/bin/python3 - "$state" "$stats" "$(cpu_ms "$c0" "$c1")" "$(stop_rss_sampler)" "$work/campaign.txt" <<'PY'
 import json, sys
 from datetime import datetime
 c, s = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -151,7 +185,8 @@ seconds = (parse(c["finishedAt"]) - parse(c["startedAt"])).total_seconds()
 with open(sys.argv[5], "w") as f:
     f.write(f"granted={c['granted']} coupons={s['coupons']} duplicateCoupons={s['duplicateCoupons']} "
             f"deadLettered={c['deadLettered']} injectedErrors={s['injectedErrors']}\n")
-print(f"{c['granted'] / seconds:.0f} {int(sys.argv[3]) / c['granted']:.3f} {sys.argv[4]}")
+cpu, jvm, pg = (int(x) / c["granted"] for x in sys.argv[3].split())
+print(f"{c['granted'] / seconds:.0f} {cpu:.3f} {sys.argv[4]} {jvm:.3f} {pg:.3f} 0")
 PY
 }
 
@@ -180,20 +215,21 @@ import os, platform, statistics, subprocess, sys
 rows = sys.argv[2].split(",")
 data = {}
 for line in open(sys.argv[1]):
-    row, run, rate, cpu, rss, *extra = line.split()
-    data.setdefault(row, []).append((int(rate), float(cpu), int(rss), " ".join(extra)))
+    row, run, rate, cpu, rss, jvm, pg, client, *extra = line.split()
+    data.setdefault(row, []).append((int(rate), float(cpu), int(rss), " ".join(extra), float(jvm), float(pg), float(client)))
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")) / 1024 / 1024
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 print(f"machine: {os.cpu_count()} cores, {model}, {mem:.0f} GiB, {platform.system()} {platform.release()}, {java}")
 median = {row: statistics.median(r[0] for r in runs) for row, runs in data.items()}
 raw = median.get("raw")
-print(f"{'row':<9} {'msg/s (median)':>14} {'runs':>22} {'of raw':>7} {'CPU ms/msg':>10} {'peak RSS MB':>11}")
+print(f"{'row':<9} {'msg/s (median)':>14} {'runs':>22} {'of raw':>7} {'CPU ms/msg':>10} {'JVM':>6} {'PG':>6} {'client':>6} {'peak RSS MB':>11}")
 for row in rows:
     runs = data[row]
     ratio = f"{median[row] / raw:.0%}" if raw else "-"
     print(f"{row:<9} {median[row]:>14.0f} {'/'.join(str(r[0]) for r in runs):>22} {ratio:>7} "
-          f"{statistics.median(r[1] for r in runs):>10.3f} {max(r[2] for r in runs):>11}")
+          f"{statistics.median(r[1] for r in runs):>10.3f} {statistics.median(r[4] for r in runs):>6.3f} "
+          f"{statistics.median(r[5] for r in runs):>6.3f} {statistics.median(r[6] for r in runs):>6.3f} {max(r[2] for r in runs):>11}")
     for r in runs:
         if r[3]:
             print(f"          {r[3]}")

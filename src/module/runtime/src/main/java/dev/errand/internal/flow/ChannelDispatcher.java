@@ -38,6 +38,11 @@ import io.github.bucket4j.Bucket;
  * wait, so the connector stops taking messages from the broker when the consumer cannot keep up;</li>
  * <li><b>drain:</b> on shutdown nothing new starts, waiting messages go back to the broker and
  * running ones get a grace period.</li>
+ * <li><b>group commit:</b> with a {@link BatchRunner}, a worker that starts while messages wait takes
+ * several at once (at most {@code maxBatch}, and no more than its share of what waits among the free
+ * workers), which the runner handles in one transaction. A batch never waits to fill: it is made of
+ * messages that could have started anyway, so it holds one worker and counts as one against the
+ * concurrency limit, which bounds handlers running at the same moment.</li>
  * </ul>
  * All state is guarded by {@code this}; work runs outside the lock.
  */
@@ -66,6 +71,15 @@ public final class ChannelDispatcher {
          * called on the connector's event loop, which is the thread that sends the release.
          */
         CompletionStage<Void> release();
+    }
+
+    /**
+     * Runs several messages of the consumer on one worker, as one unit of work (one transaction).
+     * Returns one result per message, in order; each message is settled as in {@link Work#run}.
+     */
+    @FunctionalInterface
+    public interface BatchRunner {
+        List<Result> runAll(List<Work> batch);
     }
 
     /** What became of one run. */
@@ -109,6 +123,8 @@ public final class ChannelDispatcher {
         final Work work;
         final long sequence;
         boolean probe;
+        /** The others started with it on the same worker, when it leads a batch. */
+        List<Entry> batch;
 
         Entry(Work work, long sequence) {
             this.work = work;
@@ -125,6 +141,8 @@ public final class ChannelDispatcher {
     private final ThreadPoolExecutor workers;
     private final Consumer<Boolean> pauseChannel;
     private final BooleanSupplier anyBreakerOpen;
+    private final int maxBatch;
+    private final BatchRunner batchRunner;
 
     private final KeyLanes<Entry> lanes = new KeyLanes<>(ORDER, entry -> entry.work.orderingKey());
     private final ArrayDeque<CompletableFuture<Void>> intake = new ArrayDeque<>();
@@ -151,6 +169,17 @@ public final class ChannelDispatcher {
     public ChannelDispatcher(String channel, int maxConcurrency, int buffer, ConcurrencyLimit limit, Bucket rateLimit,
             Duration probeInterval, ScheduledExecutorService timer, Consumer<Boolean> pauseChannel,
             BooleanSupplier anyBreakerOpen) {
+        this(channel, maxConcurrency, buffer, limit, rateLimit, probeInterval, timer, pauseChannel, anyBreakerOpen, 1,
+                null);
+    }
+
+    /**
+     * @param maxBatch    messages one worker may take at once when several wait (1: no batches)
+     * @param batchRunner runs a batch; null for no batches
+     */
+    public ChannelDispatcher(String channel, int maxConcurrency, int buffer, ConcurrencyLimit limit, Bucket rateLimit,
+            Duration probeInterval, ScheduledExecutorService timer, Consumer<Boolean> pauseChannel,
+            BooleanSupplier anyBreakerOpen, int maxBatch, BatchRunner batchRunner) {
         if (buffer < 1) {
             throw new IllegalArgumentException("buffer must be at least 1, was " + buffer);
         }
@@ -162,6 +191,11 @@ public final class ChannelDispatcher {
         this.timer = timer;
         this.pauseChannel = pauseChannel;
         this.anyBreakerOpen = anyBreakerOpen;
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, was " + maxBatch);
+        }
+        this.maxBatch = batchRunner == null ? 1 : maxBatch;
+        this.batchRunner = batchRunner;
         AtomicInteger threads = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
@@ -231,11 +265,15 @@ public final class ChannelDispatcher {
                     probeInFlight = true;
                     nextProbeNanos = now + probeIntervalNanos;
                 }
+                int free = limit.current() - running;
                 running++;
                 peakRunning = Math.max(peakRunning, running);
                 waiting--;
                 lastProgressNanos = now;
                 toStart.add(entry);
+                if (!probe && maxBatch > 1) {
+                    addToBatch(entry, free);
+                }
             }
             if (!lanes.hasReady()) {
                 pausedFor.remove(PauseReason.RATE_LIMITED);
@@ -252,43 +290,101 @@ public final class ChannelDispatcher {
         updateChannelPause();
     }
 
-    private void execute(Entry entry) {
-        long start = System.nanoTime();
-        Result result;
-        try {
-            result = entry.work.run(entry.probe);
-        } catch (RuntimeException | Error e) {
-            // Work settles its own message; reaching here is a bug, but the key must not stay blocked.
-            LOG.errorf(e, "Unexpected failure running a message of %s", channel);
-            result = new Done(false);
+    /**
+     * Takes more ready messages into {@code lead}'s batch: its share of what waits among the
+     * {@code free} workers, up to {@code maxBatch}, each with its rate-limit token. Under the lock.
+     */
+    private void addToBatch(Entry lead, int free) {
+        int share = Math.min(maxBatch, (lanes.readyCount() + 1 + free - 1) / Math.max(1, free));
+        List<Entry> batch = null;
+        while (share > 1 + (batch == null ? 0 : batch.size()) && lanes.hasReady()) {
+            if (rateLimit != null && !rateLimit.tryConsume(1)) {
+                break;
+            }
+            if (batch == null) {
+                batch = new ArrayList<>(share - 1);
+            }
+            batch.add(lanes.next());
+            waiting--;
         }
-        long took = System.nanoTime() - start;
+        lead.batch = batch;
+    }
+
+    private void execute(Entry lead) {
+        if (lead.batch == null) {
+            long start = System.nanoTime();
+            Result result;
+            try {
+                result = lead.work.run(lead.probe);
+            } catch (RuntimeException | Error e) {
+                // Work settles its own message; reaching here is a bug, but the key must not stay blocked.
+                LOG.errorf(e, "Unexpected failure running a message of %s", channel);
+                result = new Done(false);
+            }
+            finished(lead, List.of(result), System.nanoTime() - start);
+        } else {
+            List<Entry> entries = new ArrayList<>(lead.batch.size() + 1);
+            entries.add(lead);
+            entries.addAll(lead.batch);
+            lead.batch = null;
+            started.addAndGet(entries.size() - 1);
+            long start = System.nanoTime();
+            List<Result> results;
+            try {
+                results = batchRunner.runAll(entries.stream().map(entry -> entry.work).toList());
+                if (results.size() != entries.size()) {
+                    throw new IllegalStateException(results.size() + " results for " + entries.size() + " messages");
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.errorf(e, "Unexpected failure running a batch of %s", channel);
+                results = entries.stream().map(entry -> (Result) new Done(false)).toList();
+            }
+            finished(entries, results, System.nanoTime() - start);
+        }
+    }
+
+    private void finished(Entry entry, List<Result> results, long took) {
+        finished(List.of(entry), results, took);
+    }
+
+    /** After a worker ran {@code entries} (one, or a batch led by the first): frees it and places each. */
+    private void finished(List<Entry> entries, List<Result> results, long took) {
+        Entry lead = entries.get(0);
+        Result result = results.get(0);
         // A breaker may close without telling (a reset): a probe that got through asks it directly.
-        boolean stillOpen = entry.probe && !(result instanceof Parked) && anyBreakerOpen.getAsBoolean();
+        boolean stillOpen = lead.probe && !(result instanceof Parked) && anyBreakerOpen.getAsBoolean();
         synchronized (this) {
             running--;
             lastProgressNanos = System.nanoTime();
-            if (entry.probe) {
+            if (lead.probe) {
                 probeInFlight = false;
                 if (!(result instanceof Parked) && !stillOpen && pausedFor.remove(PauseReason.CIRCUIT_BREAKER_OPEN)) {
                     LOG.infof("Consumer %s resumed: a probe got through", channel);
                 }
             }
-            if (result instanceof Done done) {
-                limit.record(took, done.overloaded());
-                lanes.finished(entry);
-                settling++;
-                done.settled().whenComplete((ok, error) -> settled());
-            } else if (result instanceof RunAgain again) {
-                limit.record(took, again.overloaded());
-                waiting++;
-                timer.schedule(() -> runAgain(entry), again.delay().toNanos(), TimeUnit.NANOSECONDS);
-            } else {
-                parked.incrementAndGet();
-                waiting++;
-                lanes.readyAgain(entry);
-                pausedFor.add(PauseReason.CIRCUIT_BREAKER_OPEN);
-                nextProbeNanos = Math.max(nextProbeNanos, System.nanoTime() + probeIntervalNanos);
+            boolean overloaded = false;
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                Result each = results.get(i);
+                overloaded |= each.overloaded();
+                if (each instanceof Done done) {
+                    lanes.finished(entry);
+                    settling++;
+                    done.settled().whenComplete((ok, error) -> settled());
+                } else if (each instanceof RunAgain again) {
+                    waiting++;
+                    timer.schedule(() -> runAgain(entry), again.delay().toNanos(), TimeUnit.NANOSECONDS);
+                } else {
+                    parked.incrementAndGet();
+                    waiting++;
+                    lanes.readyAgain(entry);
+                    pausedFor.add(PauseReason.CIRCUIT_BREAKER_OPEN);
+                    nextProbeNanos = Math.max(nextProbeNanos, System.nanoTime() + probeIntervalNanos);
+                }
+            }
+            if (!(result instanceof Parked) || entries.size() > 1) {
+                // One sample per worker run: the adaptive limit bounds workers, and a batch is one.
+                limit.record(took, overloaded);
             }
             notifyAll();
         }

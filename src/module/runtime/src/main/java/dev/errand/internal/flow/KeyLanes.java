@@ -52,6 +52,11 @@ final class KeyLanes<E> {
         return !ready.isEmpty();
     }
 
+    /** How many messages are ready. */
+    int readyCount() {
+        return ready.size();
+    }
+
     /** The most urgent ready message, taken out. */
     E next() {
         return ready.poll();

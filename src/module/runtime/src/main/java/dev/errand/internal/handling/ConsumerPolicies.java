@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
+import dev.errand.internal.functions.FunctionSpec;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.deadletter.DeadLetterRecorder;
@@ -108,10 +109,29 @@ public class ConsumerPolicies {
                         settings.adaptive(ConsumersConfig.Adaptive::initial, 4),
                         settings.adaptive(ConsumersConfig.Adaptive::backoffRatio, 0.7),
                         settings.adaptive(ConsumersConfig.Adaptive::latencyTolerance, 2.0),
-                        settings.adaptive(ConsumersConfig.Adaptive::window, 20)));
+                        settings.adaptive(ConsumersConfig.Adaptive::window, 20)),
+                batchSize(channel, settings.pick(ConsumerSettings::batchSize,
+                        // A workflow suspends, sleeps and waits for its children: batching it gains nothing.
+                        channel.startsWith(FunctionSpec.CHANNEL_PREFIX) ? 1 : DEFAULT_BATCH_SIZE)));
         String address = rawConfig.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class)
                 .orElse(channel);
         return new ConsumerPolicy(channel, queueName(address), retryPolicy, flowPolicy);
+    }
+
+    /** Messages per transaction at most, when that many wait. */
+    static final int DEFAULT_BATCH_SIZE = 32;
+    /**
+     * Each message of a batch runs under a savepoint; PostgreSQL keeps 64 subtransactions per
+     * transaction in shared memory and slows every session down past that.
+     */
+    static final int MAX_BATCH_SIZE = 64;
+
+    private static int batchSize(String channel, int size) {
+        if (size < 1 || size > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("errand.consumers.\"" + channel + "\".batch-size must be 1 to "
+                    + MAX_BATCH_SIZE + ", was " + size);
+        }
+        return size;
     }
 
     /** A consumer's own settings, then every consumer's, then Errand's default. */

@@ -31,7 +31,7 @@ public record ConsumerPolicy(String channel, String queue, Retry retry, Flow flo
      * @param circuitBreakers names of the breakers that pause this consumer while open
      */
     public record Flow(int concurrency, int buffer, Optional<Double> rateLimit, List<String> circuitBreakers,
-            Duration probeInterval, Adaptive adaptive) {
+            Duration probeInterval, Adaptive adaptive, int batchSize) {
     }
 
     /** Additive-increase, multiplicative-decrease concurrency, when {@code enabled}. */

@@ -102,12 +102,13 @@ public class ConsumerRegistry {
         Bucket rate = flow.rateLimit().map(ConsumerRegistry::rateLimit).orElse(null);
         String channel = policy.channel();
         ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
-                flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakers.anyOpen(policy));
+                flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakers.anyOpen(policy),
+                flow.batchSize(), Delivery::runAll);
         breakers.bind(policy, dispatcher);
         gauges.register(dispatcher);
-        LOG.infof("Consumer %s: concurrency %s, buffer %d, rate limit %s, circuit breakers %s", channel,
+        LOG.infof("Consumer %s: concurrency %s, buffer %d, batch %d, rate limit %s, circuit breakers %s", channel,
                 adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
-                flow.buffer(), flow.rateLimit().map(perSecond -> perSecond + "/s").orElse("none"),
+                flow.buffer(), flow.batchSize(), flow.rateLimit().map(perSecond -> perSecond + "/s").orElse("none"),
                 flow.circuitBreakers());
         return dispatcher;
     }

@@ -83,6 +83,14 @@ public interface ConsumersConfig {
          */
         Optional<Integer> buffer();
 
+        /**
+         * Group commit: when messages wait, one worker takes up to this many and runs their handlers one
+         * after the other in one transaction with their processed-message markers, each under a
+         * savepoint, so a failing message is rolled back alone. Never waits for a batch to fill; 1 turns
+         * it off; at most 64 (default 32; 1 for durable functions and workflows).
+         */
+        Optional<Integer> batchSize();
+
         /** While a circuit breaker of the consumer is open, how often one message probes it (default 1s). */
         Optional<Duration> probeInterval();
 

@@ -2,6 +2,9 @@ package dev.errand.internal.handling;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 
@@ -43,6 +46,9 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     private final String orderingKey;
     /** How the current run ended, for the metrics; runs of one delivery never overlap. */
     private HandlerOutcome outcome;
+    /** Its span and handler time while it runs in a batch. */
+    private Span batchSpan;
+    private long batchNanos;
 
     Delivery(Context context, Message<?> message, Envelope envelope, T payload, TaskHandler<T> handler,
             AttemptHistory history) {
@@ -88,6 +94,82 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         }
         context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(System.nanoTime() - start));
         return result;
+    }
+
+    /**
+     * Runs deliveries of one consumer as a batch: their handlers one after the other in one
+     * transaction with their markers ({@link IdempotentExecutor#runBatch}). Those that ran or were
+     * duplicates are settled as usual; any other goes on alone, as {@link #run} would take it, so each
+     * ends in exactly one outcome whatever happened to the batch.
+     */
+    static List<ChannelDispatcher.Result> runAll(List<ChannelDispatcher.Work> works) {
+        List<Delivery<?>> deliveries = new ArrayList<>(works.size());
+        List<String> ids = new ArrayList<>(works.size());
+        List<Callable<Void>> calls = new ArrayList<>(works.size());
+        for (ChannelDispatcher.Work work : works) {
+            Delivery<?> delivery = (Delivery<?>) work;
+            deliveries.add(delivery);
+            ids.add(delivery.envelope.messageId());
+            calls.add(delivery::attemptInBatch);
+        }
+        Context context = deliveries.get(0).context;
+        List<IdempotentExecutor.Result> outcomes = context.idempotent().runBatch(context.policy().channel(), ids, calls);
+        List<ChannelDispatcher.Result> results = new ArrayList<>(works.size());
+        for (int i = 0; i < deliveries.size(); i++) {
+            results.add(deliveries.get(i).afterBatch(outcomes.get(i)));
+        }
+        return results;
+    }
+
+    /** This delivery's handler, inside the batch's transaction; its span stays open until {@link #afterBatch}. */
+    private Void attemptInBatch() throws Exception {
+        long start = System.nanoTime();
+        batchSpan = context.tracing().startProcessing(context.policy().channel(), message, envelope,
+                history.countedAttempts() + 1);
+        Task<T> task = new Task<>(context.policy().channel(), envelope.messageId(), envelope.subject(),
+                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, context.steps());
+        try (Scope scope = batchSpan.makeCurrent()) {
+            handler.handle(task);
+        } finally {
+            batchNanos = System.nanoTime() - start;
+        }
+        return null;
+    }
+
+    private ChannelDispatcher.Result afterBatch(IdempotentExecutor.Result result) {
+        Span span = batchSpan;
+        batchSpan = null;
+        if (result.outcome() == IdempotentExecutor.Outcome.RAN
+                || result.outcome() == IdempotentExecutor.Outcome.DUPLICATE) {
+            boolean ran = result.outcome() == IdempotentExecutor.Outcome.RAN;
+            outcome = ran ? HandlerOutcome.SUCCEEDED : HandlerOutcome.DUPLICATE_SKIPPED;
+            if (span != null) {
+                Tracing.end(span, outcome.tag(), false);
+            }
+            context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(batchNanos));
+            return new ChannelDispatcher.Done(history.failedNow() > 0,
+                    context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
+        }
+        if (span != null) {
+            Tracing.end(span, "failed", true);
+        }
+        Throwable cause = result.failure() == null ? null : Failures.unwrap(result.failure());
+        if (result.outcome() == IdempotentExecutor.Outcome.FAILED && cause != null
+                && Failures.find(cause, Suspension.class) == null
+                && Failures.find(cause, CircuitBreakerOpenException.class) == null) {
+            // The batch's attempt counts as one, as it would have alone.
+            history.failed(cause, context.clock().instant());
+            LOG.debugf(cause, "Attempt %d of %s by %s failed in a batch", history.countedAttempts(),
+                    envelope.messageId(), context.policy().channel());
+            ConsumerPolicy.Retry retry = context.policy().retry();
+            if (retry.classifier().isPermanent(cause) || history.countedAttempts() >= retry.maxAttempts()) {
+                ChannelDispatcher.Result after = afterFailure(retry);
+                context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(batchNanos));
+                return after;
+            }
+        }
+        // Not committed, refused by an open breaker, suspended, or worth another try: alone from here.
+        return run(false);
     }
 
     private ChannelDispatcher.Result handle() {
