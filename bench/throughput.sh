@@ -15,10 +15,13 @@
 #             committed in PostgreSQL, ack)
 #   insert    the same with a handler that inserts one row, the typical handler
 #   campaign  the coupon campaign: --users users, --error-rate injected errors
+#   cold      (not by default) the same campaign as the first thing after the service started: list it
+#             first, e.g. --rows cold,campaign, to compare the first campaign with a warm one
 # For each row: messages/s; the ratio to raw; CPU ms per message from /proc (the service's JVM, which
 # hosts the broker, plus PostgreSQL's processes; for raw also the perf client's JVM); the JVM's
 # peak RSS during the row. Each row runs --runs times; the table gives medians. The last line is
 # machine-readable:  raw=N noop=N insert=N campaign=N
+# CPU is split into the JVM's and PostgreSQL's (and, for raw, the perf client's) columns.
 # --jfr records each row's measured window with Java Flight Recorder (settings=profile) into the run's
 # folder and prints where the samples fall (bench/jfr-summary.py).
 # BENCH_JAVA_OPTS sets the service's JVM options (default -Xmx2g). Always stops what it started.
@@ -164,6 +167,7 @@ row_drain() {
     'BEGIN {printf "%.0f %.3f %s %.3f %.3f 0\n", n / (t1 - t0), cpu / n, rss, jvm / n, pg / n}'
 }
 
+# row_campaign NAME: one campaign; NAME names its users and its profile.
 row_campaign() {
   local c0 c1 id state stats
   api -X PUT "$base/simulator/promo/config" -H 'Content-Type: application/json' \
@@ -174,7 +178,7 @@ row_campaign() {
   id=$(upload_users "bench-$1" "$users" "bench-$1")
   state=$(await_completion "$id" 900)
   c1=$(cpu_ticks)
-  jfr_stop campaign
+  jfr_stop "$2"
   stats=$(api "$base/simulator/promo/stats")
   /usr/bin/python3 - "$state" "$stats" "$(cpu_ms "$c0" "$c1")" "$(stop_rss_sampler)" "$work/campaign.txt" <<'PY'
 import json, sys
@@ -201,7 +205,7 @@ for run in $(seq 1 "$runs"); do
       raw) line=$(row_raw) ;;
       noop) line=$(row_drain bench-noop "r$run") ;;
       insert) line=$(row_drain bench-insert "r$run") ;;
-      campaign) line=$(row_campaign "r$run"); line="$line $(cat "$work/campaign.txt")" ;;
+      campaign|cold) line=$(row_campaign "r$run-$row" "$row"); line="$line $(cat "$work/campaign.txt")" ;;
       *) echo "unknown row $row" >&2; exit 2 ;;
     esac
     echo "$row $run $line" | tee -a "$results" >&2
@@ -233,5 +237,7 @@ for row in rows:
     for r in runs:
         if r[3]:
             print(f"          {r[3]}")
-print(" ".join(f"{row}={median[row]:.0f}" for row in rows))
+if "cold" in median and "campaign" in median:
+    print(f"cold: the first campaign after the start ran at {median['cold'] / median['campaign']:.0%} of a warm one")
+print(" ".join(f"{row}={median[row]:.0f}" for row in ["raw", "noop", "insert", "campaign", "cold"] if row in median))
 PY

@@ -29,6 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  *   java bench/burst/BurstLoad.java --url http://127.0.0.1:18080/lemonade/orders --rate 800 --seconds 30 \
  *       --out requests.tsv
+ *   java bench/burst/BurstLoad.java --url http://127.0.0.1:18080/orders --body orders --rate 500 --seconds 60
  *
  * Writes one line per request (due second, status, latency ms, cups; status 0 for no answer) and
  * prints a JSON summary: answers by status, latency p50/p95/p99/max in ms, cups of the accepted orders.
@@ -49,6 +50,8 @@ public class BurstLoad {
         int connections = Integer.parseInt(options.getOrDefault("connections", "32"));
         int timeout = Integer.parseInt(options.getOrDefault("timeout", "30"));
         String prefix = options.getOrDefault("customer-prefix", "burst");
+        // "lemonade" (POST /lemonade/orders) or "orders" (POST /orders, one line, every tenth urgent).
+        boolean orders = options.getOrDefault("body", "lemonade").equals("orders");
         Path out = Path.of(options.getOrDefault("out", "requests.tsv"));
 
         long total = (long) rate * seconds;
@@ -66,7 +69,10 @@ public class BurstLoad {
                         LockSupport.parkNanos(wait);
                     }
                     int cups = 1 + (int) (i % 3);
-                    String body = "{\"customer\": \"" + prefix + "-" + (i % 1000) + "\", \"cups\": " + cups + "}";
+                    String body = orders
+                            ? "{\"customerEmail\": \"" + prefix + "-" + (i % 1000) + "@example.com\", \"lines\": [{\"sku\": \"SKU-"
+                                    + (i % 50) + "\", \"quantity\": " + cups + "}], \"urgent\": " + (i % 10 == 0) + "}"
+                            : "{\"customer\": \"" + prefix + "-" + (i % 1000) + "\", \"cups\": " + cups + "}";
                     int status;
                     try {
                         if (connection == null) {
