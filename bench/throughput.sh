@@ -24,7 +24,8 @@
 # CPU is split into the JVM's and PostgreSQL's (and, for raw, the perf client's) columns.
 # --jfr records each row's measured window with Java Flight Recorder (settings=profile) into the run's
 # folder and prints where the samples fall (bench/jfr-summary.py).
-# BENCH_JAVA_OPTS sets the service's JVM options (default -Xmx2g). Always stops what it started.
+# BENCH_JAVA_OPTS sets the service's JVM options (default -Xmx2g); with -XX:NativeMemoryTracking=summary
+# each row ends with the JVM's native memory summary in the run's folder (<row>.nmt.txt). Always stops what it started.
 set -euo pipefail
 
 runs=3 messages=100000 users=50000 error_rate=0.05 raw_seconds=30 rows=raw,noop,insert,campaign build=1 jfr=0
@@ -208,6 +209,9 @@ for run in $(seq 1 "$runs"); do
       campaign|cold) line=$(row_campaign "r$run-$row" "$row"); line="$line $(cat "$work/campaign.txt")" ;;
       *) echo "unknown row $row" >&2; exit 2 ;;
     esac
+    if [[ "${BENCH_JAVA_OPTS:-}" == *NativeMemoryTracking* ]]; then
+      jcmd "$pid" VM.native_memory summary > "$work/$row.nmt.txt"
+    fi
     echo "$row $run $line" | tee -a "$results" >&2
   done
   stop_service

@@ -39,6 +39,9 @@ public class BurstLoad {
     record Answer(double dueSecond, int status, double millis, int cups) {
     }
 
+    /** The demo's products (V5__orders.sql), 100,000 of each in stock. */
+    private static final String[] SKUS = { "MUG-01", "TEE-01", "STK-01" };
+
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new TreeMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -70,8 +73,8 @@ public class BurstLoad {
                     }
                     int cups = 1 + (int) (i % 3);
                     String body = orders
-                            ? "{\"customerEmail\": \"" + prefix + "-" + (i % 1000) + "@example.com\", \"lines\": [{\"sku\": \"SKU-"
-                                    + (i % 50) + "\", \"quantity\": " + cups + "}], \"urgent\": " + (i % 10 == 0) + "}"
+                            ? "{\"customerEmail\": \"" + prefix + "-" + (i % 1000) + "@example.com\", \"lines\": [{\"sku\": \""
+                                    + SKUS[(int) (i % SKUS.length)] + "\", \"quantity\": " + cups + "}], \"urgent\": " + (i % 10 == 0) + "}"
                             : "{\"customer\": \"" + prefix + "-" + (i % 1000) + "\", \"cups\": " + cups + "}";
                     int status;
                     try {

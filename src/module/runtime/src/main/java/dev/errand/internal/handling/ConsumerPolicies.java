@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
-import dev.errand.internal.functions.FunctionSpec;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.deadletter.DeadLetterRecorder;
@@ -110,16 +109,18 @@ public class ConsumerPolicies {
                         settings.adaptive(ConsumersConfig.Adaptive::backoffRatio, 0.7),
                         settings.adaptive(ConsumersConfig.Adaptive::latencyTolerance, 2.0),
                         settings.adaptive(ConsumersConfig.Adaptive::window, 20)),
-                batchSize(channel, settings.pick(ConsumerSettings::batchSize,
-                        // A workflow suspends, sleeps and waits for its children: batching it gains nothing.
-                        channel.startsWith(FunctionSpec.CHANNEL_PREFIX) ? 1 : DEFAULT_BATCH_SIZE)));
+                batchSize(channel, settings.pick(ConsumerSettings::batchSize, DEFAULT_BATCH_SIZE)));
         String address = rawConfig.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class)
                 .orElse(channel);
         return new ConsumerPolicy(channel, queueName(address), retryPolicy, flowPolicy);
     }
 
-    /** Messages per transaction at most, when that many wait. */
-    static final int DEFAULT_BATCH_SIZE = 32;
+    /**
+     * Off unless a consumer asks: a batch holds the row locks its handlers take until it commits, so
+     * handlers that update the same rows (stock, counters) would wait on each other's batches
+     * (docs/performance.md measured an orders worker fall from 210 to 4 orders/s).
+     */
+    static final int DEFAULT_BATCH_SIZE = 1;
     /**
      * Each message of a batch runs under a savepoint; PostgreSQL keeps 64 subtransactions per
      * transaction in shared memory and slows every session down past that.

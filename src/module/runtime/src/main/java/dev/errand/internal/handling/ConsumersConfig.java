@@ -86,8 +86,9 @@ public interface ConsumersConfig {
         /**
          * Group commit: when messages wait, one worker takes up to this many and runs their handlers one
          * after the other in one transaction with their processed-message markers, each under a
-         * savepoint, so a failing message is rolled back alone. Never waits for a batch to fill; 1 turns
-         * it off; at most 64 (default 32; 1 for durable functions and workflows).
+         * savepoint, so a failing message is rolled back alone. Never waits for a batch to fill; at most
+         * 64. For handlers that do not update rows other messages update too: a batch keeps its locks
+         * until it commits (default 1: off).
          */
         Optional<Integer> batchSize();
 
