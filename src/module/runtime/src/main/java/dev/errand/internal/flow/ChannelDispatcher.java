@@ -321,7 +321,7 @@ public final class ChannelDispatcher {
                 LOG.errorf(e, "Unexpected failure running a message of %s", channel);
                 result = new Done(false);
             }
-            finished(lead, List.of(result), System.nanoTime() - start);
+            finished(List.of(lead), List.of(result), System.nanoTime() - start);
         } else {
             List<Entry> entries = new ArrayList<>(lead.batch.size() + 1);
             entries.add(lead);
@@ -341,10 +341,6 @@ public final class ChannelDispatcher {
             }
             finished(entries, results, System.nanoTime() - start);
         }
-    }
-
-    private void finished(Entry entry, List<Result> results, long took) {
-        finished(List.of(entry), results, took);
     }
 
     /** After a worker ran {@code entries} (one, or a batch led by the first): frees it and places each. */

@@ -126,8 +126,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         long start = System.nanoTime();
         batchSpan = context.tracing().startProcessing(context.policy().channel(), message, envelope,
                 history.countedAttempts() + 1);
-        Task<T> task = new Task<>(context.policy().channel(), envelope.messageId(), envelope.subject(),
-                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, context.steps());
+        Task<T> task = nextTask();
         try (Scope scope = batchSpan.makeCurrent()) {
             handler.handle(task);
         } finally {
@@ -154,9 +153,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             Tracing.end(span, "failed", true);
         }
         Throwable cause = result.failure() == null ? null : Failures.unwrap(result.failure());
-        if (result.outcome() == IdempotentExecutor.Outcome.FAILED && cause != null
-                && Failures.find(cause, Suspension.class) == null
-                && Failures.find(cause, CircuitBreakerOpenException.class) == null) {
+        if (result.outcome() == IdempotentExecutor.Outcome.FAILED && cause != null && countsAsAttempt(cause)) {
             // The batch's attempt counts as one, as it would have alone.
             history.failed(cause, context.clock().instant());
             LOG.debugf(cause, "Attempt %d of %s by %s failed in a batch", history.countedAttempts(),
@@ -243,8 +240,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     }
 
     private boolean attempt() throws Exception {
-        Task<T> task = new Task<>(context.policy().channel(), envelope.messageId(), envelope.subject(),
-                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, context.steps());
+        Task<T> task = nextTask();
         try {
             return context.idempotent().runOnce(context.policy().channel(), envelope.messageId(), () -> {
                 handler.handle(task);
@@ -252,9 +248,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             });
         } catch (Exception e) {
             Throwable cause = Failures.unwrap(e);
-            if (Failures.find(cause, Suspension.class) == null
-                    && Failures.find(cause, CircuitBreakerOpenException.class) == null) {
-                // A call refused by an open breaker never reached downstream: it is no attempt.
+            if (countsAsAttempt(cause)) {
                 history.failed(cause, context.clock().instant());
                 LOG.debugf(cause, "Attempt %d of %s by %s failed", task.attempt(), envelope.messageId(),
                         context.policy().channel());
@@ -264,5 +258,16 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             }
             throw cause instanceof Exception exception ? exception : e;
         }
+    }
+
+    private Task<T> nextTask() {
+        return new Task<>(context.policy().channel(), envelope.messageId(), envelope.subject(),
+                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, context.steps());
+    }
+
+    /** A suspension (a waiting workflow) or a call refused by an open breaker is no attempt. */
+    private static boolean countsAsAttempt(Throwable cause) {
+        return Failures.find(cause, Suspension.class) == null
+                && Failures.find(cause, CircuitBreakerOpenException.class) == null;
     }
 }
