@@ -21,9 +21,14 @@ public final class Campaigns {
 
     /** A campaign with no recipients, for tests that send their own grant messages. */
     public static long anEmptyCampaign() {
+        return anEmptyCampaign(1500);
+    }
+
+    /** The same, with coupons of this amount (the API would refuse one over errand.campaign.max-coupon-cents). */
+    public static long anEmptyCampaign(int couponCents) {
         // Not through the API, which refuses a campaign without a valid user.
         return Rows.execute("insert into campaign (name, coupon_cents, status, total, invalid, started_at)"
-                + " values ('handmade', 1500, 'RUNNING', 0, 0, now()) returning id");
+                + " values ('handmade', ?, 'RUNNING', 0, 0, now()) returning id", couponCents);
     }
 
     public static JsonPath progress(long id) {

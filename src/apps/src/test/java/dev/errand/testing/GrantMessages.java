@@ -8,7 +8,10 @@ import io.vertx.amqp.AmqpMessageBuilder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-/** Builds grant messages as the wire contract describes them; tests change one thing at a time. */
+/**
+ * Builds grant messages as the wire contract describes them; tests change one thing at a time. They are
+ * signed as the campaign's enqueuer signs its own, unless {@link #fromOutside()}.
+ */
 public final class GrantMessages {
 
     private String messageId;
@@ -18,6 +21,7 @@ public final class GrantMessages {
     private String userId = "user-" + UUID.randomUUID().toString().substring(0, 8);
     private int amountCents = 1500;
     private String traceparent;
+    private boolean fromOutside;
 
     private GrantMessages() {
     }
@@ -51,6 +55,15 @@ public final class GrantMessages {
     /** A W3C trace context, as a sender that traces its own work puts it in the application properties. */
     public GrantMessages withTraceparent(String traceparent) {
         this.traceparent = traceparent;
+        return this;
+    }
+
+    /**
+     * Sent by an outside sender (unsigned), not as the campaign's enqueuer would send it: the grant runs
+     * all the same, but its dead letter is the outside sender's and never counts in the campaign.
+     */
+    public GrantMessages fromOutside() {
+        this.fromOutside = true;
         return this;
     }
 
@@ -94,7 +107,7 @@ public final class GrantMessages {
         if (!"".equals(messageId)) {
             builder.id(messageId());
         }
-        return builder.build();
+        return fromOutside ? builder.build() : ServiceSignature.signed(builder.build());
     }
 
     public void sendWith(AnySender sender) {

@@ -56,8 +56,14 @@ public class Outbox {
      * Adds a message to the current transaction; it is published once that commits.
      *
      * @throws IllegalStateException when no transaction is active: without one there is no atomicity
+     * @throws IllegalArgumentException when its id begins with {@link WireContract#OUTSIDE_ID_PREFIX},
+     *                                  where outside senders' messages are kept
      */
     public void enqueue(OutboundMessage message) {
+        if (message.messageId().startsWith(WireContract.OUTSIDE_ID_PREFIX)) {
+            throw new IllegalArgumentException("message-id " + message.messageId() + " begins with "
+                    + WireContract.OUTSIDE_ID_PREFIX + ", which is kept for outside senders' messages");
+        }
         requireTransaction();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(INSERT)) {

@@ -49,7 +49,8 @@ public class Steps {
 
     /** A key for {@code step} of this task, stable across attempts and redeliveries. */
     public static String key(Task<?> task, String step) {
-        return task.messageId() + ":" + step;
+        // An outside sender's message keeps its steps apart: it cannot take a service message's keys.
+        return task.origin().idempotencyId(task.messageId()) + ":" + step;
     }
 
     /**
@@ -57,12 +58,13 @@ public class Steps {
      * attempt.
      */
     String run(String consumer, Task<?> task, String step, Callable<String> work) throws Exception {
-        Optional<String> recorded = QuarkusTransaction.requiringNew().call(() -> find(consumer, task.messageId(), step));
+        String id = task.origin().idempotencyId(task.messageId());
+        Optional<String> recorded = QuarkusTransaction.requiringNew().call(() -> find(consumer, id, step));
         if (recorded.isPresent()) {
             return recorded.get();
         }
         String result = outsideTransaction.call(work);
-        QuarkusTransaction.requiringNew().run(() -> record(consumer, task.messageId(), step, result));
+        QuarkusTransaction.requiringNew().run(() -> record(consumer, id, step, result));
         return result;
     }
 

@@ -29,10 +29,18 @@ public final class Task<T> {
     private final int attempt;
     private final T payload;
     private final Steps steps;
+    private final Origin origin;
 
     /** Made by Errand for each attempt; public for handlers' unit tests, with {@code steps} of their own. */
     public Task(String consumer, String messageId, String subject, String correlationId, String orderingKey,
             int attempt, T payload, Steps steps) {
+        this(consumer, messageId, subject, correlationId, orderingKey, attempt, payload, steps, Origin.SERVICE);
+    }
+
+    /** The same, for a message of the given origin. */
+    public Task(String consumer, String messageId, String subject, String correlationId, String orderingKey,
+            int attempt, T payload, Steps steps, Origin origin) {
+        this.origin = java.util.Objects.requireNonNull(origin, "origin");
         this.consumer = consumer;
         this.messageId = messageId;
         this.subject = subject;
@@ -46,6 +54,15 @@ public final class Task<T> {
     /** The consumer: the {@code @Incoming} channel. */
     public String consumer() {
         return consumer;
+    }
+
+    /**
+     * Who wrote the message: this service, or a sender outside it (only on a consumer that accepts
+     * them, {@link OutsideSenders}). What an outside sender says, its correlation-id included, is data to
+     * check against the service's own records, not fact.
+     */
+    public Origin origin() {
+        return origin;
     }
 
     /** The message id, the idempotency key of the whole message. */

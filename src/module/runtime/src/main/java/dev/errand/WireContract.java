@@ -64,6 +64,25 @@ public final class WireContract {
      */
     public static final String DL_SIGNATURE = "errand_signature";
 
+    /**
+     * The signature Errand puts on every message it sends ({@code errand_signature}): an HMAC, keyed by a
+     * secret in the service's database, over the message-id, subject, correlation-id, body and every
+     * {@code errand_*} property. A message without a valid one came from outside the service.
+     */
+    public static final String SIGNATURE = DL_SIGNATURE;
+
+    /**
+     * Set by Errand on its own copies (retries, dead letters, replays) of a message that came from
+     * outside the service: {@code outside}. Absent on the service's own messages.
+     */
+    public static final String ORIGIN = "errand_origin";
+
+    /**
+     * Message-ids an outside sender's messages are kept under: their processed-message markers and step
+     * keys begin with it, so they never meet the service's own. The service's own ids may not begin with it.
+     */
+    public static final String OUTSIDE_ID_PREFIX = "outside:";
+
     private WireContract() {
     }
 }

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.errand.PermanentFailure;
 import dev.errand.Events;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -98,15 +99,35 @@ public class LemonadeStand {
         }
     }
 
-    void addPoints(String customer, int cups) throws SQLException {
+    /** The order's points, once: the award row is the business key; an unknown order earns nothing. */
+    void addPoints(long orderId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
+                PreparedStatement award = connection.prepareStatement("""
+                        insert into lemonade_loyalty_award (order_id) select id from lemonade_order where id = ?
+                        on conflict do nothing""");
                 PreparedStatement upsert = connection.prepareStatement("""
-                        insert into lemonade_loyalty (customer, points, orders) values (?, ?, 1)
+                        insert into lemonade_loyalty (customer, points, orders)
+                        select customer, cups, 1 from lemonade_order where id = ?
                         on conflict (customer) do update set points = lemonade_loyalty.points + excluded.points,
                                                              orders = lemonade_loyalty.orders + 1""")) {
-            upsert.setString(1, customer);
-            upsert.setInt(2, cups);
+            award.setLong(1, orderId);
+            if (award.executeUpdate() == 0) {
+                if (!orderExists(connection, orderId)) {
+                    throw new PermanentFailure("No lemonade order " + orderId);
+                }
+                return;
+            }
+            upsert.setLong(1, orderId);
             upsert.executeUpdate();
+        }
+    }
+
+    private static boolean orderExists(Connection connection, long orderId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("select 1 from lemonade_order where id = ?")) {
+            select.setLong(1, orderId);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
         }
     }
 

@@ -32,11 +32,14 @@ public class LemonadeSubscribers {
         stand.ready(order.orderId());
     }
 
-    /** A point per cup, exactly once per order. */
+    /**
+     * A point per cup, exactly once per order: keyed by the order, not only by the event's id, and
+     * counted from the order as the stand recorded it, not from what the event says.
+     */
     @Incoming(LemonadeEvents.LOYALTY)
     @Subscribe(LemonadeEvents.ORDER_PLACED)
     void reward(OrderPlaced order, Task<OrderPlaced> event) throws Exception {
-        stand.addPoints(order.customer(), order.cups());
+        stand.addPoints(order.orderId());
     }
 
     /** Orders and cups per minute. */

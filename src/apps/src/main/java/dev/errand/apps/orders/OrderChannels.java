@@ -23,6 +23,14 @@ public final class OrderChannels {
     }
 
     /** Stable per order, so a republished outbox row cannot process an order twice. */
+    /**
+     * The idempotency key a partner gets for one step of one order: the business key, not the message's,
+     * so that the same order sent again under another message-id is still charged once.
+     */
+    public static String stepKey(long orderId, String step) {
+        return "order:" + orderId + ":" + step;
+    }
+
     public static String messageId(long orderId) {
         return "order:" + orderId;
     }

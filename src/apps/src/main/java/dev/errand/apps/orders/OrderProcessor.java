@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -29,9 +30,12 @@ public class OrderProcessor {
         this.dataSource = dataSource;
     }
 
+    // Idempotent by the order, not only by the message: a second message for the same order (another
+    // message-id) waits for the first's lock, then finds it completed; and every partner call is keyed by
+    // the order and the step, so even a run cut short by a crash charges once.
     @Incoming(OrderChannels.ORDERS)
     void process(ProcessOrder command, Task<ProcessOrder> task) throws Exception {
-        Order order = Order.findById(command.orderId());
+        Order order = Order.findById(command.orderId(), LockModeType.PESSIMISTIC_WRITE);
         if (order == null) {
             throw new PermanentFailure("No order " + command.orderId());
         }
@@ -39,9 +43,12 @@ public class OrderProcessor {
             return;
         }
         long id = order.id;
-        task.step(OrderChannels.CHARGE_PAYMENT, key -> partners.charge(key, id, order.totalCents));
-        task.step(OrderChannels.SEND_CONFIRMATION, key -> partners.sendConfirmation(key, id, order.customerEmail));
-        task.step(OrderChannels.NOTIFY_WAREHOUSE, key -> partners.notifyWarehouse(key, id));
+        task.step(OrderChannels.CHARGE_PAYMENT, any -> partners.charge(
+                OrderChannels.stepKey(id, OrderChannels.CHARGE_PAYMENT), id, order.totalCents));
+        task.step(OrderChannels.SEND_CONFIRMATION, any -> partners.sendConfirmation(
+                OrderChannels.stepKey(id, OrderChannels.SEND_CONFIRMATION), id, order.customerEmail));
+        task.step(OrderChannels.NOTIFY_WAREHOUSE, any -> partners.notifyWarehouse(
+                OrderChannels.stepKey(id, OrderChannels.NOTIFY_WAREHOUSE), id));
         // Local: commits with the processed-message marker, so exactly once.
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement("""

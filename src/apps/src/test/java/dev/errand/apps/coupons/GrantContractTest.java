@@ -81,12 +81,12 @@ class GrantContractTest {
         // Not built by GrantMessages, which would make the user a recipient as an upload does.
         String stranger = "stranger-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         try (AnySender sender = new AnySender()) {
-            sender.send(CouponChannels.GRANTS_QUEUE, io.vertx.amqp.AmqpMessage.create()
+            sender.send(CouponChannels.GRANTS_QUEUE, dev.errand.testing.ServiceSignature.signed(io.vertx.amqp.AmqpMessage.create()
                     .id(CouponChannels.messageId(campaign, stranger)).subject(CouponChannels.GRANT_SUBJECT)
                     .correlationId(CouponChannels.correlationId(campaign)).contentType(WireContract.CONTENT_TYPE)
                     .withBody(new io.vertx.core.json.JsonObject().put("campaignId", campaign).put("userId", stranger)
                             .put("amountCents", 1500).encode())
-                    .build());
+                    .build()));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> deadLetterOfCampaign() != null);
         org.hamcrest.MatcherAssert.assertThat(deadLetterOfCampaign().errorMessage, containsString("not a recipient"));

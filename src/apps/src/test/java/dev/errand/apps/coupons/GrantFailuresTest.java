@@ -102,8 +102,9 @@ class GrantFailuresTest {
 
     @Test
     void aRefusalFromTheApiIsDeadLetteredAtOnceWithItsReason() {
-        // The promotions API refuses coupons over $1,000 with a 422: retrying cannot help.
-        long campaign = Campaigns.anEmptyCampaign();
+        // The promotions API refuses coupons over $1,000 with a 422: retrying cannot help. (A campaign of
+        // such coupons, as one made before errand.campaign.max-coupon-cents was lowered.)
+        long campaign = Campaigns.anEmptyCampaign(500_000);
         GrantMessages tooGenerous = GrantMessages.aGrant(campaign).withAmountCents(500_000);
         try (AnySender sender = new AnySender()) {
             tooGenerous.sendWith(sender);

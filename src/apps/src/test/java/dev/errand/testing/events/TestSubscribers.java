@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.errand.OutsideSenders;
 import dev.errand.PermanentFailure;
 import dev.errand.Subscribe;
 import dev.errand.Task;
@@ -29,30 +30,35 @@ public class TestSubscribers {
         this.log = log;
     }
 
+    @OutsideSenders
     @Incoming(A)
     @Subscribe(TYPE)
     void a(TestEvent event, Task<TestEvent> task) {
         handle(A, event);
     }
 
+    @OutsideSenders
     @Incoming(B)
     @Subscribe(TYPE)
     void b(TestEvent event, Task<TestEvent> task) {
         handle(B, event);
     }
 
+    @OutsideSenders
     @Incoming(C)
     @Subscribe(TYPE)
     void c(TestEvent event, Task<TestEvent> task) {
         handle(C, event);
     }
 
+    @OutsideSenders
     @Incoming(WILDCARD)
     @Subscribe("test.*")
     void wildcard(TestEvent event, Task<TestEvent> task) {
         handle(WILDCARD, event);
     }
 
+    @OutsideSenders
     @Incoming(EXACT)
     @Subscribe("test.exact-only")
     void exact(TestEvent event, Task<TestEvent> task) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.errand.OutsideSenders;
 import dev.errand.Call;
 import dev.errand.DurableFunction;
 import dev.errand.DurableWorkflow;
@@ -39,6 +40,8 @@ public class TestFunctions {
     }
 
     /** Fails permanently (dead-lettered at once) for a negative n. */
+    // Started from outside too: examples/python/start_function.py.
+    @OutsideSenders
     @DurableFunction(name = "test-square")
     public Call<Square> square(int n) {
         ran("square:" + n);

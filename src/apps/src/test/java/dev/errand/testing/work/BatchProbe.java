@@ -14,6 +14,7 @@ import jakarta.persistence.EntityManager;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.errand.OutsideSenders;
 import dev.errand.PermanentFailure;
 import dev.errand.Task;
 import dev.errand.internal.idempotency.ProcessedMessage;
@@ -56,6 +57,7 @@ public class BatchProbe {
         }
     }
 
+    @OutsideSenders
     @Incoming(CHANNEL)
     void handle(BatchWork work, Task<BatchWork> task) throws Exception {
         runs.computeIfAbsent(work.id(), any -> new AtomicInteger()).incrementAndGet();

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.errand.OutsideSenders;
 import dev.errand.Task;
 import io.smallrye.faulttolerance.api.RateLimit;
 
@@ -34,11 +35,13 @@ public class TestWorkProcessor {
         this.log = log;
     }
 
+    @OutsideSenders
     @Incoming(SERIAL)
     void serial(TestWork work, Task<TestWork> task) throws Exception {
         work(work, task);
     }
 
+    @OutsideSenders
     @Incoming(PARALLEL)
     void parallel(TestWork work, Task<TestWork> task) throws Exception {
         work(work, task);
@@ -46,12 +49,14 @@ public class TestWorkProcessor {
 
     // 20 a second: Errand's flow makes messages wait for it; Fault Tolerance's own limit, which would
     // throw, is switched off for this method.
+    @OutsideSenders
     @Incoming(LIMITED)
     @RateLimit(value = 20, window = 1, windowUnit = ChronoUnit.SECONDS)
     void limited(TestWork work, Task<TestWork> task) throws Exception {
         work(work, task);
     }
 
+    @OutsideSenders
     @Incoming(ONCE)
     void once(TestWork work, Task<TestWork> task) throws Exception {
         work(work, task);

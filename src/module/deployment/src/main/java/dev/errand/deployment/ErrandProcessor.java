@@ -25,6 +25,7 @@ import org.jboss.jandex.Type;
 import org.jboss.logging.Logger;
 
 import dev.errand.Errands;
+import dev.errand.OutsideSenders;
 import dev.errand.Subscribe;
 import dev.errand.Task;
 import dev.errand.TaskHandler;
@@ -67,6 +68,7 @@ class ErrandProcessor {
     static final DotName TASK = DotName.createSimple(Task.class);
     static final DotName MESSAGE = DotName.createSimple(Message.class);
     static final DotName SUBSCRIBE = DotName.createSimple(Subscribe.class);
+    static final DotName OUTSIDE_SENDERS = DotName.createSimple(OutsideSenders.class);
     private static final String FT = "org.eclipse.microprofile.faulttolerance.";
     static final DotName RETRY = DotName.createSimple(FT + "Retry");
     static final DotName BULKHEAD = DotName.createSimple(FT + "Bulkhead");
@@ -334,6 +336,11 @@ class ErrandProcessor {
         Map<String, String> settings = new TreeMap<>();
         MethodInfo method = handler.method();
         ClassInfo bean = handler.bean();
+        if (method.hasDeclaredAnnotation(OUTSIDE_SENDERS)) {
+            // The build's list of what outside senders may reach: the consumer takes them, and the
+            // embedded broker lets the sender user write to its queue (OutsideSenderGrants).
+            settings.put("outside-senders", "true");
+        }
         if (annotation(method, bean, RETRY) != null) {
             // Fault Tolerance retries in process; Errand's own in-process retries would multiply them.
             settings.put("max-retries", "0");

@@ -26,8 +26,9 @@ import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
  * Secured like a production broker, with no anonymous connections: loopback alone is not a
  * boundary, every local process and container on the host could otherwise enqueue work or drain a
  * queue. Two users: the service's own, with every permission, and the outside senders', which may
- * only send, to addresses that exist, and never to the dead-letter queue or the management address:
- * it can neither read a queue, nor forge a dead letter, nor change the broker.
+ * only send, and only to the queues the service opens to outside senders (granted by the service at
+ * its start): it can neither read a queue, nor write to the service's internal ones, nor forge a dead
+ * letter, nor change the broker.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -41,8 +42,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static final String AMQP_OPTIONS = "protocols=AMQP;amqpCredits=1000;amqpLowCredits=300;"
             + "amqpDuplicateDetection=false";
-    private static final String SERVICE_ROLE = "errand";
-    private static final String SENDER_ROLE = "errand-sender";
+    static final String SERVICE_ROLE = "errand";
+    static final String SENDER_ROLE = "errand-sender";
     /** Artemis' management address, and its notifications; the service's alone. */
     private static final List<String> MANAGEMENT = List.of("activemq.management#", "activemq.notifications#");
 
@@ -92,9 +93,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .setRoutingType(RoutingType.ANYCAST)
                     .setDurable(true));
         }
-        // Artemis takes the most specific match alone, so each reserved address names the service's
-        // role only, and "#" names both.
-        config.putSecurityRoles("#", Set.of(serviceRole(), senderRole()));
+        // The sender's role may do nothing anywhere: the service grants it send on the queues it opens to
+        // outside senders (@OutsideSenders), address by address, over management at its start
+        // (OutsideSenderGrants in the runtime); Artemis takes the most specific match alone.
+        config.putSecurityRoles("#", Set.of(serviceRole()));
         config.putSecurityRoles(settings.deadLetterAddress(), Set.of(serviceRole()));
         MANAGEMENT.forEach(address -> config.putSecurityRoles(address, Set.of(serviceRole())));
         SecurityConfiguration users = new SecurityConfiguration();
@@ -117,12 +119,6 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     private static Role serviceRole() {
         return new Role(SERVICE_ROLE, true, true, true, true, true, true, true, true, true, true, true, true);
-    }
-
-    /** Send only: no consuming or browsing, no queues or addresses of its own, no management. */
-    private static Role senderRole() {
-        return new Role(SENDER_ROLE, true, false, false, false, false, false, false, false, false, false, false,
-                false);
     }
 
     public int port() {

@@ -70,6 +70,9 @@ public final class EmbeddedServers implements AutoCloseable {
             properties.put("amqp-port", Integer.toString(broker.port()));
             properties.put("amqp-username", brokerUser.username());
             properties.put("amqp-password", brokerUser.password());
+            // The sender user may write nowhere until Errand grants its role the open queues (OutsideSenderGrants).
+            properties.put("errand.broker.sender-role", EmbeddedBroker.SENDER_ROLE);
+            properties.put("errand.broker.service-role", EmbeddedBroker.SERVICE_ROLE);
         }
         if (database != null) {
             properties.put("quarkus.datasource.jdbc.url", database.jdbcUrl());

@@ -47,4 +47,13 @@ public final class BrokerAddresses {
         int separator = address.indexOf("::");
         return separator < 0 ? address : address.substring(separator + 2);
     }
+
+    /**
+     * The address of an address that may be fully qualified: what Artemis' security settings match
+     * ({@code errand.events} for the subscription queue {@code errand.events::errand.events.kitchen}).
+     */
+    public static String addressPart(String address) {
+        int separator = address.indexOf("::");
+        return separator < 0 ? address : address.substring(0, separator);
+    }
 }

@@ -72,6 +72,20 @@ public interface BrokerConfig {
     @WithDefault("topic")
     String subscriptionCapabilities();
 
+    /**
+     * The Artemis role of outside senders ({@code errand-sender} on the embedded broker, which sets it).
+     * When set, Errand grants that role, over Artemis' management at start, send on the queues of the
+     * consumers that take outside senders ({@code @OutsideSenders}) and takes it back from every other
+     * queue of this service; the broker must give the role nothing by default ({@code #}). Unset: the
+     * broker's own configuration decides ({@code broker.xml}, RabbitMQ's definitions; see
+     * docs/operations/security.md).
+     */
+    Optional<String> senderRole();
+
+    /** The Artemis role of the service's own broker user, which keeps every permission on the queues granted above. */
+    @WithDefault("errand")
+    String serviceRole();
+
     /** The RabbitMQ virtual host of Errand's queues, for the management API. */
     @WithDefault("/")
     String vhost();

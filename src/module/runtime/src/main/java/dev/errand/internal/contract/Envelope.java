@@ -2,6 +2,7 @@ package dev.errand.internal.contract;
 
 import java.util.Map;
 
+import dev.errand.Origin;
 import dev.errand.WireContract;
 
 /**
@@ -16,13 +17,25 @@ import dev.errand.WireContract;
  * @param contentType   the AMQP content-type, or null
  * @param body          the body as text (JSON when the message follows the contract)
  * @param properties    application properties
+ * @param origin        who wrote it: {@link Origin#OUTSIDE} until its signature has been checked
  */
 public record Envelope(String messageId, String address, String subject, String correlationId, int priority,
-        String contentType, String body, Map<String, Object> properties) {
+        String contentType, String body, Map<String, Object> properties, Origin origin) {
 
     /** The same envelope, received from {@code queue}. */
     public Envelope fromQueue(String queue) {
-        return new Envelope(messageId, queue, subject, correlationId, priority, contentType, body, properties);
+        return new Envelope(messageId, queue, subject, correlationId, priority, contentType, body, properties, origin);
+    }
+
+    /** The same envelope once its signature is checked: its origin, and the properties that count. */
+    public Envelope admitted(Origin checkedOrigin, Map<String, Object> checkedProperties) {
+        return new Envelope(messageId, address, subject, correlationId, priority, contentType, body,
+                checkedProperties, checkedOrigin);
+    }
+
+    /** The key its idempotency (processed-message marker, steps) is kept under. */
+    public String idempotencyId() {
+        return origin.idempotencyId(messageId);
     }
 
     /** Attempts made before this delivery, as carried by {@link WireContract#ATTEMPTS}. */

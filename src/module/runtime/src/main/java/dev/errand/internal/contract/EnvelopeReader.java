@@ -16,6 +16,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.OutboundMessage;
+import dev.errand.Origin;
 import dev.errand.WireContract;
 import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
 import io.vertx.core.json.JsonArray;
@@ -59,7 +60,9 @@ public class EnvelopeReader {
                 amqp == null || amqp.getPriority() < 0 ? OutboundMessage.DEFAULT_PRIORITY : amqp.getPriority(),
                 amqp == null ? null : amqp.getContentType(),
                 body,
-                properties);
+                properties,
+                // Nothing is the service's until its signature says so (MessageAdmission).
+                Origin.OUTSIDE);
     }
 
     /** Checks the envelope against the contract and maps its body to {@code type}. */

@@ -7,7 +7,12 @@ public enum FailureKind {
     /** The handler failed in a way that retrying cannot fix (a 4xx from downstream, say). */
     PERMANENT_FAILURE,
     /** Every retry failed with a transient error. */
-    RETRIES_EXHAUSTED;
+    RETRIES_EXHAUSTED,
+    /**
+     * It came from outside the service (no valid signature) to a consumer that takes only the service's
+     * own messages. Never processed, never marked as processed.
+     */
+    UNTRUSTED_SENDER;
 
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -67,4 +67,8 @@ public class DeadLetter {
 
     @Column(name = "replay_count", nullable = false)
     public int replayCount;
+
+    /** {@code service}, or {@code outside} for a message an outside sender wrote (its fields are its say). */
+    @Column(nullable = false)
+    public String origin = "service";
 }

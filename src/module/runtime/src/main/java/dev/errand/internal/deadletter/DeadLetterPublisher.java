@@ -13,6 +13,7 @@ import dev.errand.internal.contract.DeadLettersConfig;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.sending.ErrandSender;
+import dev.errand.internal.trust.MessageSigner;
 
 /** Puts a copy of a failed message on the dead-letter queue, its reasons as application properties. */
 @ApplicationScoped
@@ -26,12 +27,12 @@ public class DeadLetterPublisher {
     private static final int MAX_ERROR_MESSAGE = 2000;
 
     private final ErrandSender sender;
-    private final DeadLetterSignature signature;
+    private final MessageSigner signer;
     private final String address;
 
-    public DeadLetterPublisher(ErrandSender sender, DeadLetterSignature signature, DeadLettersConfig config) {
+    public DeadLetterPublisher(ErrandSender sender, MessageSigner signer, DeadLettersConfig config) {
         this.sender = sender;
-        this.signature = signature;
+        this.signer = signer;
         this.address = config.address();
     }
 
@@ -52,10 +53,11 @@ public class DeadLetterPublisher {
         String messageId = envelope.messageId() == null || envelope.messageId().isBlank()
                 ? "errand-missing-id-" + UUID.randomUUID()
                 : envelope.messageId();
-        properties.remove(WireContract.DL_SIGNATURE);
-        properties.put(WireContract.DL_SIGNATURE, signature.sign(messageId, envelope.subject(),
-                envelope.correlationId(), envelope.body(), properties));
-        return sender.send(new OutboundMessage(address, messageId, envelope.subject(), envelope.correlationId(),
+        // Its origin was written on it at intake (outside) or is absent (the service's): it is signed with the rest.
+        properties.remove(WireContract.SIGNATURE);
+        properties.put(WireContract.SIGNATURE, signer.sign(MessageSigner.Purpose.DEAD_LETTER, messageId,
+                envelope.subject(), envelope.correlationId(), envelope.body(), properties));
+        return sender.sendSigned(new OutboundMessage(address, messageId, envelope.subject(), envelope.correlationId(),
                 envelope.priority(), envelope.body(),
                 envelope.contentType() == null ? "text/plain" : envelope.contentType(), properties));
     }

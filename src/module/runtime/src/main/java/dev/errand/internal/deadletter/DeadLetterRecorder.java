@@ -10,11 +10,14 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.errand.Origin;
 import dev.errand.WireContract;
+import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.EnvelopeReader;
 import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.functions.CallStore;
+import dev.errand.internal.trust.MessageSigner;
 import dev.errand.internal.functions.FunctionCatalog;
 import dev.errand.internal.functions.FunctionSpec;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -33,17 +36,17 @@ public class DeadLetterRecorder {
 
     private final EnvelopeReader reader;
     private final DeadLetterRepository deadLetters;
-    private final DeadLetterSignature signature;
+    private final MessageSigner signer;
     private final CallStore calls;
     private final FunctionCatalog functions;
 
     public DeadLetterRecorder(EnvelopeReader reader, DeadLetterRepository deadLetters,
-            DeadLetterSignature signature, CallStore calls, FunctionCatalog functions) {
+            MessageSigner signer, CallStore calls, FunctionCatalog functions) {
         this.calls = calls;
         this.functions = functions;
         this.reader = reader;
         this.deadLetters = deadLetters;
-        this.signature = signature;
+        this.signer = signer;
     }
 
     @Incoming(CHANNEL)
@@ -52,8 +55,8 @@ public class DeadLetterRecorder {
         Envelope envelope = reader.read(message);
         boolean genuine;
         try {
-            genuine = signature.verify(envelope.messageId(), envelope.subject(), envelope.correlationId(),
-                    envelope.body(), envelope.properties());
+            genuine = signer.verify(MessageSigner.Purpose.DEAD_LETTER, envelope.messageId(), envelope.subject(),
+                    envelope.correlationId(), envelope.body(), envelope.properties());
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not check dead letter %s; the broker will deliver it again",
                     SafeText.forLog(envelope.messageId()));
@@ -85,7 +88,10 @@ public class DeadLetterRecorder {
         String originalAddress = SafeText.of(envelope.property(WireContract.DL_ORIGINAL_ADDRESS));
         String address = originalAddress == null || originalAddress.isBlank() ? "unknown" : originalAddress;
         String messageId = envelope.messageId() == null ? "unknown" : SafeText.of(envelope.messageId());
-        DeadLetter letter = deadLetters.findByMessage(address, messageId).orElseGet(DeadLetter::new);
+        // Signed with the rest: which side wrote the message that failed.
+        String origin = Origin.ofWireName(envelope.property(WireContract.ORIGIN)).wireName();
+        DeadLetter letter = deadLetters.findByMessage(address, messageId, origin).orElseGet(DeadLetter::new);
+        letter.origin = origin;
         letter.messageId = messageId;
         letter.originalAddress = address;
         letter.consumer = SafeText.of(envelope.property(WireContract.DL_CONSUMER));
@@ -106,10 +112,13 @@ public class DeadLetterRecorder {
         if (letter.id == null) {
             deadLetters.persist(letter);
         }
-        if (letter.consumer != null && letter.consumer.startsWith(FunctionSpec.CHANNEL_PREFIX)) {
+        if (letter.consumer != null && letter.consumer.startsWith(FunctionSpec.CHANNEL_PREFIX)
+                && !FailureKind.UNTRUSTED_SENDER.wireName().equals(letter.reason)) {
             // A durable call's failure, in the transaction that keeps its dead letter: its status and
             // its parent workflow's count of failed children follow the dead letter, crash or not.
-            calls.failed(messageId, functions.nameOf(letter.consumer), letter.reason + ": " + letter.errorMessage);
+            // Only a call of the same origin: an outside sender's failure never fails the service's call.
+            calls.failed(messageId, functions.nameOf(letter.consumer), letter.reason + ": " + letter.errorMessage,
+                    origin);
         }
     }
 

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 
 import dev.errand.OutboundMessage;
+import dev.errand.Origin;
 import dev.errand.WireContract;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
@@ -147,7 +148,14 @@ public class DeadLetterReplayer {
         return sender.send(new OutboundMessage(letter.originalAddress, letter.messageId, letter.subject,
                 letter.correlationId, letter.priority, letter.body,
                 letter.contentType == null ? WireContract.CONTENT_TYPE : letter.contentType,
-                Map.of(WireContract.REPLAYED, letter.replayCount)));
+                replayProperties(letter)));
+    }
+
+    /** A replay keeps its letter's origin: an outside sender's message does not become the service's by it. */
+    private static Map<String, Object> replayProperties(DeadLetter letter) {
+        return Origin.OUTSIDE.wireName().equals(letter.origin)
+                ? Map.of(WireContract.REPLAYED, letter.replayCount, WireContract.ORIGIN, letter.origin)
+                : Map.of(WireContract.REPLAYED, letter.replayCount);
     }
 
     private void await(CompletionStage<Void> send, long id) {

@@ -1,5 +1,7 @@
 package dev.errand.internal.deadletter;
 
+import dev.errand.Origin;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -13,9 +15,13 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class DeadLetterRepository implements PanacheRepository<DeadLetter> {
 
-    public Optional<DeadLetter> findByMessage(String originalAddress, String messageId) {
-        return find("originalAddress = :address and messageId = :messageId",
-                Parameters.with("address", originalAddress).and("messageId", messageId)).firstResultOptional();
+    private static final String SERVICE = Origin.SERVICE.wireName();
+
+    /** An outside sender's dead letter and the service's own with the same id are two letters. */
+    public Optional<DeadLetter> findByMessage(String originalAddress, String messageId, String origin) {
+        return find("originalAddress = :address and messageId = :messageId and origin = :origin",
+                Parameters.with("address", originalAddress).and("messageId", messageId).and("origin", origin))
+                .firstResultOptional();
     }
 
     /** One page, newest first; {@code queue} and {@code reason} null for any. */
@@ -51,11 +57,13 @@ public class DeadLetterRepository implements PanacheRepository<DeadLetter> {
     }
 
     public long countByCorrelation(String correlationId, DeadLetterStatus status) {
-        return count("correlationId = ?1 and status = ?2", correlationId, status);
+        // An outside sender's correlation-id is its say, not a fact: only the service's own letters count.
+        return count("correlationId = ?1 and status = ?2 and origin = ?3", correlationId, status, SERVICE);
     }
 
     public List<DeadLetter> listByCorrelation(String correlationId, List<DeadLetterStatus> statuses) {
-        return list("correlationId = ?1 and status in ?2", Sort.by("id"), correlationId, statuses);
+        return list("correlationId = ?1 and status in ?2 and origin = ?3", Sort.by("id"), correlationId, statuses,
+                SERVICE);
     }
 
     private io.quarkus.hibernate.orm.panache.PanacheQuery<DeadLetter> query(DeadLetterStatus status, String queue,

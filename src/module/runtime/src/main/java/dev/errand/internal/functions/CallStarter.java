@@ -88,9 +88,12 @@ public class CallStarter {
         }
     }
 
+    /**
+     * Only a reference: the worker reads the function, its arguments and its parent from the call's row,
+     * so nothing on the message could change the call.
+     */
     private static OutboundMessage message(CallStore.NewCall call) {
         return new OutboundMessage(FunctionSpec.queueOf(call.function()), call.id(), call.function(),
-                call.parentId(), OutboundMessage.DEFAULT_PRIORITY, "{\"arguments\":" + call.arguments() + "}",
-                WireContract.CONTENT_TYPE, Map.of());
+                call.parentId(), OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of());
     }
 }

@@ -1,5 +1,7 @@
 package dev.errand.internal.functions;
 
+import dev.errand.Origin;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -158,13 +160,55 @@ public class CallStore {
         }
     }
 
-    /** Dead-lettered: in the transaction that stores the dead letter. */
-    public void failed(String callId, String function, String reason) {
-        // A call sent by another client, refused before it ran, has no row yet.
+    /**
+     * Dead-lettered: in the transaction that stores the dead letter. Only a call of the dead letter's
+     * origin fails: an outside sender's message for the service's call id changes nothing of it.
+     */
+    public void failed(String callId, String function, String reason, String origin) {
+        // A call started from outside, refused before it ran, has no row yet.
         update("""
-                insert into errand_call (id, function, status, error, finished_at) values (?, ?, 'FAILED', ?, now())
+                insert into errand_call (id, function, status, error, finished_at, origin)
+                values (?, ?, 'FAILED', ?, now(), ?)
                 on conflict (id) do update set status = 'FAILED', error = excluded.error, finished_at = now()
-                where errand_call.status <> 'SUCCEEDED'""", callId, function, reason);
+                where errand_call.status <> 'SUCCEEDED' and errand_call.origin = excluded.origin""",
+                callId, function, reason, origin);
+    }
+
+    /** A call as recorded: what its worker runs, whatever its message says. */
+    public record RecordedCall(NewCall call, Origin origin) {
+    }
+
+    public Optional<RecordedCall> find(String id) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "select id, function, workflow, parent_id, arguments, origin from errand_call where id = ?")) {
+            query.setString(1, id);
+            try (ResultSet rows = query.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RecordedCall(new NewCall(rows.getString(1), rows.getString(2), rows.getBoolean(3),
+                        rows.getString(4), rows.getString(5)), Origin.ofWireName(rows.getString(6))));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read durable call " + id, e);
+        }
+    }
+
+    /** Records a call an outside sender started; false when the id was taken meanwhile. */
+    public boolean insertOutside(NewCall call) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
+                        insert into errand_call (id, function, workflow, parent_id, arguments, status, origin)
+                        values (?, ?, ?, null, ?, 'PENDING', 'outside') on conflict (id) do nothing""")) {
+            insert.setString(1, call.id());
+            insert.setString(2, call.function());
+            insert.setBoolean(3, call.workflow());
+            insert.setString(4, call.arguments());
+            return insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not record durable call " + call.id(), e);
+        }
     }
 
     /** How many of these calls have finished: what a waiting workflow reads on each look. */

@@ -62,6 +62,24 @@ public class ConsumerPolicies {
                 && !DeadLetterRecorder.CHANNEL.equals(channel);
     }
 
+    /** Every consumer of this service ({@link #isConsumer}), by channel. */
+    public java.util.SortedSet<String> consumers() {
+        java.util.SortedSet<String> channels = new java.util.TreeSet<>();
+        String prefix = "mp.messaging.incoming.";
+        for (String name : rawConfig.getPropertyNames()) {
+            if (name.startsWith(prefix) && name.endsWith(".connector")) {
+                String channel = name.substring(prefix.length(), name.length() - ".connector".length());
+                if (channel.length() > 1 && channel.startsWith("\"") && channel.endsWith("\"")) {
+                    channel = channel.substring(1, channel.length() - 1);
+                }
+                if (isConsumer(channel)) {
+                    channels.add(channel);
+                }
+            }
+        }
+        return channels;
+    }
+
     public ConsumerPolicy forConsumer(String channel) {
         return policies.computeIfAbsent(channel, this::build);
     }
@@ -112,7 +130,8 @@ public class ConsumerPolicies {
                 batchSize(channel, settings.pick(ConsumerSettings::batchSize, DEFAULT_BATCH_SIZE)));
         String address = rawConfig.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class)
                 .orElse(channel);
-        return new ConsumerPolicy(channel, queueName(address), retryPolicy, flowPolicy);
+        return new ConsumerPolicy(channel, queueName(address), retryPolicy, flowPolicy,
+                settings.pick(ConsumerSettings::outsideSenders, false));
     }
 
     /**

@@ -11,8 +11,10 @@ import io.smallrye.faulttolerance.api.Guard;
  *
  * @param channel the incoming channel; it names the consumer
  * @param queue   the address the channel consumes, which retries and replays go back to
+ * @param outsideSenders whether it takes messages from outside the service (unsigned); otherwise they
+ *                are dead-lettered as {@code untrusted-sender}
  */
-public record ConsumerPolicy(String channel, String queue, Retry retry, Flow flow) {
+public record ConsumerPolicy(String channel, String queue, Retry retry, Flow flow, boolean outsideSenders) {
 
     /**
      * @param guard in-process retries (SmallRye Fault Tolerance)

@@ -105,6 +105,15 @@ public interface ConsumersConfig {
          */
         Optional<List<String>> circuitBreakers();
 
+        /**
+         * Whether the consumer takes messages from senders outside the service: anything on its queue that
+         * this service did not sign (any AMQP client with the broker's sender user). Otherwise such a
+         * message is dead-lettered with reason {@code untrusted-sender}, unprocessed, and the embedded
+         * broker does not let the sender user write to the queue (default: true for a handler, subscriber
+         * or durable function annotated {@code @OutsideSenders}, false for every other).
+         */
+        Optional<Boolean> outsideSenders();
+
         /** Additive-increase, multiplicative-decrease concurrency. */
         Adaptive adaptiveConcurrency();
     }

@@ -109,7 +109,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         for (ChannelDispatcher.Work work : works) {
             Delivery<?> delivery = (Delivery<?>) work;
             deliveries.add(delivery);
-            ids.add(delivery.envelope.messageId());
+            ids.add(delivery.envelope.idempotencyId());
             calls.add(delivery::attemptInBatch);
         }
         Context context = deliveries.get(0).context;
@@ -242,7 +242,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     private boolean attempt() throws Exception {
         Task<T> task = nextTask();
         try {
-            return context.idempotent().runOnce(context.policy().channel(), envelope.messageId(), () -> {
+            return context.idempotent().runOnce(context.policy().channel(), envelope.idempotencyId(), () -> {
                 handler.handle(task);
                 return null;
             });
@@ -262,7 +262,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
 
     private Task<T> nextTask() {
         return new Task<>(context.policy().channel(), envelope.messageId(), envelope.subject(),
-                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, context.steps());
+                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, context.steps(), envelope.origin());
     }
 
     /** A suspension (a waiting workflow) or a call refused by an open breaker is no attempt. */

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.errand.Origin;
 import dev.errand.Steps;
 import dev.errand.TaskHandler;
 import dev.errand.internal.broker.BrokerProbe;
@@ -20,6 +21,8 @@ import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.idempotency.IdempotentExecutor;
 import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.tracing.Tracing;
+import dev.errand.internal.trust.MessageAdmission;
+import dev.errand.internal.trust.UntrustedSender;
 
 /**
  * Reliable handling of AMQP messages, for {@code @Incoming} beans:
@@ -51,6 +54,7 @@ public class Intake {
     private static final Logger LOG = Logger.getLogger(Intake.class);
 
     private final EnvelopeReader reader;
+    private final MessageAdmission admission;
     private final IdempotentExecutor idempotent;
     private final ConsumerPolicies policies;
     private final ConsumerRegistry consumers;
@@ -64,12 +68,13 @@ public class Intake {
     /** What every delivery of a consumer shares, made once per channel. */
     private final Map<String, Delivery.Context> contexts = new ConcurrentHashMap<>();
 
-    Intake(EnvelopeReader reader, IdempotentExecutor idempotent, ConsumerPolicies policies, ConsumerRegistry consumers,
+    Intake(EnvelopeReader reader, MessageAdmission admission, IdempotentExecutor idempotent, ConsumerPolicies policies, ConsumerRegistry consumers,
             BreakerBinding breakers, Settler settler, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, Steps steps) {
         this.steps = steps;
         this.tracing = tracing;
         this.broker = broker;
         this.reader = reader;
+        this.admission = admission;
         this.idempotent = idempotent;
         this.policies = policies;
         this.consumers = consumers;
@@ -103,8 +108,15 @@ public class Intake {
             TaskHandler<T> handler) {
         ConsumerPolicy policy = policies.forConsumer(channel);
         // The queue comes from the channel, not from the message's "to", which many senders leave empty.
-        Envelope envelope = reader.read(message).fromQueue(policy.queue());
+        // Who wrote it is decided first: nothing of an unsigned message is trusted.
+        Envelope envelope = admission.admit(reader.read(message).fromQueue(policy.queue()));
         AttemptHistory history = AttemptHistory.of(envelope);
+        if (envelope.origin() == Origin.OUTSIDE && !policy.outsideSenders()) {
+            // Not processed and not marked: the service's own message with this id still runs when it comes.
+            history.failed(new UntrustedSender(channel), clock.instant());
+            metrics.counted(channel, ErrandMetrics.HandlerOutcome.DEAD_LETTERED);
+            return settler.deadLetter(channel, message, envelope, FailureKind.UNTRUSTED_SENDER, history);
+        }
         T payload;
         try {
             payload = reader.payload(envelope, type);

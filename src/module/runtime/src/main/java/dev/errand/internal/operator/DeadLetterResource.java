@@ -46,13 +46,13 @@ public class DeadLetterResource {
     public record View(long id, String messageId, String queue, String consumer, String subject,
             String correlationId, String reason, String errorClass, String errorMessage, int attempts,
             Instant firstFailureAt, Instant lastFailureAt, Instant deadLetteredAt, DeadLetterStatus status,
-            int replayCount, List<Object> history, String body) {
+            int replayCount, List<Object> history, String body, String origin) {
 
         static View of(DeadLetter letter) {
             return new View(letter.id, letter.messageId, letter.originalAddress, letter.consumer, letter.subject,
                     letter.correlationId, letter.reason, letter.errorClass, letter.errorMessage, letter.attempts,
                     letter.firstFailureAt, letter.lastFailureAt, letter.deadLetteredAt, letter.status,
-                    letter.replayCount, history(letter.history), letter.body);
+                    letter.replayCount, history(letter.history), letter.body, letter.origin);
         }
 
         /** Each failed attempt as {@code {"attempt","at","error"}}; empty when none was recorded. */

@@ -31,7 +31,8 @@ public final class ErrandSchema {
      * loader cannot list a folder; a test checks the list against the folder.
      */
     public static final List<String> MIGRATIONS = List.of("V1__errand_core.sql", "V2__errand_secret.sql",
-            "V3__errand_idempotency_key.sql", "V4__errand_functions.sql");
+            "V3__errand_idempotency_key.sql", "V4__errand_functions.sql",
+            "V5__errand_origin.sql");
 
     private ErrandSchema() {
     }

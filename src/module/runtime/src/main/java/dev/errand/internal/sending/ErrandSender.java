@@ -20,6 +20,7 @@ import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.broker.RecentFlow;
 import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.tracing.Tracing;
+import dev.errand.internal.trust.MessageSigner;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
@@ -51,9 +52,11 @@ public class ErrandSender {
     private final LinkPerAddressSender links;
     private final String addressPrefix;
     private final EventsConfig events;
+    private final MessageSigner signer;
 
     public ErrandSender(Instance<OutboundChannel> connector, RecentFlow recent, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
-            BrokerConfig config, EventsConfig events) {
+            BrokerConfig config, EventsConfig events, MessageSigner signer) {
+        this.signer = signer;
         this.events = events;
         this.connector = connector;
         this.recent = recent;
@@ -64,7 +67,22 @@ public class ErrandSender {
         this.addressPrefix = config.addressPrefix().orElse("");
     }
 
+    /**
+     * Sends a message signed as the service's own ({@link MessageSigner}): what a consumer of this
+     * service trusts. Any signature it carried is replaced.
+     */
     public CompletionStage<Void> send(OutboundMessage outbound) {
+        Map<String, Object> properties = new LinkedHashMap<>(outbound.properties());
+        properties.remove(WireContract.SIGNATURE);
+        properties.put(WireContract.SIGNATURE, signer.sign(MessageSigner.Purpose.MESSAGE, outbound.messageId(),
+                outbound.subject(), outbound.correlationId(), outbound.body(), properties));
+        return sendSigned(new OutboundMessage(outbound.address(), outbound.messageId(), outbound.subject(),
+                outbound.correlationId(), outbound.priority(), outbound.body(), outbound.contentType(), properties,
+                outbound.deliverAt()));
+    }
+
+    /** Sends a message that already carries its signature (a dead letter's, signed for the recorder). */
+    public CompletionStage<Void> sendSigned(OutboundMessage outbound) {
         String address = address(outbound.address());
         Span span = tracing.startSending(address, outbound.messageId(), outbound.properties());
         Map<String, Object> properties = tracing.carrying(Context.current().with(span), outbound.properties());

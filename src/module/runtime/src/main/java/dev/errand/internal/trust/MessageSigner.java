@@ -1,4 +1,4 @@
-package dev.errand.internal.deadletter;
+package dev.errand.internal.trust;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -6,8 +6,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,42 +26,58 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Tells Errand's own dead letters from forgeries. Anyone who may send to the broker could otherwise
- * put a made-up failure on the dead-letter queue: it would be recorded, counted against a campaign,
- * and replayed by an administrator. Errand signs what it dead-letters with an HMAC whose key lives in
- * the database (shared by every replica, unknown to every broker user), and records only what carries
- * a valid signature.
+ * Tells Errand's own messages from anything else on its queues. Anyone with the broker's sender user
+ * could otherwise write work the service never asked for, repeat it under new ids, change its amounts,
+ * forge a retry's history or a dead letter. Errand signs everything it sends with an HMAC whose key
+ * lives in the database (shared by every replica, unknown to every broker user), and the consumers
+ * trust only what carries a valid signature.
+ * <p>
+ * The signature covers the message-id, subject, correlation-id, the body's JSON value and every
+ * {@code errand_*} application property (attempts, history, origin, ordering key, a dead letter's
+ * reason...), sorted by name. Each {@link Purpose} signs with its own label, so a dead letter's signature,
+ * which operators can read, never passes for a work message's.
  */
 @ApplicationScoped
-public class DeadLetterSignature {
+public class MessageSigner {
 
-    private static final Logger LOG = Logger.getLogger(DeadLetterSignature.class);
+    /** What a signature vouches for. */
+    public enum Purpose {
+        /** A message for a consumer: outbox, events, durable calls, retries, replays. */
+        MESSAGE("errand-message-v1"),
+        /** A dead letter, for the recorder. */
+        DEAD_LETTER("errand-dead-letter-v1");
+
+        private final String label;
+
+        Purpose(String label) {
+            this.label = label;
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(MessageSigner.class);
+    /** The name it has had since dead letters were first signed: a replica of an older version shares it. */
     private static final String KEY_NAME = "dead-letter-signing-key";
     private static final String ALGORITHM = "HmacSHA256";
-    /** What the signature covers besides the message-id and the body: everything that is recorded. */
-    private static final List<String> SIGNED_PROPERTIES = List.of(WireContract.DL_ORIGINAL_ADDRESS,
-            WireContract.DL_CONSUMER, WireContract.DL_REASON, WireContract.DL_ERROR_CLASS,
-            WireContract.DL_ERROR_MESSAGE, WireContract.DL_FIRST_FAILURE, WireContract.DL_LAST_FAILURE,
-            WireContract.ATTEMPTS, WireContract.HISTORY);
+    private static final String PREFIX = "errand_";
 
     private final EntityManager entityManager;
     private volatile SecretKeySpec key;
 
-    public DeadLetterSignature(EntityManager entityManager) {
+    public MessageSigner(EntityManager entityManager) {
         this.entityManager = entityManager;
     }
 
-    /** The signature of a dead letter about to be published. */
-    public String sign(String messageId, String subject, String correlationId, String body,
+    /** The signature of a message about to be sent; {@code properties} must not be changed after. */
+    public String sign(Purpose purpose, String messageId, String subject, String correlationId, String body,
             Map<String, Object> properties) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                mac(messageId, subject, correlationId, body, properties));
+                mac(purpose, messageId, subject, correlationId, body, properties));
     }
 
-    /** Whether a received dead letter carries the signature Errand would have given it. */
-    public boolean verify(String messageId, String subject, String correlationId, String body,
+    /** Whether a received message carries the signature Errand would have given it. */
+    public boolean verify(Purpose purpose, String messageId, String subject, String correlationId, String body,
             Map<String, Object> properties) {
-        Object signature = properties.get(WireContract.DL_SIGNATURE);
+        Object signature = properties.get(WireContract.SIGNATURE);
         if (!(signature instanceof String text)) {
             return false;
         }
@@ -71,22 +87,26 @@ public class DeadLetterSignature {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(given, mac(messageId, subject, correlationId, body, properties));
+        return MessageDigest.isEqual(given, mac(purpose, messageId, subject, correlationId, body, properties));
     }
 
-    private byte[] mac(String messageId, String subject, String correlationId, String body,
+    private byte[] mac(Purpose purpose, String messageId, String subject, String correlationId, String body,
             Map<String, Object> properties) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key());
-            // Each field length-prefixed, so no two different letters share an input.
+            // Each field length-prefixed, so no two different messages share an input.
+            update(mac, purpose.label);
             update(mac, messageId);
             update(mac, subject);
             update(mac, correlationId);
             update(mac, canonical(body));
-            for (String name : SIGNED_PROPERTIES) {
-                Object value = properties.get(name);
-                update(mac, value == null ? null : value.toString());
+            for (String name : new TreeSet<>(properties.keySet())) {
+                if (name.startsWith(PREFIX) && !name.equals(WireContract.SIGNATURE)) {
+                    Object value = properties.get(name);
+                    update(mac, name);
+                    update(mac, value == null ? null : value.toString());
+                }
             }
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
@@ -126,12 +146,12 @@ public class DeadLetterSignature {
         mac.update(bytes);
     }
 
-    /** Loaded at start, so the first dead letter, maybe on an I/O thread, needs no database. */
+    /** Loaded at start, so the first message, maybe on an I/O thread, needs no database. */
     void preload(@Observes StartupEvent start) {
         try {
             key();
         } catch (RuntimeException e) {
-            LOG.warnf("The dead-letter signing key is not loaded yet (%s); it will be on first use", e.toString());
+            LOG.warnf("The message signing key is not loaded yet (%s); it will be on first use", e.toString());
         }
     }
 

@@ -1,0 +1,42 @@
+package dev.errand.testing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.errand.WireContract;
+import dev.errand.internal.trust.MessageSigner;
+import io.quarkus.arc.Arc;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Signs a test's message as the service itself would (its outbox, a campaign's enqueuer): what a
+ * consumer that takes no outside senders accepts, and whose correlation-id counts. Tests of what an
+ * outside sender can do send without it.
+ */
+public final class ServiceSignature {
+
+    private ServiceSignature() {
+    }
+
+    /** The message with the service's signature added to its application properties. */
+    public static AmqpMessage signed(AmqpMessage message) {
+        Map<String, Object> properties = message.applicationProperties() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(message.applicationProperties().getMap());
+        String body = message.isBodyNull() ? null : body(message);
+        String id = message.id() == null ? null : message.id().toString();
+        String correlation = message.correlationId() == null ? null : message.correlationId().toString();
+        MessageSigner signer = Arc.container().instance(MessageSigner.class).get();
+        properties.put(WireContract.SIGNATURE, signer.sign(MessageSigner.Purpose.MESSAGE, id, message.subject(),
+                correlation, body, properties));
+        return AmqpMessage.create(message).applicationProperties(new JsonObject(properties)).build();
+    }
+
+    private static String body(AmqpMessage message) {
+        try {
+            return message.bodyAsBinary().toString();
+        } catch (RuntimeException notData) {
+            return message.bodyAsString();
+        }
+    }
+}
