@@ -27,6 +27,8 @@ public final class AnySender implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final AmqpConnection connection;
+    /** Where this user sends to a queue: through RabbitMQ's errand.outside exchange for the sender user. */
+    private final String sendPrefix;
 
     /**
      * Connects as an outside sender: with the least-privileged sender user where the broker has one
@@ -52,6 +54,16 @@ public final class AnySender implements AutoCloseable {
                 .orElseGet(() -> ConfigProvider.getConfig().getValue("amqp-password", String.class));
     }
 
+    /**
+     * What an outside sender puts before a queue's name: {@code /exchange/errand.outside/} on RabbitMQ,
+     * {@code /amq/queue/} where the tests use the service's own user as the sender, nothing on Artemis.
+     */
+    public static String senderAddressPrefix() {
+        var config = ConfigProvider.getConfig();
+        return config.getOptionalValue("test.sender-address-prefix", String.class)
+                .orElseGet(() -> config.getOptionalValue("errand.broker.address-prefix", String.class).orElse(""));
+    }
+
     /** Opens a receiver and waits until the broker has accepted the link. */
     public AmqpReceiver receive(String address) {
         return await(connection.createReceiver(onBroker(address)));
@@ -69,6 +81,8 @@ public final class AnySender implements AutoCloseable {
         if (username != null) {
             options.setUsername(username).setPassword(password);
         }
+        sendPrefix = username != null && username.equals(config.getOptionalValue("test.amqp-sender-username", String.class)
+                .orElse(null)) ? config.getOptionalValue("test.sender-address-prefix", String.class).orElse(null) : null;
         AmqpClient client = AmqpClient.create(vertx, options);
         try {
             connection = await(client.connect());
@@ -80,7 +94,7 @@ public final class AnySender implements AutoCloseable {
 
     /** Sends and waits until the broker has accepted the message. */
     public void send(String address, AmqpMessage message) {
-        AmqpSender sender = await(connection.createSender(onBroker(address)));
+        AmqpSender sender = await(connection.createSender(sendingTo(address)));
         try {
             await(sender.sendWithAck(message));
         } finally {
@@ -90,7 +104,7 @@ public final class AnySender implements AutoCloseable {
 
     /** Sends all on one link, in order, and waits until the broker has accepted every one. */
     public void sendAll(String address, List<AmqpMessage> messages) {
-        AmqpSender sender = await(connection.createSender(onBroker(address)));
+        AmqpSender sender = await(connection.createSender(sendingTo(address)));
         try {
             List<java.util.concurrent.CompletableFuture<Void>> acks = new java.util.ArrayList<>();
             for (AmqpMessage message : messages) {
@@ -119,6 +133,15 @@ public final class AnySender implements AutoCloseable {
      */
     private static void closeQuietly(AmqpSender sender) {
         sender.close();
+    }
+
+    /**
+     * Where this user sends to a queue: on RabbitMQ the sender user may not write to the default
+     * exchange ({@code /amq/queue/<name>}), only to {@code /exchange/errand.outside/<name>}, which reaches
+     * the queues open to outside senders (docs/operations/security.md).
+     */
+    private String sendingTo(String queue) {
+        return sendPrefix != null && !queue.startsWith("/") ? sendPrefix + queue : onBroker(queue);
     }
 
     /** A queue's address on the broker in use: {@code /amq/queue/<name>} on RabbitMQ, the name on Artemis. */

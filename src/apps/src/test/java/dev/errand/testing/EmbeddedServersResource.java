@@ -50,6 +50,8 @@ public class EmbeddedServersResource implements QuarkusTestResourceLifecycleMana
         // definitions.json's least-privileged user, as outside senders get it (AnySender).
         properties.put(EmbeddedLauncher.TEST_SENDER_USERNAME, "errand-sender");
         properties.put(EmbeddedLauncher.TEST_SENDER_PASSWORD, "errand-sender-local-only");
+        // It may not write to the default exchange: the queues open to it are bound to errand.outside.
+        properties.put("test.sender-address-prefix", "/exchange/errand.outside/");
         properties.put("errand.broker.management-url", managementUrl);
         properties.put("errand.broker.statistics-interval", "1s"); // bench/rabbitmq/start.sh's
         // A queue nobody consumes (RabbitMqManagementTest): its depth only grows until it is purged.

@@ -13,7 +13,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Campaigns;
@@ -45,9 +44,6 @@ class PythonSenderInteropTest {
 
     String password = AnySender.senderPassword();
 
-    @ConfigProperty(name = "errand.broker.address-prefix")
-    java.util.Optional<String> addressPrefix;
-
     @BeforeEach
     void freshSimulator() {
         Simulator.reset();
@@ -63,7 +59,7 @@ class PythonSenderInteropTest {
         String printed = Python.run(Repository.path("examples/python/send_grants.py"),
                 "--url", "amqp://" + host + ":" + port, "--user", user, "--password", password,
                 "--campaign", Long.toString(campaign), "--users", Integer.toString(USERS), "--twice", "--poison",
-                "--address", BrokerAddresses.onBroker(addressPrefix.orElse(""), CouponChannels.GRANTS_QUEUE));
+                "--address", AnySender.senderAddressPrefix() + CouponChannels.GRANTS_QUEUE);
 
         assertTrue(printed.contains("\"sent\": " + (2 * USERS + 1)), printed);
         await().atMost(Duration.ofSeconds(60)).until(() -> Campaigns.progress(campaign).getInt("granted") == USERS);

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -54,9 +53,6 @@ class DurableFunctionsTest {
 
     @ConfigProperty(name = "amqp-port")
     int port;
-
-    @ConfigProperty(name = "errand.broker.address-prefix")
-    Optional<String> addressPrefix;
 
     @Test
     void callingADurableFunctionRecordsTheCallAndAWorkerRunsItOnceWithItsResultReadBack() {
@@ -187,7 +183,7 @@ class DurableFunctionsTest {
         String printed = Python.run(Repository.path("examples/python/start_function.py"),
                 "--url", "amqp://" + host + ":" + port, "--user", AnySender.senderUsername(),
                 // "=": a generated password may start with '-', which argparse would take for an option.
-                "--password=" + AnySender.senderPassword(), "--address-prefix", addressPrefix.orElse(""),
+                "--password=" + AnySender.senderPassword(), "--address-prefix", AnySender.senderAddressPrefix(),
                 "--function", "test-square", "--arguments", "[21]", "--call-id", id);
         assertTrue(printed.contains(id), printed);
         await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(id)
