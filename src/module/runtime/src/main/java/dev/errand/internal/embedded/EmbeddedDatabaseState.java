@@ -16,7 +16,8 @@ import java.util.Optional;
  */
 public record EmbeddedDatabaseState(Instant downSince, String lastError) {
 
-    private static final String PREFIX = "errand.embedded-database-state.";
+    // Outside the "errand." prefix: Quarkus would refuse it as an unknown property of EmbeddedConfig.
+    private static final String PREFIX = "dev.errand.embedded-database-state.";
 
     public boolean up() {
         return downSince == null;
