@@ -3,16 +3,20 @@ package dev.errand.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.errand.internal.embedded.EmbeddedDatabaseState;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -28,23 +32,74 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
     static final String USER = "postgres";
     static final String DATABASE = "postgres";
+    /** How often the watchdog looks at the postmaster, and the bounds of its restart backoff. */
+    private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(30);
 
-    private final EmbeddedPostgres postgres;
+    private final Path folder;
+    private final Path binaries;
     private final String password;
+    private final int port;
+    private final ScheduledExecutorService watchdog;
+    private volatile EmbeddedPostgres postgres;
+    private volatile ProcessHandle postmaster;
+    private volatile boolean closed;
+    // Touched by the watchdog thread only.
+    private Instant downSince;
+    private Instant nextRestart;
+    private Duration retryDelay = FIRST_RETRY;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, String password) {
+    private EmbeddedDatabase(Path folder, Path binaries, EmbeddedPostgres postgres, String password) throws IOException {
+        this.folder = folder;
+        this.binaries = binaries;
         this.postgres = postgres;
         this.password = password;
+        this.port = postgres.getPort();
+        this.postmaster = postmaster(folder);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "errand-embedded-postgres-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public static EmbeddedDatabase start(Path folder, String password) throws IOException {
         PrivateFolders.create(folder);
-        stopOrphanedPostmaster(folder);
+        StalePostmaster.clear(folder);
         Path binaries = folder.getParent().resolve("postgres-binaries");
         PrivateFolders.create(binaries);
         boolean fresh = !Files.exists(folder.resolve("postgresql.conf"));
         Path passwordFile = fresh ? PrivateFolders.secretFile(folder.getParent(), "postgres-password", password) : null;
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = builder(folder, binaries, password);
+        if (fresh) {
+            // zonky runs initdb with "-A trust"; these come after it and win: a password from the start.
+            builder.setLocaleConfig("auth-host", "scram-sha-256")
+                    .setLocaleConfig("auth-local", "scram-sha-256")
+                    .setLocaleConfig("pwfile", passwordFile.toString());
+        }
+        EmbeddedPostgres postgres;
+        try {
+            postgres = builder.start();
+        } finally {
+            if (passwordFile != null) {
+                Files.deleteIfExists(passwordFile);
+            }
+            // zonky unpacks its binaries with every permission for everyone (0722 for some folders):
+            // taken away even when the start failed, so a failed start leaves nothing open either.
+            PrivateFolders.restrict(binaries);
+            PrivateFolders.restrict(folder);
+        }
+        EmbeddedDatabase database = new EmbeddedDatabase(folder, binaries, postgres, password);
+        if (!fresh) {
+            database.requirePassword(folder);
+        }
+        database.watch();
+        return database;
+    }
+
+    private static EmbeddedPostgres.Builder builder(Path folder, Path binaries, String password) {
+        return EmbeddedPostgres.builder()
                 .setDataDirectory(folder)
                 .setCleanDataDirectory(false)
                 // Stopped by EmbeddedLauncher after Quarkus, so no transaction loses its database mid-way.
@@ -61,29 +116,83 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("shared_buffers", "256MB")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("password_encryption", "scram-sha-256");
-        if (fresh) {
-            // zonky runs initdb with "-A trust"; these come after it and win: a password from the start.
-            builder.setLocaleConfig("auth-host", "scram-sha-256")
-                    .setLocaleConfig("auth-local", "scram-sha-256")
-                    .setLocaleConfig("pwfile", passwordFile.toString());
+    }
+
+    private static ProcessHandle postmaster(Path folder) throws IOException {
+        return StalePostmaster.pidIn(folder.resolve("postmaster.pid")).flatMap(ProcessHandle::of)
+                .orElseThrow(() -> new IOException("PostgreSQL started but left no postmaster.pid in " + folder));
+    }
+
+    /**
+     * A PostgreSQL that dies (killed, out of memory) is started again on the same port, data folder and
+     * password, with a backoff from 1 s doubling to 30 s, for as long as it takes; meanwhile the liveness
+     * check reads the state published here and goes DOWN after {@code errand.embedded.database-down-timeout},
+     * so that a platform restarts the whole process if PostgreSQL will not come back by itself.
+     */
+    private void watch() {
+        EmbeddedDatabaseState.publishUp(port);
+        watchdog.scheduleWithFixedDelay(this::check, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void check() {
+        if (closed || postmaster.isAlive()) {
+            return;
         }
-        EmbeddedPostgres postgres;
+        Instant now = Instant.now();
+        if (downSince == null) {
+            downSince = now;
+            nextRestart = now;
+            LOG.warnf("The embedded PostgreSQL (pid %d, port %d) has died; starting it again", postmaster.pid(), port);
+            EmbeddedDatabaseState.publishDown(port, downSince, null);
+        }
+        if (now.isBefore(nextRestart)) {
+            return;
+        }
         try {
-            postgres = builder.start();
+            restart();
+            LOG.infof("The embedded PostgreSQL is running again on port %d (pid %d), %d ms after it died", port,
+                    postmaster.pid(), Duration.between(downSince, Instant.now()).toMillis());
+            downSince = null;
+            retryDelay = FIRST_RETRY;
+            EmbeddedDatabaseState.publishUp(port);
+        } catch (Exception | LinkageError e) {
+            LOG.warnf("Could not start the embedded PostgreSQL again (next try in %d s): %s", retryDelay.toSeconds(), e);
+            EmbeddedDatabaseState.publishDown(port, downSince, e.toString());
+            nextRestart = Instant.now().plus(retryDelay);
+            retryDelay = retryDelay.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retryDelay.multipliedBy(2);
+        }
+    }
+
+    /**
+     * The dead instance is closed first: that releases zonky's own lock on the folder. Its close runs
+     * {@code pg_ctl stop}, which would signal whatever process now has the dead postmaster's PID, so
+     * {@code postmaster.pid} is moved aside meanwhile, then put back: PostgreSQL reads it at start to
+     * make sure no backend of the dead postmaster still uses the shared memory.
+     */
+    private synchronized void restart() throws IOException {
+        if (closed) {
+            return;
+        }
+        Path pidFile = folder.resolve("postmaster.pid");
+        Path aside = folder.resolve("postmaster.pid.dead");
+        boolean moved = Files.exists(pidFile);
+        if (moved) {
+            Files.move(pidFile, aside, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try {
+            postgres.close();
         } finally {
-            if (passwordFile != null) {
-                Files.deleteIfExists(passwordFile);
+            if (moved) {
+                Files.move(aside, pidFile, StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres, password);
-        if (!fresh) {
-            database.requirePassword(folder);
-        }
-        // zonky unpacks its binaries with every permission for everyone, and PostgreSQL's own files
-        // follow the umask: neither may be readable or writable by other local users.
-        PrivateFolders.restrict(binaries);
-        PrivateFolders.restrict(folder);
-        return database;
+        StalePostmaster.clear(folder);
+        // A failed zonky start keeps its lock on this file open (it is never closed), which would refuse
+        // every later attempt in this JVM; the folder is ours anyway (DataFolderLock), so a new file.
+        Files.deleteIfExists(folder.resolve("epg-lock"));
+        postgres = builder(folder, binaries, password).setPort(port).start();
+        postmaster = postmaster(folder);
     }
 
     /**
@@ -125,40 +234,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        postgres.close();
-    }
-
-    /**
-     * A {@code kill -9} of the JVM skips the shutdown hook that stops PostgreSQL, leaving the old
-     * postmaster running on our data folder; the next start would then fail. Ask it to stop first
-     * (SIGINT is PostgreSQL's "fast" shutdown, which flushes and exits cleanly).
-     */
-    private static void stopOrphanedPostmaster(Path folder) throws IOException {
-        Path pidFile = folder.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        List<String> lines = Files.readAllLines(pidFile);
-        Optional<ProcessHandle> postmaster = lines.isEmpty() ? Optional.empty()
-                : parsePid(lines.get(0)).flatMap(ProcessHandle::of);
-        if (postmaster.isEmpty() || !postmaster.get().isAlive()) {
-            return;
-        }
-        long pid = postmaster.get().pid();
-        LOG.warnf("Stopping PostgreSQL (pid %d) left running by a previous run on %s", pid, folder);
-        try {
-            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
-            postmaster.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IOException("Could not stop the orphaned PostgreSQL process " + pid, e);
-        }
-    }
-
-    private static Optional<Long> parsePid(String line) {
-        try {
-            return Optional.of(Long.parseLong(line.trim()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+        closed = true;
+        watchdog.shutdownNow();
+        EmbeddedDatabaseState.forget(port);
+        synchronized (this) {
+            postgres.close();
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.errand.embedded;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,13 +17,17 @@ public final class EmbeddedServers implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedServers.class);
 
+    private final DataFolderLock lock;
+    private final NewFilesPrivate brokerFiles;
     private final EmbeddedBroker broker;
     private final EmbeddedDatabase database;
     private final BrokerUser brokerUser;
     private final BrokerUser senderUser;
 
-    private EmbeddedServers(EmbeddedBroker broker, EmbeddedDatabase database, BrokerUser brokerUser,
-            BrokerUser senderUser) {
+    private EmbeddedServers(DataFolderLock lock, NewFilesPrivate brokerFiles, EmbeddedBroker broker,
+            EmbeddedDatabase database, BrokerUser brokerUser, BrokerUser senderUser) {
+        this.lock = lock;
+        this.brokerFiles = brokerFiles;
         this.broker = broker;
         this.database = database;
         this.brokerUser = brokerUser;
@@ -36,31 +39,52 @@ public final class EmbeddedServers implements AutoCloseable {
         return senderUser;
     }
 
-    /** Starts the servers asked for; either may be left to an external one. */
+    /**
+     * Starts the servers asked for; either may be left to an external one. The data folder is locked
+     * first ({@link DataFolderLock}): a second process on the same folder fails here, before it can
+     * touch the first one's PostgreSQL or journal.
+     */
     public static EmbeddedServers start(EmbeddedSettings settings, boolean withBroker, boolean withDatabase)
             throws Exception {
         Path dataDir = settings.dataDir().toAbsolutePath();
         PrivateFolders.create(dataDir);
+        DataFolderLock lock = DataFolderLock.acquire(dataDir);
         long started = System.nanoTime();
-        EmbeddedDatabase database = withDatabase
-                ? EmbeddedDatabase.start(dataDir.resolve("postgres"), settings.databasePassword())
-                : null;
+        EmbeddedDatabase database = null;
+        NewFilesPrivate brokerFiles = null;
         EmbeddedBroker broker = null;
         try {
+            if (withDatabase) {
+                database = EmbeddedDatabase.start(dataDir.resolve("postgres"), settings.databasePassword());
+            }
             if (withBroker) {
-                broker = EmbeddedBroker.start(dataDir.resolve("broker"), settings);
+                Path brokerDir = PrivateFolders.create(dataDir.resolve("broker"));
+                brokerFiles = NewFilesPrivate.watch(brokerDir);
+                broker = EmbeddedBroker.start(brokerDir, settings);
             }
-        } catch (Exception e) {
-            if (database != null) {
-                database.close();
-            }
+        } catch (Exception | Error e) {
+            closeAll(brokerFiles, database, lock);
+            // Whatever the failed start made (unpacked binaries, a half-made journal) stays private too.
+            PrivateFolders.restrict(dataDir);
             throw e;
         }
         LOG.infof("Embedded servers started in %d ms (broker: %s, database: %s), data in %s",
                 (System.nanoTime() - started) / 1_000_000,
                 broker == null ? "external" : "AMQP on 127.0.0.1:" + broker.port(),
                 database == null ? "external" : "PostgreSQL on 127.0.0.1:" + database.port(), dataDir);
-        return new EmbeddedServers(broker, database, settings.brokerUser(), settings.senderUser());
+        return new EmbeddedServers(lock, brokerFiles, broker, database, settings.brokerUser(), settings.senderUser());
+    }
+
+    private static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable closeable : closeables) {
+            if (closeable != null) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("Could not clean up after a failed start", e);
+                }
+            }
+        }
     }
 
     public Map<String, String> connectionProperties() {
@@ -89,8 +113,12 @@ public final class EmbeddedServers implements AutoCloseable {
                 broker.close();
             }
         } finally {
-            if (database != null) {
-                database.close();
+            try {
+                if (database != null) {
+                    database.close();
+                }
+            } finally {
+                closeAll(brokerFiles, lock);
             }
         }
     }

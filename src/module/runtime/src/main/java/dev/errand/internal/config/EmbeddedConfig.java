@@ -1,5 +1,6 @@
 package dev.errand.internal.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,5 +35,12 @@ public interface EmbeddedConfig {
          * it creates a queue (anycast, durable) when a consumer or a producer first uses it.
          */
         Optional<List<String>> queues();
+
+        /**
+         * The embedded PostgreSQL restarts itself when it dies; dead for longer than this (every restart
+         * failed), the liveness check says DOWN, so that the platform restarts the whole process.
+         */
+        @WithDefault("1m")
+        Duration databaseDownTimeout();
     }
 }
