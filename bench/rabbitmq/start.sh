@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Debian's RabbitMQ (3.10) with its AMQP 1.0 plugin on loopback, AMQP on port 5682, with
 # Errand's durable queues and local-only users from definitions.json: errand (the service) and
-# errand-sender, which may only publish (write on amq.default, nothing to configure or read). Installs it if missing.
+# errand-sender, which may only publish to the errand.outside exchange (bound to the queues open to outside
+# senders) and to errand.events: nothing to configure or read, no default exchange. Installs it if missing.
 # The management plugin answers on 127.0.0.1:15682: Errand reads queue depths from its HTTP API
 # (errand.broker.management-url), refreshed every second instead of the default five.
 # Stop it with bench/rabbitmq/stop.sh.

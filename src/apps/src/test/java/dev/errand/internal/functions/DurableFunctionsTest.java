@@ -1,5 +1,6 @@
 package dev.errand.internal.functions;
 
+import static dev.errand.testing.Users.asAdmin;
 import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -70,6 +71,46 @@ class DurableFunctionsTest {
         assertEquals(1, functions.runs("square:" + n));
         asViewer().get("/errand/calls/{id}", call.id()).then().statusCode(200)
                 .body("state", equalTo("SUCCEEDED")).body("function", equalTo("test-square"));
+    }
+
+    @Test
+    void anOutsideMessageForACallTheServiceRecordedChangesNothing() {
+        // Recorded while its consumer is paused: both messages for the id wait on the queue, in either order.
+        String channel = "errand-functions-test-square";
+        asAdmin().post("/errand/consumers/{channel}/pause", channel).then().statusCode(200);
+        int n = 4000 + (int) (Math.random() * 1000);
+        int forged = n + 1_000_000;
+        Call<TestFunctions.Square> call;
+        try {
+            call = functions.square(n);
+            try (AnySender sender = new AnySender()) {
+                sender.send("errand.functions.test-square", outsideCall(call.id(), "[" + forged + "]"));
+            }
+        } finally {
+            asAdmin().post("/errand/consumers/{channel}/resume", channel).then().statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(call) == CallStatus.State.SUCCEEDED);
+        assertEquals(new TestFunctions.Square(n, (long) n * n), calls.result(call, TestFunctions.Square.class).orElseThrow());
+        assertEquals(0, functions.runs("square:" + forged), "the outside arguments never ran");
+        assertEquals(1, functions.runs("square:" + n));
+    }
+
+    @Test
+    void anOutsideStartMayNotTakeAnIdReservedForTheServicesOwnCalls() {
+        String child = "someone-" + UUID.randomUUID() + "/1";
+        try (AnySender sender = new AnySender()) {
+            sender.send("errand.functions.test-square", outsideCall(child, "[5005]"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(child)
+                .filter(status -> status.state() == CallStatus.State.FAILED).isPresent());
+        assertTrue(calls.status(child).orElseThrow().error().contains("reserved for the service's own calls"),
+                calls.status(child).orElseThrow().error());
+        assertEquals(0, functions.runs("square:5005"));
+    }
+
+    private static io.vertx.amqp.AmqpMessage outsideCall(String id, String arguments) {
+        return io.vertx.amqp.AmqpMessage.create().id(id).durable(true).contentType(dev.errand.WireContract.SENT_CONTENT_TYPE)
+                .withBody("{\"arguments\":" + arguments + "}").build();
     }
 
     @Test
