@@ -86,11 +86,15 @@ public final class LocalCredentials {
     }
 
     /**
-     * Quarkus settings declaring the demo users with digests of their passwords
-     * ({@code quarkus.security.users.embedded.algorithm=digest-sha-256}), never the passwords.
+     * Quarkus settings declaring the demo users with digests of their passwords, never the passwords,
+     * and the digest those are: Quarkus' own default is MD5. The realm itself must be switched on when
+     * the service is built ({@code quarkus.security.users.embedded.enabled=true}, with
+     * {@code quarkus-elytron-security-properties-file}); these are read when it starts.
      */
     public Map<String, String> httpUserProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.security.users.embedded.plain-text", "false");
+        properties.put("quarkus.security.users.embedded.algorithm", "digest-sha-256");
         DEMO_USERS.forEach((user, roles) -> {
             properties.put("quarkus.security.users.embedded.users." + user,
                     digest(user, values.getProperty("http." + user + ".password")));

@@ -24,6 +24,7 @@ import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 /** What each consumer is doing: its concurrency limit, running and waiting messages, why it is paused. */
 // Errand's operator surface; a service leaves it out with errand.http.operator-api=false.
 @EndpointDisabled(name = "errand.http.operator-api", stringValue = "false")
+@OperatorApi
 @Path("/errand/consumers")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConsumerResource {

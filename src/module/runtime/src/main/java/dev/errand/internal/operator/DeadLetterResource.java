@@ -38,6 +38,7 @@ import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 /** Lists, replays and discards dead letters. */
 // Errand's operator surface; a service leaves it out with errand.http.operator-api=false.
 @EndpointDisabled(name = "errand.http.operator-api", stringValue = "false")
+@OperatorApi
 @Path("/errand/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {

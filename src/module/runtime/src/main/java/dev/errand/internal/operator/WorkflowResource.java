@@ -23,6 +23,7 @@ import io.quarkus.resteasy.reactive.server.EndpointDisabled;
  */
 // Errand's operator surface; a service leaves it out with errand.http.operator-api=false.
 @EndpointDisabled(name = "errand.http.operator-api", stringValue = "false")
+@OperatorApi
 @Path("/errand")
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkflowResource {

@@ -24,8 +24,8 @@ import io.smallrye.reactive.messaging.TracingMetadata;
  * outbox in a REST call and sent later by the relay, a handler run on a consumer's thread rather
  * than the one that received the message, and the copies Errand sends for retries and dead letters.
  * <p>
- * With the SDK off ({@code quarkus.otel.sdk.disabled=true}, the default outside tests) the
- * propagator is a no-op and all of this costs nothing.
+ * With the SDK off ({@code quarkus.otel.sdk.disabled=true}, the default until the service names an
+ * OTLP endpoint: {@link TracingDefaults}) the propagator is a no-op and all of this costs nothing.
  */
 @ApplicationScoped
 public class Tracing {
