@@ -1,6 +1,6 @@
 // Sends coupon grants to Errand over AMQP 1.0 with rhea, following docs/reference/wire-contract.md.
 //
-//   npm ci && node send-grants.js --campaign 1 --users 100 [--password P] [--url amqp://127.0.0.1:5672] [--address /amq/queue/errand.coupon-grants]
+//   npm ci && node send-grants.js --campaign 1 --users 100 [--password P] [--url amqp://127.0.0.1:5672] [--address /exchange/errand.outside/errand.coupon-grants]
 //
 // The embedded broker's password is read from ../../errand-data/credentials.properties unless
 // --password or ERRAND_AMQP_PASSWORD is given. Resolves once the broker has accepted every message.
@@ -30,7 +30,7 @@ const user = option('user', 'errand-sender');
 const campaign = Number(option('campaign'));
 const users = Number(option('users', '10'));
 const prefix = option('prefix', 'node-user-');
-const address = option('address', QUEUE); // RabbitMQ: /amq/queue/errand.coupon-grants
+const address = option('address', QUEUE); // RabbitMQ, as the sender user: /exchange/errand.outside/errand.coupon-grants
 if (!Number.isInteger(campaign) || campaign <= 0) throw new Error('--campaign is required');
 
 const container = rhea.create_container();

@@ -2,7 +2,10 @@
 """Publishes Errand events from Python, following docs/reference/wire-contract.md (Events) alone.
 
     /usr/bin/python3 examples/python/publish_event.py --url amqp://127.0.0.1:5672 --user U --password P \
-        --type lemonade.order-placed --body '{"orderId": 1, "customer": "ada", "cups": 2}'
+        --type orders.placed --body '{"orderId": 1}'
+
+Only subscribers that take outside events (@OutsideSenders) process it; every other subscriber of the
+type (the demo's lemonade stand among them) dead-letters it as untrusted-sender.
 
 The address is errand.events on Artemis and /exchange/errand.events on RabbitMQ (--address). The AMQP
 subject is the event type, the message-id the event id (each subscriber handles an id once), the

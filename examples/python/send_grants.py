@@ -58,7 +58,7 @@ def main():
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--prefix", default="py-user-")
     parser.add_argument("--cents", type=int, default=1500)
-    parser.add_argument("--address", default=QUEUE, help="RabbitMQ: /amq/queue/" + QUEUE)
+    parser.add_argument("--address", default=QUEUE, help="RabbitMQ, as the sender user: /exchange/errand.outside/" + QUEUE)
     parser.add_argument("--twice", action="store_true", help="send every message twice")
     parser.add_argument("--poison", action="store_true", help="add one message that breaks the contract")
     args = parser.parse_args()

@@ -2,10 +2,11 @@
 """Starts an Errand durable function from Python, following docs/reference/wire-contract.md (A durable call) alone.
 
     /usr/bin/python3 examples/python/start_function.py --url amqp://127.0.0.1:5672 --user U --password P \
-        --function export-user --arguments '[42]'
+        --function square --arguments '[42]'
 
-The address is errand.functions.<function> on Artemis and /amq/queue/errand.functions.<function> on
-RabbitMQ (--address-prefix /amq/queue/). The message-id is the call id (a function runs once per id),
+The function must take outside starts (@OutsideSenders on it; the demo's export functions do not, and
+refuse such a call as untrusted-sender). The address is errand.functions.<function> on Artemis and
+/exchange/errand.outside/errand.functions.<function> on RabbitMQ (--address-prefix /exchange/errand.outside/). The message-id is the call id (a function runs once per id),
 the body {"arguments": [...]}, one JSON value per parameter. Prints {"callId": "..."} once the broker
 has accepted the call; GET /errand/calls/<callId> then reads its status and result.
 Needs Debian's python3-qpid-proton.

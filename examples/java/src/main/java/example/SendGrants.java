@@ -31,7 +31,7 @@ public final class SendGrants {
         long campaign = Long.parseLong(args[0]);
         int users = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String password = args.length > 2 ? args[2] : password();
-        // RabbitMQ: -Damqp.address=/amq/queue/errand.coupon-grants
+        // RabbitMQ, as the sender user: -Damqp.address=/exchange/errand.outside/errand.coupon-grants
         String address = System.getProperty("amqp.address", QUEUE);
         Vertx vertx = Vertx.vertx();
         try {
