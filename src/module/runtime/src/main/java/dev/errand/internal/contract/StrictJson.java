@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
  * JSON read as it was written, or refused. Jackson's defaults quietly change input: {@code 1.5}
- * becomes the int 1, {@code true} or {@code "7"} a number, a repeated key keeps its last value, and
+ * becomes the int 1, {@code true} or {@code "7"} a number, {@code null} a primitive's zero or
+ * {@code false} (a field left out still takes its default), a repeated key keeps its last value, and
  * a string may hold a NUL (which PostgreSQL then refuses with a 500) or an unpaired surrogate (which
  * is stored as {@code ?}). Errand reads message bodies this way; a service opts its REST endpoints in
  * with {@code errand.http.strict-json=true}.
@@ -30,6 +31,7 @@ public final class StrictJson {
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         for (LogicalType number : new LogicalType[] { LogicalType.Integer, LogicalType.Float }) {
             mapper.coercionConfigFor(number)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
