@@ -116,6 +116,19 @@ class HostileInputTest {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // 2,147,483,647 × 50 overflows an int to -50, which the database refused with a 500.
+            "page=2147483647",
+            // 42,949,673 × 100 = 4,294,967,300, which overflows an int to 4: a real first page.
+            "page=42949673&size=100" })
+    void aDeadLetterPageBeyondTheLimitIsA400ProblemRatherThanAnOverflow(String query) throws Exception {
+        HttpResponse<String> response = raw("GET", "/errand/dead-letters?" + query);
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertTrue(response.body().contains("page"), response.body());
+    }
+
     @Test
     void aVeryLongQueryIsA414Problem() throws Exception {
         HttpResponse<String> response = raw("GET", "/orders/1?x=" + "a".repeat(100_000));

@@ -16,6 +16,14 @@ public interface CampaignConfig {
     long maxUploadBytes();
 
     /**
+     * Longest line of an upload, in bytes, its line break included; a quoted field's line breaks count
+     * as part of its line. Read as the upload streams: a longer line is refused with a 413 problem as
+     * soon as it passes this, so no upload holds more than about this much of one line in memory.
+     */
+    @WithDefault("65536")
+    long maxLineBytes();
+
+    /**
      * Largest coupon, in cents: what the promotions API accepts. An upload asking for more is refused
      * at once, rather than accepted and then dead-lettered user by user.
      */

@@ -41,7 +41,8 @@ public class CampaignService {
             created.persist();
             created.flush();
             CsvRecipients.Counts counts = recipients.store(created.id,
-                    new InputStreamReader(new LimitedBody(csv, config.maxUploadBytes()), StandardCharsets.UTF_8),
+                    new InputStreamReader(new CsvLineLimit(new LimitedBody(csv, config.maxUploadBytes()),
+                            config.maxLineBytes()), StandardCharsets.UTF_8),
                     config.maxRows());
             created.total = counts.total();
             created.invalid = counts.invalid();

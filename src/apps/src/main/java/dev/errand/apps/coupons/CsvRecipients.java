@@ -201,6 +201,11 @@ public class CsvRecipients {
             if (t instanceof LimitedBody.TooLarge tooLarge) {
                 return tooLarge(tooLarge.limit());
             }
+            if (t instanceof CsvLineLimit.LineTooLong tooLong) {
+                return new ProblemException(413, "line-too-long", "Line too long", "Line " + tooLong.line()
+                        + " is longer than " + tooLong.limit() + " bytes (errand.campaign.max-line-bytes); a quoted"
+                        + " field's line breaks count as part of its line");
+            }
             deepest = t;
         }
         // The parser's own words, without its class names.

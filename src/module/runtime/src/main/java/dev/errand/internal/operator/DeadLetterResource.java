@@ -78,10 +78,18 @@ public class DeadLetterResource {
         this.replayer = replayer;
     }
 
+    /**
+     * The last page that may be asked for. The database is asked for {@code page × size} rows in, an
+     * int: 1,000,000 × 500 = 500,000,000 stays under 2,147,483,647, where a larger page wrapped round to
+     * a negative offset (a 500) or to a real page near the start.
+     */
+    static final int MAX_PAGE = 1_000_000;
+    static final int MAX_SIZE = 500;
+
     @GET
     @RolesAllowed(Roles.VIEWER)
-    public PageView list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
-            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size,
+    public PageView list(@QueryParam("page") @DefaultValue("0") @Min(0) @Max(MAX_PAGE) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(MAX_SIZE) int size,
             @QueryParam("queue") @Size(max = 255) String queue,
             @QueryParam("reason") @Size(max = 64) String reason,
             @QueryParam("status") @DefaultValue("DEAD_LETTERED") DeadLetterStatus status) {

@@ -16,6 +16,9 @@ import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Problem JSON for every endpoint of the service, when it asks for it
@@ -29,6 +32,12 @@ import io.quarkus.security.UnauthorizedException;
 @IfBuildProperty(name = "errand.http.all-endpoints", stringValue = "true")
 public class AllEndpointsProblemMapper {
 
+    private final CurrentVertxRequest request;
+
+    public AllEndpointsProblemMapper(CurrentVertxRequest request) {
+        this.request = request;
+    }
+
     @ServerExceptionMapper({ ProblemException.class, DeadLetterReplayer.DeadLetterNotFound.class,
             DeadLetterReplayer.DeadLetterNotReplayable.class, Backpressure.Overloaded.class,
             UnauthorizedException.class, AuthenticationFailedException.class, ForbiddenException.class,
@@ -36,6 +45,14 @@ public class AllEndpointsProblemMapper {
             MismatchedInputException.class, InvalidFormatException.class, LimitedBody.TooLarge.class,
             Exception.class })
     public Response problem(Exception error, UriInfo uri) {
-        return ProblemMapping.map(error, uri);
+        Response response = ProblemMapping.map(error, uri);
+        RoutingContext context = request.getCurrent();
+        if (response.getStatus() == 413 && context != null && context.request().version() != HttpVersion.HTTP_2) {
+            // The rest of the body is not wanted: without this the server would go on reading it to the
+            // end, to keep the connection, however large it is.
+            context.addEndHandler(ended -> context.request().connection().close());
+            return Response.fromResponse(response).header("Connection", "close").build();
+        }
+        return response;
     }
 }

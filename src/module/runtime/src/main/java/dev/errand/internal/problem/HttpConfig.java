@@ -15,9 +15,10 @@ public interface HttpConfig {
 
     /**
      * Whether Errand's HTTP conventions apply to every endpoint of the service, not only to Errand's
-     * own under {@code /errand/}: errors as RFC 7807 problem JSON, the JSON body limit below, strict
-     * JSON (no silent coercion of types, no duplicate keys, no NUL or unpaired surrogate in text),
-     * and the refusal of cross-site writes. Off, the service's endpoints keep their own style. Read when the
+     * own under {@code /errand/}: errors as RFC 7807 problem JSON (a URI that cannot be parsed too,
+     * which Quarkus would answer with an empty 400), the JSON body limit below, strict JSON (no silent
+     * coercion of types, no null for a primitive, no duplicate keys, no NUL or unpaired surrogate in
+     * text), and the refusal of cross-site writes. Off, the service's endpoints keep their own style. Read when the
      * service is built.
      */
     @WithDefault("false")

@@ -77,8 +77,7 @@ public final class ProblemMapping {
             // JAX-RS answers 404 to a query or path parameter it cannot convert ("page=abc",
             // "couponCents=2147483648", "status=BOGUS"); the resource exists, the request is wrong.
             return Problems.response(400, "invalid-parameter", "Invalid parameter",
-                    "A parameter could not be read: " + JsonErrors.withoutClassNames(String.valueOf(
-                            e.getCause().getMessage())), uri);
+                    "A parameter could not be read: " + ParameterErrors.describe(e.getCause()), uri);
         }
         if (error instanceof WebApplicationException e) {
             int status = e.getResponse().getStatus();
