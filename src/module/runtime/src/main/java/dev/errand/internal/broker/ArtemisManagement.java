@@ -84,6 +84,25 @@ public final class ArtemisManagement implements BrokerManagement {
         }
     }
 
+    /**
+     * {@link #call}, tried again every half second until it succeeds or {@code deadline}
+     * ({@link System#nanoTime()}) passes: at start-up the broker may not be listening yet.
+     *
+     * @throws Exception the last failure, once the deadline has passed
+     */
+    public String callUntil(String resource, String operation, JsonArray parameters, long deadline) throws Exception {
+        while (true) {
+            try {
+                return call(resource, operation, parameters);
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
     private synchronized Future<String> ask(String resource, String operation, JsonArray parameters) {
         return connected().compose(ready -> {
             String id = UUID.randomUUID().toString();

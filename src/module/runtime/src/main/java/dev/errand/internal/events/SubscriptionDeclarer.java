@@ -83,27 +83,17 @@ public class SubscriptionDeclarer {
     }
 
     private void declare(ArtemisManagement management, String subscriber, JsonObject queue, long deadline) {
-        while (true) {
-            try {
-                management.call("broker", "createQueue", new JsonArray().add(queue.encode()).add(true));
-                // An existing queue keeps its filter through createQueue: bring it up to date.
-                management.call("broker", "updateQueue", new JsonArray().add(queue.encode()));
-                LOG.debugf("Subscription %s: queue %s on %s, filter %s", subscriber, queue.getString("name"),
-                        config.address(), queue.getString("filter-string", "(none)"));
-                return;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    LOG.warnf("Could not declare the queue of subscription %s on the broker (%s); its consumer attaches"
-                            + " regardless and finds it only if it exists (docs/guide/events.md)", subscriber, e.toString());
-                    return;
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        try {
+            management.callUntil("broker", "createQueue", new JsonArray().add(queue.encode()).add(true), deadline);
+            // An existing queue keeps its filter through createQueue: bring it up to date.
+            management.callUntil("broker", "updateQueue", new JsonArray().add(queue.encode()), deadline);
+            LOG.debugf("Subscription %s: queue %s on %s, filter %s", subscriber, queue.getString("name"),
+                    config.address(), queue.getString("filter-string", "(none)"));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("Could not declare the queue of subscription %s on the broker (%s); its consumer attaches"
+                    + " regardless and finds it only if it exists (docs/guide/events.md)", subscriber, e.toString());
         }
     }
 }

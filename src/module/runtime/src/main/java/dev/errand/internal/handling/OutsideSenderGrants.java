@@ -52,9 +52,11 @@ class OutsideSenderGrants {
         }
         SortedMap<String, Boolean> open = addresses();
         ArtemisManagement management = new ArtemisManagement(vertx, rawConfig);
+        // One wait for the broker in all, not one per address.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         try {
             for (var address : open.entrySet()) {
-                apply(management, address.getKey(), address.getValue());
+                apply(management, address.getKey(), address.getValue(), deadline);
             }
             LOG.debugf("Outside senders may send to %s", open.entrySet().stream().filter(e -> e.getValue())
                     .map(e -> e.getKey()).toList());
@@ -76,32 +78,20 @@ class OutsideSenderGrants {
         return addresses;
     }
 
-    private void apply(ArtemisManagement management, String address, boolean open) {
+    private void apply(ArtemisManagement management, String address, boolean open, long deadline) {
         String service = broker.serviceRole();
         JsonArray parameters = new JsonArray().add(address)
                 .add(open ? service + "," + broker.senderRole().get() : service);
         for (int i = 1; i < ROLE_COLUMNS; i++) {
             parameters.add(service);
         }
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                management.call("broker", "addSecuritySettings", parameters);
-                return;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    // Fail closed: the sender's role has nothing there by default.
-                    LOG.warnf("Could not set who may send to %s (%s): outside senders cannot send there", address,
-                            e.toString());
-                    return;
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        try {
+            management.callUntil("broker", "addSecuritySettings", parameters, deadline);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Fail closed: the sender's role has nothing there by default.
+            LOG.warnf("Could not set who may send to %s (%s): outside senders cannot send there", address, e.toString());
         }
     }
 }
