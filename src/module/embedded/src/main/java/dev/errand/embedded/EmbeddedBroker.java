@@ -50,7 +50,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(Path folder, EmbeddedSettings settings) throws Exception {
         PrivateFolders.create(folder);
         PrivateFolders.restrict(folder);
-        int port = settings.amqpPort() == 0 ? freePort() : settings.amqpPort();
+        EmbeddedSettings.Tls tls = settings.tls();
+        boolean plain = tls == null || tls.plainToo();
+        int plainPort = settings.amqpPort() == 0 ? freePort() : settings.amqpPort();
+        int tlsPort = tls == null ? -1 : tls.port() == 0 ? freePort() : tls.port();
         List<String> queues = settings.queues();
         Configuration config = new ConfigurationImpl()
                 .setName("errand-embedded")
@@ -64,13 +67,16 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // Operators (and the tests that take the AMQP acceptor down) reach it over JMX.
                 .setJMXManagementEnabled(true)
                 // A nearly full developer disk must not silently block every producer.
-                .setMaxDiskUsage(100)
-                .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?" + AMQP_OPTIONS);
-        if (settings.tls() != null) {
-            // An AMQPS acceptor beside the plain one, for services that must speak TLS to their broker.
-            config.addAcceptorConfiguration("amqps", "tcp://127.0.0.1:" + settings.tls().port() + "?" + AMQP_OPTIONS
-                    + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.tls().keyStore()
-                    + ";keyStorePassword=" + settings.tls().password());
+                .setMaxDiskUsage(100);
+        if (plain) {
+            config.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + plainPort + "?" + AMQP_OPTIONS);
+        }
+        if (tls != null) {
+            // For services that must speak TLS to their broker: alone when the service turned TLS on, beside
+            // the plain one for the tests' broker.
+            config.addAcceptorConfiguration("amqps", "tcp://127.0.0.1:" + tlsPort + "?" + AMQP_OPTIONS
+                    + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + tls.keyStore()
+                    + ";keyStorePassword=" + tls.password());
         }
         // Redelivery of a released/modified message is delayed on the broker, so a message that
         // Errand could not dead-letter is not spun in a hot loop.
@@ -110,7 +116,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         server.start();
         // The journal files Artemis just made follow the umask; the folder above is private anyway.
         PrivateFolders.restrict(folder);
-        return new EmbeddedBroker(server, port);
+        return new EmbeddedBroker(server, plain ? plainPort : tlsPort);
     }
 
     /**
@@ -121,6 +127,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         return new Role(SERVICE_ROLE, true, true, true, true, true, true, true, true, true, true, true, true);
     }
 
+    /** The port the service connects to: the plain acceptor's, or the AMQPS one's when it is alone. */
     public int port() {
         return port;
     }

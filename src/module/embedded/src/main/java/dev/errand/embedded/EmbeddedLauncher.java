@@ -1,9 +1,11 @@
 package dev.errand.embedded;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -43,7 +45,7 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
     }
 
     // Read before Quarkus starts, so not through EmbeddedConfig; the defaults are the same constants.
-    static EmbeddedSettings settings(Config config, LocalCredentials credentials) {
+    static EmbeddedSettings settings(Config config, LocalCredentials credentials) throws IOException {
         Path dataDir = dataDir(config);
         int amqpPort = config.getOptionalValue("errand.embedded.amqp-port", Integer.class)
                 .orElse(Integer.parseInt(EmbeddedSettings.DEFAULT_AMQP_PORT));
@@ -52,7 +54,22 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
                 .orElse(WireContract.DEAD_LETTER_QUEUE);
         return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters),
                 brokerUser(config, credentials), credentials.senderUser(), credentials.databasePassword(), deadLetters,
-                null);
+                tls(config, dataDir, credentials));
+    }
+
+    /**
+     * With {@code errand.embedded.amqps-port} set, the broker speaks AMQPS alone, with a certificate made at
+     * the first start in {@code <data-dir>/tls} and kept (outside senders trust {@code tls/broker.crt}).
+     */
+    private static EmbeddedSettings.Tls tls(Config config, Path dataDir, LocalCredentials credentials)
+            throws IOException {
+        Optional<Integer> port = config.getOptionalValue("errand.embedded.amqps-port", Integer.class);
+        if (port.isEmpty()) {
+            return null;
+        }
+        LocalCertificate certificate = LocalCertificate.loadOrCreate(dataDir.toAbsolutePath().resolve("tls"),
+                "broker", credentials.keyStorePassword());
+        return new EmbeddedSettings.Tls(port.get(), certificate, false);
     }
 
     private static Path dataDir(Config config) {

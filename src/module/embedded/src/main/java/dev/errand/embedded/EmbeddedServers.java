@@ -23,15 +23,23 @@ public final class EmbeddedServers implements AutoCloseable {
     private final EmbeddedDatabase database;
     private final BrokerUser brokerUser;
     private final BrokerUser senderUser;
+    private final EmbeddedSettings.Tls tls;
+
+    /**
+     * The Quarkus TLS configuration the service connects to a TLS-only embedded broker with: it trusts the
+     * broker's own certificate, and nothing else.
+     */
+    public static final String BROKER_TLS_CONFIGURATION = "errand-embedded-broker";
 
     private EmbeddedServers(DataFolderLock lock, NewFilesPrivate brokerFiles, EmbeddedBroker broker,
-            EmbeddedDatabase database, BrokerUser brokerUser, BrokerUser senderUser) {
+            EmbeddedDatabase database, BrokerUser brokerUser, BrokerUser senderUser, EmbeddedSettings.Tls tls) {
         this.lock = lock;
         this.brokerFiles = brokerFiles;
         this.broker = broker;
         this.database = database;
         this.brokerUser = brokerUser;
         this.senderUser = senderUser;
+        this.tls = tls;
     }
 
     /** The least-privileged user that outside senders connect with. */
@@ -70,9 +78,14 @@ public final class EmbeddedServers implements AutoCloseable {
         }
         LOG.infof("Embedded servers started in %d ms (broker: %s, database: %s), data in %s",
                 (System.nanoTime() - started) / 1_000_000,
-                broker == null ? "external" : "AMQP on 127.0.0.1:" + broker.port(),
+                broker == null ? "external" : (tlsOnly(settings.tls()) ? "AMQPS" : "AMQP") + " on 127.0.0.1:" + broker.port(),
                 database == null ? "external" : "PostgreSQL on 127.0.0.1:" + database.port(), dataDir);
-        return new EmbeddedServers(lock, brokerFiles, broker, database, settings.brokerUser(), settings.senderUser());
+        return new EmbeddedServers(lock, brokerFiles, broker, database, settings.brokerUser(), settings.senderUser(),
+                settings.tls());
+    }
+
+    private static boolean tlsOnly(EmbeddedSettings.Tls tls) {
+        return tls != null && !tls.plainToo();
     }
 
     private static void closeAll(AutoCloseable... closeables) {
@@ -97,6 +110,13 @@ public final class EmbeddedServers implements AutoCloseable {
             // The sender user may write nowhere until Errand grants its role the open queues (OutsideSenderGrants).
             properties.put("errand.broker.sender-role", EmbeddedBroker.SENDER_ROLE);
             properties.put("errand.broker.service-role", EmbeddedBroker.SERVICE_ROLE);
+            if (tlsOnly(tls)) {
+                // The broker speaks AMQPS alone: every connection of the service checks its certificate, so a
+                // process that took the port while the broker was down gets no password.
+                properties.put("errand.broker.tls-configuration-name", BROKER_TLS_CONFIGURATION);
+                properties.put("quarkus.tls." + BROKER_TLS_CONFIGURATION + ".trust-store.pem.certs",
+                        tls.certificate().certificate().toString());
+            }
         }
         if (database != null) {
             properties.put("quarkus.datasource.jdbc.url", database.jdbcUrl());

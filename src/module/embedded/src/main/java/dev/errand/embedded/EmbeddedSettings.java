@@ -1,6 +1,7 @@
 package dev.errand.embedded;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,17 +24,40 @@ import dev.errand.internal.config.EmbeddedConfig;
  *                   addresses, nothing else
  * @param databasePassword the embedded PostgreSQL superuser's password
  * @param deadLetterAddress Errand's dead-letter queue, which only the service may use
- * @param tls        an AMQPS acceptor besides the plain one; null for none
+ * @param tls        an AMQPS acceptor, alone or beside the plain one; null for none
  */
 public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, BrokerUser brokerUser,
         BrokerUser senderUser, String databasePassword, String deadLetterAddress, Tls tls) {
 
     /**
-     * An AMQPS acceptor: its port and its PKCS12 key store (key and certificate).
+     * An AMQPS acceptor, bound to 127.0.0.1 like the plain one.
      *
-     * @param trustStore a PKCS12 store holding the certificate alone, for clients to trust
+     * @param port        its port; 0 picks a free port
+     * @param certificate the broker's key store, and the certificate for clients to trust
+     * @param plainToo    whether the plain AMQP acceptor stays open beside it: yes for the tests' broker,
+     *                    whose senders use both; no for a service that turned TLS on, so that nothing,
+     *                    itself included, can reach its broker in clear text by mistake
      */
-    public record Tls(int port, Path keyStore, Path trustStore, String password) {
+    public record Tls(int port, LocalCertificate certificate, boolean plainToo) {
+
+        public Tls {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("The AMQPS port must be between 0 and 65535, was " + port);
+            }
+            Objects.requireNonNull(certificate, "certificate");
+        }
+
+        public Path keyStore() {
+            return certificate.keyStore();
+        }
+
+        public Path trustStore() {
+            return certificate.trustStore();
+        }
+
+        public String password() {
+            return certificate.password();
+        }
     }
 
     /** Default of {@code errand.data-dir}; also the {@code EmbeddedConfig} default. */
@@ -68,6 +92,7 @@ public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, 
                 new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword()),
                 new BrokerUser(LocalCredentials.SENDER_USER, LocalCredentials.randomPassword()),
                 LocalCredentials.randomPassword(), WireContract.DEAD_LETTER_QUEUE,
-                TestCertificates.brokerTls(PrivateFolders.create(dataDir.resolve("tls")), EmbeddedBroker.freePort()));
+                new Tls(EmbeddedBroker.freePort(),
+                        LocalCertificate.create(dataDir.resolve("tls"), "broker", Duration.ofDays(2)), true));
     }
 }

@@ -33,6 +33,7 @@ public final class LocalCredentials {
     /** The least-privileged broker user, for outside senders: send to work queues and events only. */
     public static final String SENDER_USER = "errand-sender";
     private static final String DATABASE_PASSWORD = "database.postgres.password";
+    private static final String KEY_STORE_PASSWORD = "amqps.key-store.password";
     /** The realm name of Quarkus' embedded users, part of their password digests. */
     static final String REALM = "Quarkus";
 
@@ -83,6 +84,17 @@ public final class LocalCredentials {
 
     public String databasePassword() {
         return values.getProperty(DATABASE_PASSWORD);
+    }
+
+    /**
+     * The password of the embedded broker's key store ({@code errand.embedded.amqps-port}), made and kept
+     * the first time it is asked for: a service without AMQPS has none.
+     */
+    public String keyStorePassword() throws IOException {
+        if (putIfAbsent(values, KEY_STORE_PASSWORD)) {
+            write(file, values);
+        }
+        return values.getProperty(KEY_STORE_PASSWORD);
     }
 
     /**

@@ -31,6 +31,13 @@ public interface EmbeddedConfig {
         int amqpPort();
 
         /**
+         * Port of an AMQPS acceptor, bound to 127.0.0.1; set, it is the broker's only acceptor (the plain one
+         * closes) and the service connects over TLS, trusting the broker's self-signed certificate, made at
+         * the first start in {@code <data-dir>/tls/broker.crt}. 0 picks a free port.
+         */
+        Optional<Integer> amqpsPort();
+
+        /**
          * Durable queues the embedded broker declares at start, besides the dead-letter queue. Not needed:
          * it creates a queue (anycast, durable) when a consumer or a producer first uses it.
          */
