@@ -1,12 +1,11 @@
 package dev.errand.internal.deadletter;
 
-import dev.errand.Origin;
-
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.errand.Origin;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;

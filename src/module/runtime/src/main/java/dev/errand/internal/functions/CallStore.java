@@ -1,7 +1,5 @@
 package dev.errand.internal.functions;
 
-import dev.errand.Origin;
-
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +16,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.errand.CallStatus;
+import dev.errand.Origin;
 import io.agroal.api.AgroalDataSource;
 
 /**
