@@ -7,14 +7,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import dev.errand.testing.FrozenDatabase;
 import dev.errand.testing.Rows;
 import dev.errand.testing.Users;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
@@ -37,6 +44,9 @@ class DatabaseHangTest {
      * statement already sent when the database hung waits for pgjdbc's 75 s socket timeout.
      */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @Test
     void aHungDatabaseMakesReadinessDownAndRequests503UntilItAnswersAgain() {
@@ -69,6 +79,19 @@ class DatabaseHangTest {
         given().contentType("application/json").body(order(customer)).post("/lemonade/orders").then()
                 .statusCode(202);
         assertEquals(1, Rows.execute("select count(*) from lemonade_order where customer = ?", customer));
+    }
+
+    @Test
+    void aStatementMayRunAMinuteAndOnlyASilentServerIsCutOffAfter75Seconds() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("show statement_timeout")) {
+            row.next();
+            // Errand's defaults, which the demo keeps: the server ends a statement after 60 s, and
+            // pgjdbc gives up on a server silent for 75 s, so a live server always answers first.
+            assertEquals("1min", row.getString(1));
+            assertEquals(75_000, connection.getNetworkTimeout());
+        }
     }
 
     /** A request that fails the test if it gets no answer within {@link #ANSWER_WITHIN}. */
