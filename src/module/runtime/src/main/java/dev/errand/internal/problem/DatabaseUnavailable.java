@@ -37,6 +37,11 @@ final class DatabaseUnavailable {
             if (t.getMessage() != null && t.getMessage().startsWith("Unable to acquire JDBC Connection")) {
                 return true;
             }
+            // pgjdbc's, when the pool gave up on a new connection that did not come in time and
+            // interrupted it; it surfaces as SQLState 99999 ("Something unusual has occurred").
+            if (t.getMessage() != null && t.getMessage().startsWith("Interrupted while attempting to connect")) {
+                return true;
+            }
         }
         return false;
     }

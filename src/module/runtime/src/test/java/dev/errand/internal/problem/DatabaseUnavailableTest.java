@@ -32,6 +32,10 @@ class DatabaseUnavailableTest {
         assertTrue(DatabaseUnavailable.causedBy(new RuntimeException(new SQLException(
                 "An I/O error occurred while sending to the backend.", "08006", new SocketTimeoutException("Read timed out")))));
         assertTrue(DatabaseUnavailable.causedBy(new SQLException("Connection attempt timed out.", "08001")));
+        // The pool interrupting a connection attempt it gave up on.
+        assertTrue(DatabaseUnavailable.causedBy(new IllegalStateException("Could not read the outbox", new SQLException(
+                "Something unusual has occurred to cause the driver to fail. Please report this exception.", "99999",
+                new RuntimeException("Interrupted while attempting to connect.")))));
     }
 
     @Test
