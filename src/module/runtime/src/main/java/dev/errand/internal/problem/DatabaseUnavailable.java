@@ -1,12 +1,17 @@
 package dev.errand.internal.problem;
 
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.util.Locale;
 
 import org.hibernate.exception.JDBCConnectionException;
 
 /**
- * Whether an error means the database cannot be reached rather than that the request is wrong or the
- * code broken: the client should come back, so it is a 503 with {@code Retry-After}, not a 500.
+ * Whether an error means the database cannot be reached, or did not answer in time, rather than that
+ * the request is wrong or the code broken: the client should come back, so it is a 503 with
+ * {@code Retry-After}, not a 500. A hung database shows only as timeouts (the pool's acquisition
+ * timeout, pgjdbc's socket and login timeouts, the server's statement timeout), so each counts.
  */
 final class DatabaseUnavailable {
 
@@ -17,14 +22,24 @@ final class DatabaseUnavailable {
 
     static boolean causedBy(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JDBCConnectionException) {
+            if (t instanceof JDBCConnectionException || t instanceof SQLTimeoutException
+                    || t instanceof SocketTimeoutException) {
                 return true;
             }
-            if (t instanceof SQLException sql && unreachable(sql)) {
+            // Hibernate's and JPA's own, for a statement the server cancelled after statement_timeout.
+            if (t instanceof org.hibernate.QueryTimeoutException || t instanceof jakarta.persistence.QueryTimeoutException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && (unreachable(sql) || poolTimedOut(sql))) {
                 return true;
             }
             // Hibernate's wording when the pool gives no connection (Agroal's acquisition timeout).
             if (t.getMessage() != null && t.getMessage().startsWith("Unable to acquire JDBC Connection")) {
+                return true;
+            }
+            // pgjdbc's, when the pool gave up on a new connection that did not come in time and
+            // interrupted it; it surfaces as SQLState 99999 ("Something unusual has occurred").
+            if (t.getMessage() != null && t.getMessage().startsWith("Interrupted while attempting to connect")) {
                 return true;
             }
         }
@@ -32,12 +47,24 @@ final class DatabaseUnavailable {
     }
 
     /**
-     * SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P (operator
-     * intervention: shutdown, cannot connect now), and 55000 for a database closed to connections.
+     * SQLSTATE classes 08 (connection exception: pgjdbc's socket and login timeouts are 08006 and
+     * 08001), 53 (insufficient resources), 57P (operator intervention: shutdown, cannot connect now),
+     * 57014 (query cancelled: the statement timeout), and 55000 for a database closed to connections.
      */
     private static boolean unreachable(SQLException sql) {
         String state = sql.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                || "57014".equals(state)
                 || ("55000".equals(state) && String.valueOf(sql.getMessage()).contains("not currently accepting")));
+    }
+
+    /**
+     * Agroal's acquisition timeout has no SQLSTATE, only its words: "Sorry, acquisition timeout!" when
+     * every connection is busy, "Acquisition timeout while waiting for new connection" when a new one
+     * does not come in time.
+     */
+    private static boolean poolTimedOut(SQLException sql) {
+        return sql.getSQLState() == null && sql.getMessage() != null
+                && sql.getMessage().toLowerCase(Locale.ROOT).contains("acquisition timeout");
     }
 }
