@@ -23,13 +23,30 @@ public final class ServiceSignature {
     public static AmqpMessage signed(AmqpMessage message) {
         Map<String, Object> properties = message.applicationProperties() == null ? new LinkedHashMap<>()
                 : new LinkedHashMap<>(message.applicationProperties().getMap());
-        String body = message.isBodyNull() ? null : body(message);
+        String body = message.isBodyNull() ? null : asReceived(message.contentType(), body(message));
         String id = message.id() == null ? null : message.id().toString();
         String correlation = message.correlationId() == null ? null : message.correlationId().toString();
         MessageSigner signer = Arc.container().instance(MessageSigner.class).get();
         properties.put(WireContract.SIGNATURE, signer.sign(MessageSigner.Purpose.MESSAGE, id, message.subject(),
                 correlation, body, properties));
         return AmqpMessage.create(message).applicationProperties(new JsonObject(properties)).build();
+    }
+
+    /**
+     * The body as the service will read it: the AMQP connector decodes a body labelled exactly
+     * {@code application/json} and Errand encodes it again (Errand itself always sends the
+     * {@code charset} form, whose text arrives as sent).
+     */
+    private static String asReceived(String contentType, String body) {
+        if (!WireContract.CONTENT_TYPE.equals(contentType)) {
+            return body;
+        }
+        try {
+            Object value = io.vertx.core.json.Json.decodeValue(body);
+            return value instanceof JsonObject || value instanceof io.vertx.core.json.JsonArray ? value.toString() : body;
+        } catch (RuntimeException notJson) {
+            return body;
+        }
     }
 
     private static String body(AmqpMessage message) {

@@ -83,12 +83,16 @@ public class CampaignProgress {
                 granted, failed, deadLettered, campaign.startedAt, finishedAt);
     }
 
-    /** The moment the last user was settled: the latest grant or dead letter. */
+    /**
+     * The moment the last user was settled: the latest grant or dead letter of the campaign's own (an
+     * outside sender's correlation-id is its say, not a fact).
+     */
     private Instant finishedAt(Campaign campaign, String correlation) {
         Object latest = em.createNativeQuery("""
                 select greatest(
                     (select max(granted_at) from coupon_grant where campaign_id = :id),
-                    (select max(dead_lettered_at) from errand_dead_letter where correlation_id = :correlation),
+                    (select max(dead_lettered_at) from errand_dead_letter
+                     where correlation_id = :correlation and origin = 'service'),
                     (select enqueued_at from campaign where id = :id))""", Instant.class)
                 .setParameter("id", campaign.id)
                 .setParameter("correlation", correlation)

@@ -257,6 +257,31 @@ class OutsideSenderAttacksTest {
                 .body("attempts", equalTo(1));
     }
 
+    /** After an upgrade: an older version's unsigned message, refused, then adopted by an administrator. */
+    @Test
+    void anAdministratorMayAdoptAnUntrustedDeadLetterAsTheServicesOwn() {
+        long order = Rows.execute("insert into lemonade_order (customer, cups, status) values ('grace', 3, 'ACCEPTED')"
+                + " returning id");
+        String event = "lemonade-order:" + order;
+        try (AnySender olderVersion = AnySender.asService()) {
+            olderVersion.send(eventsAddress, AmqpMessage.create().id(event).subject(LemonadeEvents.ORDER_PLACED)
+                    .durable(true).contentType(WireContract.SENT_CONTENT_TYPE)
+                    .withBody(new JsonObject().put("orderId", order).put("customer", "grace").put("cups", 3).encode())
+                    .build());
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> outsideLetters(event).size() == 3);
+        DeadLetter kitchen = outsideLetters(event).stream()
+                .filter(letter -> LemonadeEvents.KITCHEN.equals(letter.consumer)).findFirst().orElseThrow();
+        // Only an untrusted-sender letter may be adopted, and only by an administrator.
+        asViewer().post("/errand/dead-letters/{id}/adopt", kitchen.id).then().statusCode(403);
+        asAdmin().post("/errand/dead-letters/{id}/adopt", kitchen.id).then().statusCode(202);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/lemonade/orders/{id}", order).then()
+                .body("status", equalTo("READY")));
+        assertEquals(0, Rows.count(em, "select count(*) from lemonade_loyalty where customer = 'grace'"),
+                "the letters not adopted stay refused");
+    }
+
     private List<DeadLetter> outsideLetters(String messageId) {
         return QuarkusTransaction.requiringNew().call(() -> deadLetters
                 .find("messageId = ?1 and origin = 'outside'", messageId).list());

@@ -20,6 +20,7 @@ import dev.errand.internal.functions.CallStore;
 import dev.errand.internal.trust.MessageSigner;
 import dev.errand.internal.functions.FunctionCatalog;
 import dev.errand.internal.functions.FunctionSpec;
+import dev.errand.internal.functions.FunctionWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -91,6 +92,10 @@ public class DeadLetterRecorder {
         // Signed with the rest: which side wrote the message that failed.
         String origin = Origin.ofWireName(envelope.property(WireContract.ORIGIN)).wireName();
         DeadLetter letter = deadLetters.findByMessage(address, messageId, origin).orElseGet(DeadLetter::new);
+        if (letter.id != null && letter.status == DeadLetterStatus.DISCARDED && Origin.OUTSIDE.wireName().equals(origin)) {
+            // An operator discarded it: the same outside message sent again does not bring it back.
+            return;
+        }
         letter.origin = origin;
         letter.messageId = messageId;
         letter.originalAddress = address;
@@ -113,7 +118,10 @@ public class DeadLetterRecorder {
             deadLetters.persist(letter);
         }
         if (letter.consumer != null && letter.consumer.startsWith(FunctionSpec.CHANNEL_PREFIX)
-                && !FailureKind.UNTRUSTED_SENDER.wireName().equals(letter.reason)) {
+                && !FailureKind.UNTRUSTED_SENDER.wireName().equals(letter.reason)
+                && (Origin.SERVICE.wireName().equals(origin) || FunctionWorker.reservedIdProblem(messageId) == null)) {
+            // An outside failure never records a row under an id the service keeps for its own calls: a
+            // failed row there would stand for a child its parent has yet to record.
             // A durable call's failure, in the transaction that keeps its dead letter: its status and
             // its parent workflow's count of failed children follow the dead letter, crash or not.
             // Only a call of the same origin: an outside sender's failure never fails the service's call.

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Origin;
@@ -17,6 +18,8 @@ import dev.errand.WireContract;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.contract.DeadLettersConfig;
+import dev.errand.internal.contract.FailureKind;
+import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.sending.ErrandSender;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
@@ -27,6 +30,8 @@ import io.quarkus.panache.common.Sort;
  */
 @ApplicationScoped
 public class DeadLetterReplayer {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterReplayer.class);
 
     private static final long SEND_TIMEOUT_SECONDS = 30;
     private static final int REPLAY_BATCH = 1000;
@@ -54,6 +59,26 @@ public class DeadLetterReplayer {
     public void replay(long id) {
         DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> markReplayed(deadLetters.findById(id)));
         await(send(letter), letter.id);
+    }
+
+    /**
+     * Replays one {@code untrusted-sender} dead letter as the service's own message: for messages an
+     * older version of the service put on the broker unsigned (its outbox, a waiting workflow's resume),
+     * refused once the new version checked signatures. An administrator's decision, one letter at a
+     * time, logged: adopting an outside sender's message makes it the service's.
+     */
+    public void adopt(long id) {
+        DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> {
+            DeadLetter found = deadLetters.findById(id);
+            if (found != null && !FailureKind.UNTRUSTED_SENDER.wireName().equals(found.reason)) {
+                throw new DeadLetterNotReplayable("Dead letter " + id + " is " + found.reason
+                        + ": only an untrusted-sender dead letter can be adopted");
+            }
+            return markReplayed(found);
+        });
+        LOG.warnf("Dead letter %d (message %s on %s) adopted by an administrator: replayed as the service's own",
+                letter.id, SafeText.forLog(letter.messageId), letter.originalAddress);
+        await(send(letter, Map.of(WireContract.REPLAYED, letter.replayCount)), letter.id);
     }
 
     /** Replays every dead letter of a queue (or of all queues when null); returns how many. */
@@ -145,10 +170,13 @@ public class DeadLetterReplayer {
     }
 
     private CompletionStage<Void> send(DeadLetter letter) {
+        return send(letter, replayProperties(letter));
+    }
+
+    private CompletionStage<Void> send(DeadLetter letter, Map<String, Object> properties) {
         return sender.send(new OutboundMessage(letter.originalAddress, letter.messageId, letter.subject,
                 letter.correlationId, letter.priority, letter.body,
-                letter.contentType == null ? WireContract.CONTENT_TYPE : letter.contentType,
-                replayProperties(letter)));
+                letter.contentType == null ? WireContract.CONTENT_TYPE : letter.contentType, properties));
     }
 
     /** A replay keeps its letter's origin: an outside sender's message does not become the service's by it. */
@@ -192,6 +220,10 @@ public class DeadLetterReplayer {
         DeadLetterNotReplayable(long id, String address) {
             super("Dead letter " + id + " came from '" + address + "', which is not a queue this service consumes;"
                     + " it can only be discarded");
+        }
+
+        DeadLetterNotReplayable(String reason) {
+            super(reason);
         }
     }
 }

@@ -134,7 +134,7 @@ public class FunctionWorker {
      * Ids the service gives its own calls: a child's ({@code <parent>/<n>}) and a caller's
      * ({@code call:<uuid>}). An outside start may not take one before the service does.
      */
-    static String reservedIdProblem(String id) {
+    public static String reservedIdProblem(String id) {
         if (id.contains("/") || id.startsWith("call:")) {
             return "call id " + id + " is reserved for the service's own calls: an outside start may not contain"
                     + " '/' nor begin with 'call:'";

@@ -44,6 +44,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     private final TaskHandler<T> handler;
     private final AttemptHistory history;
     private final String orderingKey;
+    private final String lane;
     /** How the current run ended, for the metrics; runs of one delivery never overlap. */
     private HandlerOutcome outcome;
     /** Its span and handler time while it runs in a batch. */
@@ -60,6 +61,9 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         this.history = history;
         String key = envelope.property(WireContract.ORDERING_KEY);
         this.orderingKey = key == null || key.isBlank() ? null : key;
+        // An outside message's key has a lane of its own: an outside flood, or a slowly failing outside
+        // message, under the service's key must not hold the service's messages of that key back.
+        this.lane = orderingKey == null ? null : envelope.origin().idempotencyId(orderingKey);
     }
 
     @Override
@@ -69,7 +73,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
 
     @Override
     public String orderingKey() {
-        return orderingKey;
+        return lane;
     }
 
     @Override

@@ -145,6 +145,18 @@ public class DeadLetterResource {
         return Response.accepted(Map.of("id", id, "status", DeadLetterStatus.REPLAYED)).build();
     }
 
+    /**
+     * Replays an {@code untrusted-sender} dead letter as the service's own: for the unsigned messages an
+     * older version left on the broker (docs/operations/running.md, upgrading).
+     */
+    @POST
+    @Path("/{id}/adopt")
+    @RolesAllowed(Roles.ADMIN)
+    public Response adopt(@PathParam("id") long id) {
+        replayer.adopt(id);
+        return Response.accepted(Map.of("id", id, "status", DeadLetterStatus.REPLAYED)).build();
+    }
+
     @POST
     @Path("/replay")
     @RolesAllowed(Roles.ADMIN)
