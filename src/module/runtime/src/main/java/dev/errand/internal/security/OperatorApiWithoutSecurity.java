@@ -15,11 +15,10 @@ import dev.errand.internal.problem.Problems;
 public class OperatorApiWithoutSecurity implements ContainerRequestFilter {
 
     /** What to do about it, in the problem's detail and in the start-up line. */
-    public static final String REMEDY = "This service has no Quarkus security extension, so nothing can check the"
-            + " role Errand's operator endpoints need, and they refuse every request. Add"
-            + " quarkus-elytron-security-properties-file (users in configuration) or quarkus-oidc (single sign-on),"
-            + " or leave the endpoints out with errand.http.operator-api=false"
-            + " (docs/operations/security.md, \"The operator API in your service\")";
+    // Short enough to stand whole in a problem's detail (cut at 200 characters).
+    public static final String REMEDY = "No security extension checks roles, so the operator API refuses all. Add"
+            + " quarkus-elytron-security-properties-file or quarkus-oidc, or set errand.http.operator-api=false"
+            + " (docs/operations/security.md)";
 
     @Override
     public void filter(ContainerRequestContext request) {
