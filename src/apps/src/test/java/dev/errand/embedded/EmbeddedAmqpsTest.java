@@ -38,9 +38,7 @@ import io.vertx.core.net.PemTrustOptions;
  */
 class EmbeddedAmqpsTest {
 
-    private static final Set<PosixFilePermission> GROUP_AND_OTHERS = Set.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> GROUP_AND_OTHERS = FileModesTest.GROUP_AND_OTHERS;
 
     @Test
     void withAnAmqpsPortTheServiceConnectsOverTlsAndThePlainPortIsClosed() throws Exception {

@@ -32,7 +32,8 @@ import io.vertx.core.Vertx;
  */
 class FileModesTest {
 
-    private static final Set<PosixFilePermission> GROUP_AND_OTHERS = Set.of(
+    /** What a private file grants nobody; EmbeddedAmqpsTest checks its certificate files by it too. */
+    static final Set<PosixFilePermission> GROUP_AND_OTHERS = Set.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
