@@ -33,12 +33,15 @@ public final class ServiceSignature {
     }
 
     /**
-     * The body as the service will read it: the AMQP connector decodes a body labelled exactly
-     * {@code application/json} and Errand encodes it again (Errand itself always sends the
+     * The body as the service will read it: SmallRye's AMQP connector (Artemis) decodes a body labelled
+     * exactly {@code application/json} and Errand encodes it again (Errand itself always sends the
      * {@code charset} form, whose text arrives as sent).
      */
     private static String asReceived(String contentType, String body) {
-        if (!WireContract.CONTENT_TYPE.equals(contentType)) {
+        // Errand's own receiver (RabbitMQ) hands every body over as it came.
+        boolean decodedByConnector = "smallrye-amqp".equals(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("errand.broker.inbound-connector", String.class).orElse("smallrye-amqp"));
+        if (!decodedByConnector || !WireContract.CONTENT_TYPE.equals(contentType)) {
             return body;
         }
         try {

@@ -89,8 +89,9 @@ class RabbitMqManagementTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> backpressure.hasRoom(IDLE));
     }
 
+    // As the service: the idle queue has no consumer, so it is not one outside senders may reach.
     private static void send(int messages, long creationTime) {
-        try (AnySender sender = new AnySender()) {
+        try (AnySender sender = AnySender.asService()) {
             sender.sendAll(IDLE, IntStream.range(0, messages).mapToObj(i -> AmqpMessage.create()
                     .withBody("{\"n\":" + i + "}").contentType("application/json").creationTime(creationTime)
                     .durable(true).build()).toList());
