@@ -2,11 +2,7 @@ package dev.errand;
 
 import java.util.concurrent.CompletionStage;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import org.eclipse.microprofile.reactive.messaging.Message;
-
-import dev.errand.internal.handling.Intake;
 
 /**
  * The low-level form of a handler, for an {@code @Incoming} method that takes the whole
@@ -19,14 +15,7 @@ import dev.errand.internal.handling.Intake;
  * }
  * }</pre>
  */
-@ApplicationScoped
-public class Errands {
-
-    private final Intake intake;
-
-    Errands(Intake intake) {
-        this.intake = intake;
-    }
+public interface Errands {
 
     /**
      * Takes the message into its consumer, which handles and settles it: checked against the wire
@@ -39,8 +28,5 @@ public class Errands {
      *                settings under {@code errand.consumers."<channel>"}) and, through its configured
      *                address, the queue that retries and dead-letter replays go back to
      */
-    public <T> CompletionStage<Void> process(String channel, Message<?> message, Class<T> type,
-            TaskHandler<T> handler) {
-        return intake.process(channel, message, type, handler);
-    }
+    <T> CompletionStage<Void> process(String channel, Message<?> message, Class<T> type, TaskHandler<T> handler);
 }

@@ -3,12 +3,7 @@ package dev.errand;
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.errand.internal.functions.WorkflowRuntime;
 
 /**
  * Steps, durable sleep and fan-in for the body of a {@link DurableWorkflow}, which it acts on (it
@@ -24,8 +19,7 @@ import dev.errand.internal.functions.WorkflowRuntime;
  * Between these, the code runs again on every resume: it must do the same thing each time (no clock,
  * no random numbers, no reads of changing data outside a step).
  */
-@ApplicationScoped
-public class Workflow {
+public interface Workflow {
 
     /** The work of a step: its idempotency key in, its result (recorded) out. */
     @FunctionalInterface
@@ -37,14 +31,14 @@ public class Workflow {
      * A step's work threw a checked exception; it is the cause. Errand classifies the failure by the
      * cause (a {@link PermanentFailure} stays permanent), so a workflow's code need not declare it.
      */
-    public static class StepFailed extends RuntimeException {
+    class StepFailed extends RuntimeException {
         public StepFailed(String step, Exception cause) {
             super("step " + step + " failed: " + cause, cause);
         }
     }
 
     /** A call that failed: dead-lettered, with why. */
-    public record Failure(String callId, String error) {
+    record Failure(String callId, String error) {
     }
 
     /**
@@ -53,24 +47,14 @@ public class Workflow {
      * @param succeeded the results of the calls that succeeded, in the order of the calls
      * @param failed    the calls that failed
      */
-    public record Results<R>(List<R> succeeded, List<Failure> failed) {
+    record Results<R>(List<R> succeeded, List<Failure> failed) {
         public int total() {
             return succeeded.size() + failed.size();
         }
     }
 
-    private final WorkflowRuntime runtime;
-    private final ObjectMapper mapper;
-
-    Workflow(WorkflowRuntime runtime, ObjectMapper mapper) {
-        this.runtime = runtime;
-        this.mapper = mapper;
-    }
-
     /** The running workflow's call id. */
-    public String id() {
-        return runtime.id();
-    }
+    String id();
 
     /**
      * Runs {@code work} once for this workflow, outside its transaction, and records its result; a
@@ -80,22 +64,14 @@ public class Workflow {
      *
      * @param name unique within the workflow
      */
-    public <T> T step(String name, Class<T> type, StepWork<T> work) {
-        return runtime.step(name, mapper.constructType(type), work);
-    }
+    <T> T step(String name, Class<T> type, StepWork<T> work);
 
     /** {@link #step(String, Class, StepWork)} for a generic result, such as {@code List<Long>}. */
-    public <T> T step(String name, TypeReference<T> type, StepWork<T> work) {
-        return runtime.step(name, mapper.constructType(type), work);
-    }
+    <T> T step(String name, TypeReference<T> type, StepWork<T> work);
 
     /** Resumes the workflow after {@code duration}, holding no thread, across restarts. */
-    public void sleep(Duration duration) {
-        runtime.sleep(duration);
-    }
+    void sleep(Duration duration);
 
     /** Waits, holding no thread, until every call has succeeded or failed, and gives their outcomes. */
-    public <R> Results<R> awaitAll(List<Call<R>> calls, Class<R> resultType) {
-        return runtime.awaitAll(calls, mapper.constructType(resultType));
-    }
+    <R> Results<R> awaitAll(List<Call<R>> calls, Class<R> resultType);
 }

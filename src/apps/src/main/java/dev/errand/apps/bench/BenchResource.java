@@ -19,9 +19,9 @@ import jakarta.ws.rs.core.MediaType;
 import io.smallrye.common.annotation.Blocking;
 
 import dev.errand.OutboundMessage;
-import dev.errand.internal.problem.ProblemException;
-import dev.errand.internal.security.Roles;
-import dev.errand.internal.sending.ErrandSender;
+import dev.errand.ProblemException;
+import dev.errand.Roles;
+import dev.errand.Sender;
 
 /**
  * For bench/throughput.sh: fills a benchmark handler's queue (pause its consumer first, through
@@ -37,10 +37,10 @@ public class BenchResource {
     /** Sends in flight at once: enough to keep the link busy, few enough to bound the memory. */
     private static final int WINDOW = 1000;
 
-    private final ErrandSender sender;
+    private final Sender sender;
     private final BenchHandlers handlers;
 
-    public BenchResource(ErrandSender sender, BenchHandlers handlers) {
+    public BenchResource(Sender sender, BenchHandlers handlers) {
         this.sender = sender;
         this.handlers = handlers;
     }

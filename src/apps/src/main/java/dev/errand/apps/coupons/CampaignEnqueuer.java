@@ -20,10 +20,10 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.OutboundMessage;
-import dev.errand.internal.backpressure.Backpressure;
-import dev.errand.internal.handling.BackgroundWork;
-import dev.errand.internal.sending.Backoff;
-import dev.errand.internal.sending.ErrandSender;
+import dev.errand.Admission;
+import dev.errand.BackgroundWork;
+import dev.errand.Backoff;
+import dev.errand.Sender;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
@@ -42,10 +42,10 @@ public class CampaignEnqueuer {
     private static final Duration ROOM_POLL = Duration.ofSeconds(1);
 
     private final EntityManager em;
-    private final ErrandSender sender;
+    private final Sender sender;
     private final ObjectMapper mapper;
     private final CampaignConfig config;
-    private final Backpressure backpressure;
+    private final Admission backpressure;
     private final BackgroundWork background;
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "campaign-enqueuer");
@@ -55,8 +55,8 @@ public class CampaignEnqueuer {
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    public CampaignEnqueuer(EntityManager em, ErrandSender sender, ObjectMapper mapper, CampaignConfig config,
-            Backpressure backpressure, BackgroundWork background) {
+    public CampaignEnqueuer(EntityManager em, Sender sender, ObjectMapper mapper, CampaignConfig config,
+            Admission backpressure, BackgroundWork background) {
         this.background = background;
         this.em = em;
         this.sender = sender;

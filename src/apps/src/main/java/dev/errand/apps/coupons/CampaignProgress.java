@@ -8,9 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.errand.internal.deadletter.DeadLetter;
-import dev.errand.internal.deadletter.DeadLetterRepository;
-import dev.errand.internal.deadletter.DeadLetterStatus;
+import dev.errand.DeadLetters;
+import dev.errand.DeadLetterStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -30,10 +29,10 @@ public class CampaignProgress {
     }
 
     private final EntityManager em;
-    private final DeadLetterRepository deadLetters;
+    private final DeadLetters deadLetters;
     private final ObjectMapper mapper;
 
-    public CampaignProgress(EntityManager em, DeadLetterRepository deadLetters,
+    public CampaignProgress(EntityManager em, DeadLetters deadLetters,
             ObjectMapper mapper) {
         this.em = em;
         this.deadLetters = deadLetters;
@@ -100,14 +99,14 @@ public class CampaignProgress {
         return (Instant) latest;
     }
 
-    private FailureRow failureRow(DeadLetter letter) {
+    private FailureRow failureRow(DeadLetters.Letter letter) {
         String userId;
         try {
-            userId = mapper.readTree(letter.body).path("userId").asText(letter.messageId);
+            userId = mapper.readTree(letter.body()).path("userId").asText(letter.messageId());
         } catch (Exception e) {
-            userId = letter.messageId;
+            userId = letter.messageId();
         }
-        String reason = letter.reason + ": " + (letter.errorMessage == null ? "" : letter.errorMessage);
-        return new FailureRow(userId, letter.status == DeadLetterStatus.DISCARDED ? "discarded " + reason : reason);
+        String reason = letter.reason() + ": " + (letter.errorMessage() == null ? "" : letter.errorMessage());
+        return new FailureRow(userId, letter.status() == DeadLetterStatus.DISCARDED ? "discarded " + reason : reason);
     }
 }

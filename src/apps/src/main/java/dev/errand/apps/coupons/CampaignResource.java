@@ -22,9 +22,9 @@ import jakarta.ws.rs.core.Response;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
-import dev.errand.internal.backpressure.Backpressure;
-import dev.errand.internal.problem.ProblemException;
-import dev.errand.internal.security.Roles;
+import dev.errand.Admission;
+import dev.errand.ProblemException;
+import dev.errand.Roles;
 
 /** Coupon campaigns: upload the marketer's CSV, watch it run, get the failures back as CSV. */
 @Path("/campaigns")
@@ -39,10 +39,10 @@ public class CampaignResource {
 
     private final CampaignService campaigns;
     private final CampaignProgress progress;
-    private final Backpressure backpressure;
+    private final Admission backpressure;
     private final CampaignConfig config;
 
-    public CampaignResource(CampaignService campaigns, CampaignProgress progress, Backpressure backpressure,
+    public CampaignResource(CampaignService campaigns, CampaignProgress progress, Admission backpressure,
             CampaignConfig config) {
         this.config = config;
         this.campaigns = campaigns;

@@ -7,7 +7,6 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.errand.internal.problem.LimitedBody;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Creates campaigns from uploads. */
@@ -41,7 +40,7 @@ public class CampaignService {
             created.persist();
             created.flush();
             CsvRecipients.Counts counts = recipients.store(created.id,
-                    new InputStreamReader(new CsvLineLimit(new LimitedBody(csv, config.maxUploadBytes()),
+                    new InputStreamReader(new CsvUploadLimits(csv, config.maxUploadBytes(),
                             config.maxLineBytes()), StandardCharsets.UTF_8),
                     config.maxRows());
             created.total = counts.total();

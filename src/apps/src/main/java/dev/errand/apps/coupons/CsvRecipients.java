@@ -26,9 +26,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.DuplicateHeaderMode;
 import org.hibernate.Session;
 
-import dev.errand.internal.contract.SafeText;
-import dev.errand.internal.problem.LimitedBody;
-import dev.errand.internal.problem.ProblemException;
+import dev.errand.ProblemException;
 
 /**
  * Streams the marketer's CSV into the campaign's recipient list: one row per distinct valid user,
@@ -107,7 +105,7 @@ public class CsvRecipients {
             int invalid = 0;
             for (CSVRecord record : parser) {
                 String userId = column < record.size() ? record.get(column) : "";
-                if (SafeText.firstControl(userId) >= 0 || SafeText.firstUnsafe(userId) >= 0) {
+                if (damaged(userId)) {
                     // A control character (a NUL above all) is a damaged file, not a typo: refused
                     // whole rather than counted, so nothing is quietly changed or dropped.
                     throw new ProblemException(400, "invalid-csv", "Invalid CSV", "Line "
@@ -189,6 +187,19 @@ public class CsvRecipients {
         return pushback;
     }
 
+    /** Whether a user ID holds a control character (a NUL above all) or an unpaired surrogate. */
+    private static boolean damaged(String userId) {
+        for (int i = 0; i < userId.length(); i++) {
+            char c = userId.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < userId.length() && Character.isLowSurrogate(userId.charAt(i + 1))) {
+                i++;
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The upload is over {@code errand.campaign.max-upload-bytes}. */
     static ProblemException tooLarge(long maxBytes) {
         return new ProblemException(413, "upload-too-large", "Upload too large",
@@ -198,10 +209,10 @@ public class CsvRecipients {
     private static ProblemException malformed(Exception e) {
         Throwable deepest = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof LimitedBody.TooLarge tooLarge) {
+            if (t instanceof CsvUploadLimits.UploadTooLarge tooLarge) {
                 return tooLarge(tooLarge.limit());
             }
-            if (t instanceof CsvLineLimit.LineTooLong tooLong) {
+            if (t instanceof CsvUploadLimits.LineTooLong tooLong) {
                 return new ProblemException(413, "line-too-long", "Line too long", "Line " + tooLong.line()
                         + " is longer than " + tooLong.limit() + " bytes (errand.campaign.max-line-bytes); a quoted"
                         + " field's line breaks count as part of its line");

@@ -19,8 +19,8 @@ import jakarta.ws.rs.core.Response;
 
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
-import dev.errand.internal.problem.ProblemException;
-import dev.errand.internal.security.Roles;
+import dev.errand.ProblemException;
+import dev.errand.Roles;
 
 /** Exports every user to the CRM, and tells how far an export is. */
 @Path("/exports")

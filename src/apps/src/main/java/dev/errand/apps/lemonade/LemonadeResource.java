@@ -22,9 +22,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.errand.Idempotent;
-import dev.errand.internal.backpressure.Backpressure;
-import dev.errand.internal.backpressure.QueueDepths;
-import dev.errand.internal.problem.ProblemException;
+import dev.errand.Admission;
+import dev.errand.ProblemException;
 
 /** The lemonade stand: orders taken at once, made, rewarded and counted by three subscribers. */
 // The stand's public API, as /orders: anyone may order, within validation and backpressure.
@@ -42,13 +41,11 @@ public class LemonadeResource {
     }
 
     private final LemonadeStand stand;
-    private final Backpressure backpressure;
-    private final QueueDepths depths;
+    private final Admission backpressure;
 
-    public LemonadeResource(LemonadeStand stand, Backpressure backpressure, QueueDepths depths) {
+    public LemonadeResource(LemonadeStand stand, Admission backpressure) {
         this.stand = stand;
         this.backpressure = backpressure;
-        this.depths = depths;
     }
 
     @POST
@@ -76,7 +73,7 @@ public class LemonadeResource {
     @Path("/stats")
     public Map<String, Object> stats() throws SQLException {
         LemonadeStand.Totals totals = stand.totals();
-        OptionalLong waiting = depths.depth(LemonadeEvents.KITCHEN_QUEUE);
+        OptionalLong waiting = backpressure.depth(LemonadeEvents.KITCHEN_QUEUE);
         return Map.of("accepted", totals.accepted(),
                 "kitchen", Map.of("done", totals.ready(), "waiting", waiting.isPresent() ? waiting.getAsLong() : -1),
                 "loyalty", Map.of("done", totals.loyaltyOrders(), "points", totals.points()),

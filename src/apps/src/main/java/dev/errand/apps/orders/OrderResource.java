@@ -22,8 +22,8 @@ import jakarta.ws.rs.core.Response;
 
 import dev.errand.Idempotent;
 import dev.errand.Steps;
-import dev.errand.internal.backpressure.Backpressure;
-import dev.errand.internal.problem.ProblemException;
+import dev.errand.Admission;
+import dev.errand.ProblemException;
 
 /** Orders: accepted in milliseconds, processed by the worker. */
 // The application's public API: anyone may place work here, within validation and backpressure.
@@ -50,9 +50,9 @@ public class OrderResource {
 
     private final OrderService orders;
     private final Steps steps;
-    private final Backpressure backpressure;
+    private final Admission backpressure;
 
-    public OrderResource(OrderService orders, Steps steps, Backpressure backpressure) {
+    public OrderResource(OrderService orders, Steps steps, Admission backpressure) {
         this.orders = orders;
         this.steps = steps;
         this.backpressure = backpressure;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.internal.problem.ProblemException;
+import dev.errand.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 

@@ -20,8 +20,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.errand.Idempotent;
-import dev.errand.internal.backpressure.Backpressure;
-import dev.errand.internal.problem.ProblemException;
+import dev.errand.Admission;
+import dev.errand.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -41,10 +41,10 @@ public class SignupResource {
     }
 
     private final SignupService signups;
-    private final Backpressure backpressure;
+    private final Admission backpressure;
     private final AgroalDataSource dataSource;
 
-    public SignupResource(SignupService signups, Backpressure backpressure, AgroalDataSource dataSource) {
+    public SignupResource(SignupService signups, Admission backpressure, AgroalDataSource dataSource) {
         this.signups = signups;
         this.backpressure = backpressure;
         this.dataSource = dataSource;

@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.internal.problem.ProblemException;
+import dev.errand.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 

@@ -19,7 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.errand.internal.security.Roles;
+import dev.errand.Roles;
 
 /**
  * A stand-in for a third party's fragile, rate-limited CRM, for the export: contacts are created in

@@ -16,7 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.errand.internal.security.Roles;
+import dev.errand.Roles;
 
 /**
  * A stand-in for the company's fragile promotions API, so the demo and the tests need nothing

@@ -2,7 +2,9 @@ package dev.errand.apps.simulator;
 
 import jakarta.ws.rs.core.Response;
 
-import dev.errand.internal.problem.Problem;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.errand.ProblemException;
 
 /** How a simulated third-party API answers a call its {@link FragileApi} did not let through. */
 final class SimulatedRefusals {
@@ -32,7 +34,12 @@ final class SimulatedRefusals {
     }
 
     static Response problem(int status, String type, String title, String instance) {
-        return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("/problems/" + type, title, status, title, instance)).build();
+        return Response.status(status).type(ProblemException.MEDIA_TYPE)
+                .entity(new Refusal("/problems/" + type, title, status, title, instance)).build();
+    }
+
+    /** An RFC 7807 problem, as the simulated partner answers it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Refusal(String type, String title, int status, String detail, String instance) {
     }
 }

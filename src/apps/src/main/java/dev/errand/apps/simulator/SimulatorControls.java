@@ -12,7 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.errand.internal.security.Roles;
+import dev.errand.Roles;
 
 /**
  * What every simulator offers its operator, under its own path: {@code GET} [viewer] and

@@ -1,6 +1,6 @@
 package dev.errand.apps.simulator;
 
-import dev.errand.internal.problem.ProblemException;
+import dev.errand.ProblemException;
 
 /** The simulator's behaviour now. */
 public record SimulatorSettings(double errorRate, long latencyMs, int rateLimit, boolean honourIdempotencyKey,

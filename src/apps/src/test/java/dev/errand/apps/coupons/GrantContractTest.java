@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.errand.WireContract;
 import dev.errand.internal.deadletter.DeadLetter;
 import dev.errand.internal.deadletter.DeadLetterRepository;
-import dev.errand.internal.deadletter.DeadLetterStatus;
+import dev.errand.DeadLetterStatus;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Campaigns;

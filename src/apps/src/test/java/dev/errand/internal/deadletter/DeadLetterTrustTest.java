@@ -1,5 +1,6 @@
 package dev.errand.internal.deadletter;
 
+import dev.errand.DeadLetterStatus;
 import static dev.errand.testing.Users.asAdmin;
 import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;

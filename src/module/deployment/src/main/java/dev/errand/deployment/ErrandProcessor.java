@@ -243,7 +243,7 @@ class ErrandProcessor {
                     receive.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<*>;)"
                             + "Ljava/util/concurrent/CompletionStage<Ljava/lang/Void;>;");
                     receive.addAnnotation(Incoming.class).addValue("value", handler.channel());
-                    ResultHandle stage = receive.invokeVirtualMethod(
+                    ResultHandle stage = receive.invokeInterfaceMethod(
                             MethodDescriptor.ofMethod(Errands.class, "process", CompletionStage.class, String.class,
                                     Message.class, Class.class, TaskHandler.class),
                             receive.readInstanceField(errands, receive.getThis()), receive.load(handler.channel()),

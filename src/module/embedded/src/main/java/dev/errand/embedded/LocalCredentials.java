@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import dev.errand.internal.security.Roles;
+import dev.errand.Roles;
 
 /**
  * Passwords for a service that runs on its embedded servers: the broker's (the service's own user

@@ -9,7 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.errand.Admission;
 import dev.errand.Outbox;
+import dev.errand.ProblemException;
 import dev.errand.internal.broker.RecentFlow;
 
 /**
@@ -20,7 +22,7 @@ import dev.errand.internal.broker.RecentFlow;
  * until the broker is back, which is what the outbox is for.
  */
 @ApplicationScoped
-public class Backpressure {
+public class Backpressure implements Admission {
 
     private static final Logger LOG = Logger.getLogger(Backpressure.class);
 
@@ -44,6 +46,7 @@ public class Backpressure {
     }
 
     /** @throws Overloaded when the queue is at or over its maximum depth */
+    @Override
     public void admit(String address) {
         BackpressureConfig.Limit limit = config.queues().get(address);
         long waiting = waiting(address, limit, false);
@@ -56,10 +59,16 @@ public class Backpressure {
      * Whether the queue is below its maximum depth (or has none, or cannot be asked), asked of the
      * broker now: for producers that wait between batches.
      */
+    @Override
     public boolean hasRoom(String address) {
         BackpressureConfig.Limit limit = config.queues().get(address);
         long waiting = waiting(address, limit, true);
         return waiting < 0 || waiting < limit.maxDepth();
+    }
+
+    @Override
+    public OptionalLong depth(String address) {
+        return depths.depth(address);
     }
 
     /** Messages waiting for the address, queue and outbox together; -1 when unlimited or unknown. */
@@ -95,17 +104,12 @@ public class Backpressure {
     }
 
     /** The queue is full: the producer answers 429 with Retry-After. */
-    public static class Overloaded extends RuntimeException {
-        private final long retryAfterSeconds;
+    public static class Overloaded extends ProblemException {
 
         Overloaded(String address, long waiting, BackpressureConfig.Limit limit) {
-            super("Queue " + address + " holds " + waiting + " messages, more than its maximum of " + limit.maxDepth()
-                    + "; try again later");
-            this.retryAfterSeconds = Math.max(1, limit.retryAfter().toSeconds());
-        }
-
-        public long retryAfterSeconds() {
-            return retryAfterSeconds;
+            super(429, "overloaded", "Too much work waiting", "Queue " + address + " holds " + waiting
+                    + " messages, more than its maximum of " + limit.maxDepth() + "; try again later",
+                    limit.retryAfter());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.errand.internal.deadletter;
 
+import dev.errand.DeadLetterStatus;
 import java.time.Instant;
 
 import jakarta.persistence.Column;

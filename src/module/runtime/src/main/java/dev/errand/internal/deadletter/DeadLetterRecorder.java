@@ -1,10 +1,12 @@
 package dev.errand.internal.deadletter;
 
+import dev.errand.DeadLetterStatus;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -16,11 +18,7 @@ import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.EnvelopeReader;
 import dev.errand.internal.contract.SafeText;
-import dev.errand.internal.functions.CallStore;
 import dev.errand.internal.trust.MessageSigner;
-import dev.errand.internal.functions.FunctionCatalog;
-import dev.errand.internal.functions.FunctionSpec;
-import dev.errand.internal.functions.FunctionWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -38,13 +36,11 @@ public class DeadLetterRecorder {
     private final EnvelopeReader reader;
     private final DeadLetterRepository deadLetters;
     private final MessageSigner signer;
-    private final CallStore calls;
-    private final FunctionCatalog functions;
+    private final Event<DeadLetterRecorded> recorded;
 
     public DeadLetterRecorder(EnvelopeReader reader, DeadLetterRepository deadLetters,
-            MessageSigner signer, CallStore calls, FunctionCatalog functions) {
-        this.calls = calls;
-        this.functions = functions;
+            MessageSigner signer, Event<DeadLetterRecorded> recorded) {
+        this.recorded = recorded;
         this.reader = reader;
         this.deadLetters = deadLetters;
         this.signer = signer;
@@ -117,17 +113,10 @@ public class DeadLetterRecorder {
         if (letter.id == null) {
             deadLetters.persist(letter);
         }
-        if (letter.consumer != null && letter.consumer.startsWith(FunctionSpec.CHANNEL_PREFIX)
-                && !FailureKind.UNTRUSTED_SENDER.wireName().equals(letter.reason)
-                && (Origin.SERVICE.wireName().equals(origin) || FunctionWorker.reservedIdProblem(messageId) == null)) {
-            // An outside failure never records a row under an id the service keeps for its own calls: a
-            // failed row there would stand for a child its parent has yet to record.
-            // A durable call's failure, in the transaction that keeps its dead letter: its status and
-            // its parent workflow's count of failed children follow the dead letter, crash or not.
-            // Only a call of the same origin: an outside sender's failure never fails the service's call.
-            calls.failed(messageId, functions.nameOf(letter.consumer), letter.reason + ": " + letter.errorMessage,
-                    origin);
-        }
+        // Synchronous observers run in this transaction: what follows a dead letter (a durable call's
+        // failure) commits with it, crash or not.
+        recorded.fire(new DeadLetterRecorded(messageId, letter.consumer, letter.reason, letter.errorMessage,
+                Origin.ofWireName(origin)));
     }
 
     private static Instant instant(String text) {

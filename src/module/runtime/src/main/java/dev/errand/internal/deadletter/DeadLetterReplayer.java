@@ -1,5 +1,7 @@
 package dev.errand.internal.deadletter;
 
+import dev.errand.DeadLetterStatus;
+import dev.errand.ProblemException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -205,25 +207,28 @@ public class DeadLetterReplayer {
     }
 
     /** No dead letter has that id. */
-    public static class DeadLetterNotFound extends RuntimeException {
+    public static class DeadLetterNotFound extends ProblemException {
         public DeadLetterNotFound() {
-            super("No dead letter with that id");
+            super(404, "not-found", "Not found", "No dead letter with that id");
         }
     }
 
     /** The dead letter was already replayed or discarded. */
-    public static class DeadLetterNotReplayable extends RuntimeException {
+    public static class DeadLetterNotReplayable extends ProblemException {
+        private static final String TYPE = "not-replayable";
+        private static final String TITLE = "Dead letter cannot be replayed";
+
         DeadLetterNotReplayable(long id, DeadLetterStatus status) {
-            super("Dead letter " + id + " is " + status + ", only DEAD_LETTERED can be replayed");
+            super(409, TYPE, TITLE, "Dead letter " + id + " is " + status + ", only DEAD_LETTERED can be replayed");
         }
 
         DeadLetterNotReplayable(long id, String address) {
-            super("Dead letter " + id + " came from '" + address + "', which is not a queue this service consumes;"
+            super(409, TYPE, TITLE, "Dead letter " + id + " came from '" + address + "', which is not a queue this service consumes;"
                     + " it can only be discarded");
         }
 
         DeadLetterNotReplayable(String reason) {
-            super(reason);
+            super(409, TYPE, TITLE, reason);
         }
     }
 }

@@ -21,10 +21,10 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class BackgroundWorkHealthCheck implements HealthCheck {
 
-    private final BackgroundWork work;
+    private final BackgroundLoops work;
     private final HealthConfig config;
 
-    public BackgroundWorkHealthCheck(BackgroundWork work, HealthConfig config) {
+    public BackgroundWorkHealthCheck(BackgroundLoops work, HealthConfig config) {
         this.work = work;
         this.config = config;
     }
@@ -33,7 +33,7 @@ public class BackgroundWorkHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         Instant now = Instant.now();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("Errand background work").up();
-        for (Map.Entry<String, BackgroundWork.Failing> loop : work.failing().entrySet()) {
+        for (Map.Entry<String, BackgroundLoops.Failing> loop : work.failing().entrySet()) {
             Duration failing = loop.getValue().duration(now);
             if (failing.compareTo(config.stallTimeout()) >= 0) {
                 response.down();

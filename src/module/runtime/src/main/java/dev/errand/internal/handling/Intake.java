@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.errand.Errands;
 import dev.errand.Origin;
 import dev.errand.Steps;
 import dev.errand.TaskHandler;
@@ -49,7 +50,7 @@ import dev.errand.internal.trust.UntrustedSender;
  * }</pre>
  */
 @ApplicationScoped
-public class Intake {
+public class Intake implements Errands {
 
     private static final Logger LOG = Logger.getLogger(Intake.class);
 
@@ -92,6 +93,7 @@ public class Intake {
      *                settings under {@code errand.consumers."<channel>"}) and, through its configured
      *                address, the queue that retries and dead-letter replays go back to
      */
+    @Override
     public <T> CompletionStage<Void> process(String channel, Message<?> message, Class<T> type,
             TaskHandler<T> handler) {
         try {

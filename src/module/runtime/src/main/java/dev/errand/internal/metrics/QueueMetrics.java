@@ -25,7 +25,7 @@ import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.broker.QueueState;
 import dev.errand.internal.contract.DeadLettersConfig;
-import dev.errand.internal.handling.BackgroundWork;
+import dev.errand.BackgroundWork;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;

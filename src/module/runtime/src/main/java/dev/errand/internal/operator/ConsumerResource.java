@@ -16,9 +16,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.errand.internal.flow.ChannelDispatcher;
 import dev.errand.internal.handling.ConsumerRegistry;
-import dev.errand.internal.problem.ProblemException;
-import dev.errand.internal.problem.ProblemMapping;
-import dev.errand.internal.security.Roles;
+import dev.errand.ProblemException;
+import dev.errand.internal.web.ProblemMapping;
+import dev.errand.Roles;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 
 /** What each consumer is doing: its concurrency limit, running and waiting messages, why it is paused. */

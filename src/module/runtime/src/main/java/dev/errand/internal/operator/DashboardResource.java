@@ -21,8 +21,8 @@ import dev.errand.ProgressSource;
 import dev.errand.internal.flow.ChannelDispatcher;
 import dev.errand.internal.handling.BreakerBinding;
 import dev.errand.internal.handling.ConsumerRegistry;
-import dev.errand.internal.problem.ProblemMapping;
-import dev.errand.internal.security.Roles;
+import dev.errand.internal.web.ProblemMapping;
+import dev.errand.Roles;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 
 /**

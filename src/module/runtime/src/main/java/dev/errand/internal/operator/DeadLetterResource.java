@@ -29,9 +29,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import dev.errand.internal.deadletter.DeadLetter;
 import dev.errand.internal.deadletter.DeadLetterReplayer;
 import dev.errand.internal.deadletter.DeadLetterRepository;
-import dev.errand.internal.deadletter.DeadLetterStatus;
-import dev.errand.internal.problem.ProblemMapping;
-import dev.errand.internal.security.Roles;
+import dev.errand.DeadLetterStatus;
+import dev.errand.internal.web.ProblemMapping;
+import dev.errand.Roles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 

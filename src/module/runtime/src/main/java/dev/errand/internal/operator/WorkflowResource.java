@@ -13,8 +13,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
-import dev.errand.internal.problem.ProblemException;
-import dev.errand.internal.security.Roles;
+import dev.errand.ProblemException;
+import dev.errand.Roles;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 
 /**

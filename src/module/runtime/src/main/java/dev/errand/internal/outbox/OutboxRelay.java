@@ -21,11 +21,11 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import dev.errand.internal.handling.BackgroundWork;
+import dev.errand.BackgroundWork;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.internal.sending.Backoff;
+import dev.errand.Backoff;
 import dev.errand.internal.sending.ErrandSender;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -9,9 +9,9 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.errand.internal.problem.ErrandPaths;
-import dev.errand.internal.problem.HttpConfig;
-import dev.errand.internal.problem.Problems;
+import dev.errand.internal.web.ErrandPaths;
+import dev.errand.internal.web.HttpConfig;
+import dev.errand.internal.web.Problems;
 
 /**
  * Refuses state-changing requests that a browser sent on behalf of another site. A browser repeats

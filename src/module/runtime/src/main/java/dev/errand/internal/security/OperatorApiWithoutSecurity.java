@@ -3,7 +3,7 @@ package dev.errand.internal.security;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 
-import dev.errand.internal.problem.Problems;
+import dev.errand.internal.web.Problems;
 
 /**
  * Refuses every request to Errand's operator endpoints in a service that has no Quarkus security

@@ -11,6 +11,7 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import dev.errand.OutboundMessage;
+import dev.errand.Sender;
 import dev.errand.WireContract;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
@@ -39,7 +40,7 @@ import io.vertx.core.json.JsonObject;
  * {@link LinkPerAddressSender}, one link per address.
  */
 @ApplicationScoped
-public class ErrandSender {
+public class ErrandSender implements Sender {
 
     /** The outgoing channel; configured with {@code use-anonymous-sender=true}. */
     public static final String CHANNEL = "errand-outbound";
@@ -71,6 +72,7 @@ public class ErrandSender {
      * Sends a message signed as the service's own ({@link MessageSigner}): what a consumer of this
      * service trusts. Any signature it carried is replaced.
      */
+    @Override
     public CompletionStage<Void> send(OutboundMessage outbound) {
         Map<String, Object> properties = new LinkedHashMap<>(outbound.properties());
         properties.remove(WireContract.SIGNATURE);

@@ -24,7 +24,7 @@ import dev.errand.internal.handling.ConsumersConfig;
 import dev.errand.internal.handling.HealthConfig;
 import dev.errand.internal.handling.ShutdownConfig;
 import dev.errand.internal.outbox.OutboxConfig;
-import dev.errand.internal.problem.HttpConfig;
+import dev.errand.internal.web.HttpConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithParentName;
 import io.smallrye.config.WithUnnamedKey;

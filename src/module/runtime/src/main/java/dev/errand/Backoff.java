@@ -1,4 +1,4 @@
-package dev.errand.internal.sending;
+package dev.errand;
 
 import java.time.Duration;
 

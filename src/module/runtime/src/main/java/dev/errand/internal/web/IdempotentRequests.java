@@ -1,4 +1,4 @@
-package dev.errand.internal.idempotency;
+package dev.errand.internal.web;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,8 +20,6 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.Idempotent;
 import dev.errand.internal.contract.SafeText;
-import dev.errand.internal.problem.HttpConfig;
-import dev.errand.internal.problem.Problem;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 

@@ -1,4 +1,4 @@
-package dev.errand.internal.problem;
+package dev.errand.internal.web;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.errand.internal.security;
+package dev.errand;
 
 /**
  * The roles Errand's endpoints ask for. A user holds each role it needs: {@code admin} does not

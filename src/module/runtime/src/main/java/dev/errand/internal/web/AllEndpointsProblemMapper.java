@@ -1,4 +1,4 @@
-package dev.errand.internal.problem;
+package dev.errand.internal.web;
 
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -7,8 +7,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.errand.internal.backpressure.Backpressure;
-import dev.errand.internal.deadletter.DeadLetterReplayer;
+import dev.errand.ProblemException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -38,8 +38,7 @@ public class AllEndpointsProblemMapper {
         this.request = request;
     }
 
-    @ServerExceptionMapper({ ProblemException.class, DeadLetterReplayer.DeadLetterNotFound.class,
-            DeadLetterReplayer.DeadLetterNotReplayable.class, Backpressure.Overloaded.class,
+    @ServerExceptionMapper({ ProblemException.class,
             UnauthorizedException.class, AuthenticationFailedException.class, ForbiddenException.class,
             ConstraintViolationException.class, WebApplicationException.class, JsonProcessingException.class,
             MismatchedInputException.class, InvalidFormatException.class, LimitedBody.TooLarge.class,

@@ -1,4 +1,4 @@
-package dev.errand.internal.problem;
+package dev.errand.internal.web;
 
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.errand.internal.deadletter;
+package dev.errand;
 
 /**
  * Where a dead letter stands. DEAD_LETTERED can go to REPLAYED (sent back to its queue) or

@@ -1,4 +1,4 @@
-package dev.errand.internal.problem;
+package dev.errand.internal.web;
 
 import java.util.Locale;
 
@@ -12,8 +12,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 
-import dev.errand.internal.backpressure.Backpressure;
-import dev.errand.internal.deadletter.DeadLetterReplayer;
+import dev.errand.ProblemException;
+
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -31,17 +31,11 @@ public final class ProblemMapping {
 
     public static Response map(Throwable error, UriInfo uri) {
         if (error instanceof ProblemException e) {
-            return Problems.response(e.status(), e.type(), e.title(), e.getMessage(), uri);
-        }
-        if (error instanceof DeadLetterReplayer.DeadLetterNotFound e) {
-            return Problems.response(404, "not-found", "Not found", e.getMessage(), uri);
-        }
-        if (error instanceof DeadLetterReplayer.DeadLetterNotReplayable e) {
-            return Problems.response(409, "not-replayable", "Dead letter cannot be replayed", e.getMessage(), uri);
-        }
-        if (error instanceof Backpressure.Overloaded e) {
-            return Response.fromResponse(Problems.response(429, "overloaded", "Too much work waiting", e.getMessage(),
-                    uri)).header("Retry-After", e.retryAfterSeconds()).build();
+            // The exception carries its own status: this mapping needs to know no type of the features'.
+            Response response = Problems.response(e.status(), e.type(), e.title(), e.getMessage(), uri);
+            return e.retryAfter().map(after -> Response.fromResponse(response)
+                    .header("Retry-After", Math.max(1, (after.toMillis() + 999) / 1000)).build())
+                    .orElse(response);
         }
         // Authentication is lazy (quarkus.http.auth.proactive=false in the demo) so that these reach
         // JAX-RS and answer in the same problem JSON as every other error.

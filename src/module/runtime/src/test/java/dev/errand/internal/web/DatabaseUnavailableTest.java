@@ -1,4 +1,4 @@
-package dev.errand.internal.problem;
+package dev.errand.internal.web;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.errand.internal.problem;
+package dev.errand.internal.web;
 
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;

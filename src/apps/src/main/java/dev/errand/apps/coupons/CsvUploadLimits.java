@@ -5,7 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * An upload whose lines are bounded as they stream in. The CSV parser gathers a whole record before it
+ * An upload bounded as it streams in: its size ({@code errand.campaign.max-upload-bytes}) and each of
+ * its lines ({@code errand.campaign.max-line-bytes}). The CSV parser gathers a whole record before it
  * hands it over, so one 95 MB line (a header with no line break, above all) was held in memory whole,
  * several times over, by each upload at once. Here reading stops as soon as a line passes the bound.
  * <p>
@@ -14,16 +15,19 @@ import java.io.InputStream;
  * short lines inside one quoted field count as one line. Counted in bytes, on the raw upload: in UTF-8
  * neither the quote nor the line break occurs inside another character.
  */
-final class CsvLineLimit extends FilterInputStream {
+final class CsvUploadLimits extends FilterInputStream {
 
+    private final long maxBytes;
     private final long limit;
+    private long bytes;
     private long lineBytes;
     private long line = 1;
     private boolean quoted;
 
-    CsvLineLimit(InputStream in, long limit) {
+    CsvUploadLimits(InputStream in, long maxBytes, long maxLineBytes) {
         super(in);
-        this.limit = limit;
+        this.maxBytes = maxBytes;
+        this.limit = maxLineBytes;
     }
 
     @Override
@@ -50,7 +54,10 @@ final class CsvLineLimit extends FilterInputStream {
         throw new IOException("skip is not supported on an upload");
     }
 
-    private void count(byte b) throws LineTooLong {
+    private void count(byte b) throws IOException {
+        if (++bytes > maxBytes) {
+            throw new UploadTooLarge(maxBytes);
+        }
         if (++lineBytes > limit) {
             throw new LineTooLong(line, limit);
         }
@@ -75,6 +82,20 @@ final class CsvLineLimit extends FilterInputStream {
 
         long line() {
             return line;
+        }
+
+        long limit() {
+            return limit;
+        }
+    }
+
+    /** The upload passed its bound; an IOException so that it travels through the reader and the parser. */
+    static final class UploadTooLarge extends IOException {
+        private final long limit;
+
+        UploadTooLarge(long limit) {
+            super("the upload is larger than " + limit + " bytes");
+            this.limit = limit;
         }
 
         long limit() {

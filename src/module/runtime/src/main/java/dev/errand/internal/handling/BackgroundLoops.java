@@ -7,14 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.errand.BackgroundWork;
+
 /**
- * What the service's background loops (the outbox relay, the queue readings, a demo's enqueuer)
- * report of themselves. A loop never dies of an exception: it reports the failure, backs off and
- * tries again; one that has failed without a success in between for longer than
- * {@code errand.health.stall-timeout} shows as DOWN in readiness, with its last error.
+ * {@link BackgroundWork}: what the background loops (the outbox relay, the queue readings, a
+ * service's own) report of themselves, kept for readiness ({@link BackgroundWorkHealthCheck}).
  */
 @ApplicationScoped
-public class BackgroundWork {
+public class BackgroundLoops implements BackgroundWork {
 
     /** A loop that is failing: since when, and its last error. */
     public record Failing(Instant since, String lastError) {
@@ -27,17 +27,20 @@ public class BackgroundWork {
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
 
     /** The loop did its work: whatever failed before is over. */
+    @Override
     public void succeeded(String loop) {
         failing.remove(loop);
     }
 
     /** The loop failed; it will try again. */
+    @Override
     public void failed(String loop, Throwable error) {
         String text = error.getClass().getSimpleName() + ": " + error.getMessage();
         failing.merge(loop, new Failing(Instant.now(), text), (before, now) -> new Failing(before.since(), text));
     }
 
     /** The loop is gone (its work is done, or the service stops): nothing to report any more. */
+    @Override
     public void ended(String loop) {
         failing.remove(loop);
     }

@@ -1,0 +1,39 @@
+package dev.errand.internal.functions;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.errand.Origin;
+import dev.errand.internal.contract.FailureKind;
+import dev.errand.internal.deadletter.DeadLetterRecorded;
+
+/**
+ * A durable call whose message was dead-lettered has failed: its status, and its parent workflow's
+ * count of failed children, follow the dead letter in the transaction that stores it.
+ */
+@ApplicationScoped
+public class FailedCalls {
+
+    private final CallStore calls;
+    private final FunctionCatalog functions;
+
+    public FailedCalls(CallStore calls, FunctionCatalog functions) {
+        this.calls = calls;
+        this.functions = functions;
+    }
+
+    void onDeadLetter(@Observes DeadLetterRecorded letter) {
+        if (letter.consumer() == null || !letter.consumer().startsWith(FunctionSpec.CHANNEL_PREFIX)
+                || FailureKind.UNTRUSTED_SENDER.wireName().equals(letter.reason())) {
+            return;
+        }
+        // An outside failure never records a row under an id the service keeps for its own calls: a
+        // failed row there would stand for a child its parent has yet to record. Only a call of the
+        // same origin fails: an outside sender's failure never fails the service's call.
+        if (letter.origin() == Origin.OUTSIDE && FunctionWorker.reservedIdProblem(letter.messageId()) != null) {
+            return;
+        }
+        calls.failed(letter.messageId(), functions.nameOf(letter.consumer()), letter.reason() + ": " + letter.error(),
+                letter.origin().wireName());
+    }
+}

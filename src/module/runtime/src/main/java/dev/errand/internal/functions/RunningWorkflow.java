@@ -1,0 +1,50 @@
+package dev.errand.internal.functions;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.errand.Call;
+import dev.errand.Workflow;
+
+/** {@link Workflow} for the body that runs on this thread: each call goes to {@link WorkflowRuntime}. */
+@ApplicationScoped
+public class RunningWorkflow implements Workflow {
+
+    private final WorkflowRuntime runtime;
+    private final ObjectMapper mapper;
+
+    RunningWorkflow(WorkflowRuntime runtime, ObjectMapper mapper) {
+        this.runtime = runtime;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public String id() {
+        return runtime.id();
+    }
+
+    @Override
+    public <T> T step(String name, Class<T> type, StepWork<T> work) {
+        return runtime.step(name, mapper.constructType(type), work);
+    }
+
+    @Override
+    public <T> T step(String name, TypeReference<T> type, StepWork<T> work) {
+        return runtime.step(name, mapper.constructType(type), work);
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+        runtime.sleep(duration);
+    }
+
+    @Override
+    public <R> Results<R> awaitAll(List<Call<R>> calls, Class<R> resultType) {
+        return runtime.awaitAll(calls, mapper.constructType(resultType));
+    }
+}
