@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import dev.errand.internal.backpressure.Backpressure;
-import dev.errand.internal.backpressure.QueueDepths;
+import dev.errand.internal.broker.QueueDepths;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.RabbitMq;

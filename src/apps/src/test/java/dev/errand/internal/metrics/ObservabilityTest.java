@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.internal.backpressure.QueueDepths;
+import dev.errand.internal.broker.QueueDepths;
 import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;

@@ -29,7 +29,7 @@ import dev.errand.OutsideSenders;
 import dev.errand.Subscribe;
 import dev.errand.Task;
 import dev.errand.TaskHandler;
-import dev.errand.internal.events.EventTypes;
+import dev.errand.internal.contract.EventTypes;
 import dev.errand.internal.handlers.HandlerRecorder;
 import io.quarkus.arc.deployment.AnnotationsTransformerBuildItem;
 import io.quarkus.arc.deployment.GeneratedBeanBuildItem;

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.errand.internal.broker.QueueDepths;
 import dev.errand.Admission;
 import dev.errand.Outbox;
 import dev.errand.ProblemException;

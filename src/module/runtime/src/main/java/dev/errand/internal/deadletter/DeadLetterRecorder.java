@@ -18,6 +18,7 @@ import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.EnvelopeReader;
 import dev.errand.internal.contract.SafeText;
+import dev.errand.internal.handling.DeadLetterPublisher;
 import dev.errand.internal.trust.MessageSigner;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -30,7 +31,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 @ApplicationScoped
 public class DeadLetterRecorder {
 
-    public static final String CHANNEL = "errand-dead-letters";
+    public static final String CHANNEL = DeadLetterPublisher.RECORDER_CHANNEL;
     private static final Logger LOG = Logger.getLogger(DeadLetterRecorder.class);
 
     private final EnvelopeReader reader;

@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.errand.internal.contract.EventsConfig;
+import dev.errand.internal.contract.EventTypes;
 import dev.errand.Events;
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;

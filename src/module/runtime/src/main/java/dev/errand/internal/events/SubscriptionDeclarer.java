@@ -11,6 +11,8 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import dev.errand.internal.contract.EventsConfig;
+import dev.errand.internal.contract.EventTypes;
 import dev.errand.internal.broker.ArtemisManagement;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;

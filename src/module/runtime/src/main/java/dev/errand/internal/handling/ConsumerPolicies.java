@@ -15,7 +15,6 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
-import dev.errand.internal.deadletter.DeadLetterRecorder;
 import dev.errand.internal.handling.ConsumersConfig.ConsumerSettings;
 import io.smallrye.faulttolerance.api.Guard;
 
@@ -59,7 +58,7 @@ public class ConsumerPolicies {
         String prefix = "mp.messaging.incoming." + channel + ".";
         return rawConfig.getOptionalValue(prefix + "connector", String.class).isPresent()
                 && rawConfig.getOptionalValue(prefix + "enabled", Boolean.class).orElse(true)
-                && !DeadLetterRecorder.CHANNEL.equals(channel);
+                && !DeadLetterPublisher.RECORDER_CHANNEL.equals(channel);
     }
 
     /** Every consumer of this service ({@link #isConsumer}), by channel. */

@@ -16,7 +16,6 @@ import dev.errand.internal.broker.RecentFlow;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.contract.SafeText;
-import dev.errand.internal.deadletter.DeadLetterPublisher;
 import dev.errand.internal.sending.ErrandSender;
 
 /**

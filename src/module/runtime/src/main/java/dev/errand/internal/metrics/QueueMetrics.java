@@ -20,7 +20,7 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import dev.errand.Outbox;
-import dev.errand.internal.backpressure.QueueDepths;
+import dev.errand.internal.broker.QueueDepths;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.broker.QueueState;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.errand.internal.backpressure.BackpressureConfig;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.contract.DeadLettersConfig;
-import dev.errand.internal.events.EventsConfig;
+import dev.errand.internal.contract.EventsConfig;
 import dev.errand.internal.functions.WorkflowsConfig;
 import dev.errand.internal.handling.ConsumersConfig;
 import dev.errand.internal.handling.HealthConfig;

@@ -1,4 +1,4 @@
-package dev.errand.internal.backpressure;
+package dev.errand.internal.broker;
 
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -10,14 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
-import dev.errand.internal.broker.ArtemisManagement;
-import dev.errand.internal.broker.BrokerAddresses;
-import dev.errand.internal.broker.BrokerCapabilities;
-import dev.errand.internal.broker.BrokerConfig;
-import dev.errand.internal.broker.BrokerManagement;
-import dev.errand.internal.broker.BrokerProbe;
-import dev.errand.internal.broker.QueueState;
-import dev.errand.internal.broker.RabbitManagement;
 import io.vertx.core.Vertx;
 
 /**

@@ -1,4 +1,4 @@
-package dev.errand.internal.events;
+package dev.errand.internal.contract;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.errand.internal.events;
+package dev.errand.internal.contract;
 
 import java.time.Duration;
 import java.util.List;

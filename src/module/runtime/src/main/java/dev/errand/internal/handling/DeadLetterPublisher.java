@@ -1,4 +1,4 @@
-package dev.errand.internal.deadletter;
+package dev.errand.internal.handling;
 
 import java.time.Instant;
 import java.util.Map;
@@ -18,6 +18,10 @@ import dev.errand.internal.trust.MessageSigner;
 /** Puts a copy of a failed message on the dead-letter queue, its reasons as application properties. */
 @ApplicationScoped
 public class DeadLetterPublisher {
+
+    /** The channel that records dead letters (the dead-letter queue's consumer): never one of the service's. */
+    public static final String RECORDER_CHANNEL = "errand-dead-letters";
+
 
     /** What went wrong, for the dead-letter properties. */
     public record Failure(FailureKind kind, Throwable error, int attempts, Instant firstFailure, Instant lastFailure,
