@@ -1,5 +1,6 @@
 package dev.errand.internal.events;
 
+import dev.errand.internal.contract.EventTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -22,7 +22,6 @@ public class DeadLetterPublisher {
     /** The channel that records dead letters (the dead-letter queue's consumer): never one of the service's. */
     public static final String RECORDER_CHANNEL = "errand-dead-letters";
 
-
     /** What went wrong, for the dead-letter properties. */
     public record Failure(FailureKind kind, Throwable error, int attempts, Instant firstFailure, Instant lastFailure,
             String historyJson) {
