@@ -24,13 +24,14 @@ import org.jboss.jandex.MethodInfo;
 import org.jboss.jandex.Type;
 import org.jboss.logging.Logger;
 
-import dev.errand.Errands;
 import dev.errand.OutsideSenders;
 import dev.errand.Subscribe;
 import dev.errand.Task;
 import dev.errand.TaskHandler;
 import dev.errand.internal.contract.EventTypes;
 import dev.errand.internal.handlers.HandlerRecorder;
+import dev.errand.internal.handling.Consumer;
+import dev.errand.internal.handling.ConsumerRegistry;
 import io.quarkus.arc.deployment.AnnotationsTransformerBuildItem;
 import io.quarkus.arc.deployment.GeneratedBeanBuildItem;
 import io.quarkus.arc.deployment.GeneratedBeanGizmoAdaptor;
@@ -41,6 +42,7 @@ import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
+import io.quarkus.gizmo.BytecodeCreator;
 import io.quarkus.gizmo.ClassCreator;
 import io.quarkus.gizmo.FieldCreator;
 import io.quarkus.gizmo.FieldDescriptor;
@@ -54,7 +56,7 @@ import io.quarkus.gizmo.ResultHandle;
  * <li>finds every {@code @Incoming} method that takes a {@link Task}, and refuses the build with a
  * clear message when one cannot be a handler;</li>
  * <li>hides its {@code @Incoming} from SmallRye, which would not accept its signature, and generates
- * a bean whose {@code @Incoming} method hands each message to {@link Errands#process};</li>
+ * a bean whose {@code @Incoming} method hands each message to its channel's {@link Consumer};</li>
  * <li>gives its channel the connector settings Errand needs, and its consumer the settings its Fault
  * Tolerance annotations mean under Errand (docs/guide/handlers.md), as defaults that the service's
  * own configuration overrides.</li>
@@ -200,17 +202,19 @@ class ErrandProcessor {
      * <pre>{@code
      * @Singleton
      * class InvoiceWorker_ErrandHandler_send implements TaskHandler {
-     *     @Inject Errands errands;
+     *     @Inject ConsumerRegistry consumers;
      *     @Inject InvoiceWorker target;
+     *     Consumer consumer;
      *     @Incoming("invoices")
      *     public CompletionStage<Void> receive(Message<?> message) {
-     *         return errands.process("invoices", message, SendInvoice.class, this);
+     *         if (consumer == null) consumer = consumers.consumer("invoices");
+     *         return consumer.take(message, SendInvoice.class, this);
      *     }
      *     public void handle(Task task) { target.send((SendInvoice) task.payload(), task); }
      * }
      * }</pre>
      * The target is injected as a bean, so its interceptors (Fault Tolerance among them) run around
-     * each call.
+     * each call. The bridge holds its channel's consumer: no message looks its consumer up by name.
      */
     @BuildStep
     void generateBridges(HandlersBuildItem handlers, BuildProducer<GeneratedBeanBuildItem> beans) {
@@ -220,13 +224,16 @@ class ErrandProcessor {
             try (ClassCreator creator = ClassCreator.builder().classOutput(output).className(bridge)
                     .interfaces(TaskHandler.class).build()) {
                 creator.addAnnotation(Singleton.class);
-                FieldCreator errandsField = creator.getFieldCreator("errands", Errands.class);
-                errandsField.setModifiers(0);
-                errandsField.addAnnotation(Inject.class);
+                FieldCreator registryField = creator.getFieldCreator("consumers", ConsumerRegistry.class);
+                registryField.setModifiers(0);
+                registryField.addAnnotation(Inject.class);
+                FieldCreator consumerField = creator.getFieldCreator("consumer", Consumer.class);
+                consumerField.setModifiers(Modifier.PRIVATE);
+                FieldDescriptor consumer = consumerField.getFieldDescriptor();
                 FieldCreator targetField = creator.getFieldCreator("target", handler.bean().name().toString());
                 targetField.setModifiers(0);
                 targetField.addAnnotation(Inject.class);
-                FieldDescriptor errands = errandsField.getFieldDescriptor();
+                FieldDescriptor registry = registryField.getFieldDescriptor();
                 FieldDescriptor target = targetField.getFieldDescriptor();
                 // The payload's class, looked up once when the bridge is initialised, not per message.
                 FieldCreator payloadField = creator.getFieldCreator("PAYLOAD", Class.class);
@@ -243,12 +250,17 @@ class ErrandProcessor {
                     receive.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<*>;)"
                             + "Ljava/util/concurrent/CompletionStage<Ljava/lang/Void;>;");
                     receive.addAnnotation(Incoming.class).addValue("value", handler.channel());
-                    ResultHandle stage = receive.invokeInterfaceMethod(
-                            MethodDescriptor.ofMethod(Errands.class, "process", CompletionStage.class, String.class,
-                                    Message.class, Class.class, TaskHandler.class),
-                            receive.readInstanceField(errands, receive.getThis()), receive.load(handler.channel()),
-                            receive.getMethodParam(0), receive.readStaticField(payloadType),
-                            receive.getThis());
+                    // The consumer, once: racing first messages get the same one from the registry.
+                    BytecodeCreator missing = receive.ifNull(receive.readInstanceField(consumer, receive.getThis()))
+                            .trueBranch();
+                    missing.writeInstanceField(consumer, missing.getThis(), missing.invokeVirtualMethod(
+                            MethodDescriptor.ofMethod(ConsumerRegistry.class, "consumer", Consumer.class, String.class),
+                            missing.readInstanceField(registry, missing.getThis()), missing.load(handler.channel())));
+                    ResultHandle stage = receive.invokeVirtualMethod(
+                            MethodDescriptor.ofMethod(Consumer.class, "take", CompletionStage.class, Message.class,
+                                    Class.class, TaskHandler.class),
+                            receive.readInstanceField(consumer, receive.getThis()), receive.getMethodParam(0),
+                            receive.readStaticField(payloadType), receive.getThis());
                     receive.returnValue(stage);
                 }
 

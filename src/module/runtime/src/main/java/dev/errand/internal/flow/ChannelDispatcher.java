@@ -46,7 +46,7 @@ import io.github.bucket4j.Bucket;
  * </ul>
  * All state is guarded by {@code this}; work runs outside the lock.
  */
-public final class ChannelDispatcher {
+public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
 
     private static final Logger LOG = Logger.getLogger(ChannelDispatcher.class);
 
@@ -78,8 +78,8 @@ public final class ChannelDispatcher {
      * Returns one result per message, in order; each message is settled as in {@link Work#run}.
      */
     @FunctionalInterface
-    public interface BatchRunner {
-        List<Result> runAll(List<Work> batch);
+    public interface BatchRunner<W extends Work> {
+        List<Result> runAll(List<W> batch);
     }
 
     /** What became of one run. */
@@ -142,7 +142,7 @@ public final class ChannelDispatcher {
     private final Consumer<Boolean> pauseChannel;
     private final BooleanSupplier anyBreakerOpen;
     private final int maxBatch;
-    private final BatchRunner batchRunner;
+    private final BatchRunner<W> batchRunner;
 
     private final KeyLanes<Entry> lanes = new KeyLanes<>(ORDER, entry -> entry.work.orderingKey());
     private final ArrayDeque<CompletableFuture<Void>> intake = new ArrayDeque<>();
@@ -179,7 +179,7 @@ public final class ChannelDispatcher {
      */
     public ChannelDispatcher(String channel, int maxConcurrency, int buffer, ConcurrencyLimit limit, Bucket rateLimit,
             Duration probeInterval, ScheduledExecutorService timer, Consumer<Boolean> pauseChannel,
-            BooleanSupplier anyBreakerOpen, int maxBatch, BatchRunner batchRunner) {
+            BooleanSupplier anyBreakerOpen, int maxBatch, BatchRunner<W> batchRunner) {
         if (buffer < 1) {
             throw new IllegalArgumentException("buffer must be at least 1, was " + buffer);
         }
@@ -210,7 +210,7 @@ public final class ChannelDispatcher {
      * Takes a message. The stage completes once there is room for another, which is when the
      * channel may hand over the next one: holding it back is what pauses the intake.
      */
-    public CompletionStage<Void> submit(Work work) {
+    public CompletionStage<Void> submit(W work) {
         CompletableFuture<Void> room;
         synchronized (this) {
             if (pausedFor.contains(PauseReason.SHUTTING_DOWN)) {
@@ -331,7 +331,7 @@ public final class ChannelDispatcher {
             long start = System.nanoTime();
             List<Result> results;
             try {
-                results = batchRunner.runAll(entries.stream().map(entry -> entry.work).toList());
+                results = batchRunner.runAll(entries.stream().map(this::work).toList());
                 if (results.size() != entries.size()) {
                     throw new IllegalStateException(results.size() + " results for " + entries.size() + " messages");
                 }
@@ -341,6 +341,12 @@ public final class ChannelDispatcher {
             }
             finished(entries, results, System.nanoTime() - start);
         }
+    }
+
+    /** An entry's work: only {@link #submit} makes entries, and it takes only a {@code W}. */
+    @SuppressWarnings("unchecked")
+    private W work(Entry entry) {
+        return (W) entry.work;
     }
 
     /** After a worker ran {@code entries} (one, or a batch led by the first): frees it and places each. */

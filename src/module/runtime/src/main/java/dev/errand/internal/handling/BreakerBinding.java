@@ -44,7 +44,7 @@ public class BreakerBinding {
     }
 
     /** Tells the dispatcher of each change of its consumer's breakers, starting with their state now. */
-    void bind(ConsumerPolicy policy, ChannelDispatcher dispatcher) {
+    void bind(ConsumerPolicy policy, ChannelDispatcher<?> dispatcher) {
         List<String> names = policy.flow().circuitBreakers();
         breakersByConsumer.put(policy.channel(), List.copyOf(names));
         for (String breaker : names) {

@@ -21,7 +21,7 @@ class ConsumerGauges {
         this.metrics = metrics;
     }
 
-    void register(ChannelDispatcher dispatcher) {
+    void register(ChannelDispatcher<?> dispatcher) {
         MeterRegistry registry = metrics.registry();
         Tags tags = Tags.of("consumer", dispatcher.channel());
         Gauge.builder("errand.consumer.running", dispatcher, d -> d.view().running()).tags(tags)

@@ -17,20 +17,17 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import dev.errand.internal.flow.AimdLimit;
 import dev.errand.internal.flow.ChannelDispatcher;
-import dev.errand.internal.flow.ConcurrencyLimit;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.PausableChannel;
 
 /**
- * The consumers' dispatchers, one per incoming channel, made from its policy on its first message;
- * ties each to its circuit breakers (BreakerBinding), its gauges (ConsumerGauges) and its channel's
- * pause switch, and drains them all on shutdown.
+ * The service's consumers, one {@link Consumer} per incoming channel Errand runs, made at start-up
+ * (or, for a channel started before that, when its bridge first asks); registers each one's gauges
+ * and its channel's pause switch, and drains them all on shutdown.
  */
 @ApplicationScoped
 public class ConsumerRegistry {
@@ -38,11 +35,11 @@ public class ConsumerRegistry {
     private static final Logger LOG = Logger.getLogger(ConsumerRegistry.class);
 
     private final ChannelRegistry channels;
-    private final BreakerBinding breakers;
     private final ConsumerGauges gauges;
     private final ConsumerPolicies policies;
     private final ShutdownConfig shutdownSettings;
-    private final Map<String, ChannelDispatcher> dispatchers = new ConcurrentHashMap<>();
+    private final Pipeline pipeline;
+    private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
     private boolean drained;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "errand-flow-timer");
@@ -50,17 +47,24 @@ public class ConsumerRegistry {
         return thread;
     });
 
-    public ConsumerRegistry(ChannelRegistry channels, BreakerBinding breakers, ConsumerGauges gauges,
-            ConsumerPolicies policies, ShutdownConfig shutdownSettings) {
+    public ConsumerRegistry(ChannelRegistry channels, ConsumerGauges gauges, ConsumerPolicies policies,
+            ShutdownConfig shutdownSettings, Pipeline pipeline) {
         this.channels = channels;
-        this.breakers = breakers;
         this.gauges = gauges;
         this.policies = policies;
         this.shutdownSettings = shutdownSettings;
+        this.pipeline = pipeline;
     }
 
-    ChannelDispatcher dispatcher(ConsumerPolicy policy) {
-        return dispatchers.computeIfAbsent(policy.channel(), channel -> create(policy));
+    /** Every consumer the configuration names, made before the first message (the bridges take theirs here). */
+    void makeAll(@Observes StartupEvent startup) {
+        policies.consumers().forEach(this::consumer);
+    }
+
+    /** The channel's consumer, made once: what a bridge holds and hands each of its messages to. */
+    public Consumer consumer(String channel) {
+        Consumer consumer = consumers.get(channel);
+        return consumer != null ? consumer : consumers.computeIfAbsent(channel, this::create);
     }
 
     /**
@@ -72,7 +76,7 @@ public class ConsumerRegistry {
         if (!policies.isConsumer(channel)) {
             return java.util.Optional.empty();
         }
-        ChannelDispatcher dispatcher = dispatcher(policies.forConsumer(channel));
+        ChannelDispatcher<?> dispatcher = consumer(channel).dispatcher();
         dispatcher.pauseByOperator(pause);
         return java.util.Optional.of(dispatcher.view());
     }
@@ -80,7 +84,7 @@ public class ConsumerRegistry {
     /** What each consumer is doing, for operators. */
     public List<ChannelDispatcher.View> views() {
         List<ChannelDispatcher.View> views = new ArrayList<>();
-        dispatchers.values().forEach(dispatcher -> views.add(dispatcher.view()));
+        consumers.values().forEach(consumer -> views.add(consumer.dispatcher().view()));
         views.sort(Comparator.comparing(ChannelDispatcher.View::channel));
         return views;
     }
@@ -88,42 +92,14 @@ public class ConsumerRegistry {
     /** How long each consumer has been stalled (zero when it is fine), by channel. */
     public Map<String, Duration> stalls() {
         Map<String, Duration> stalls = new java.util.TreeMap<>();
-        dispatchers.forEach((channel, dispatcher) -> stalls.put(channel, dispatcher.stalledFor()));
+        consumers.forEach((channel, consumer) -> stalls.put(channel, consumer.dispatcher().stalledFor()));
         return stalls;
     }
 
-    private ChannelDispatcher create(ConsumerPolicy policy) {
-        ConsumerPolicy.Flow flow = policy.flow();
-        ConsumerPolicy.Adaptive adaptive = flow.adaptive();
-        ConcurrencyLimit limit = adaptive.enabled()
-                ? new AimdLimit(adaptive.min(), adaptive.initial(), flow.concurrency(), adaptive.backoffRatio(),
-                        adaptive.latencyTolerance(), adaptive.window())
-                : ConcurrencyLimit.fixed(flow.concurrency());
-        Bucket rate = flow.rateLimit().map(ConsumerRegistry::rateLimit).orElse(null);
-        String channel = policy.channel();
-        ChannelDispatcher dispatcher = new ChannelDispatcher(channel, flow.concurrency(), flow.buffer(), limit, rate,
-                flow.probeInterval(), timer, pause -> pause(channel, pause), () -> breakers.anyOpen(policy),
-                flow.batchSize(), Delivery::runAll);
-        breakers.bind(policy, dispatcher);
-        gauges.register(dispatcher);
-        LOG.infof("Consumer %s: concurrency %s, buffer %d, batch %d, rate limit %s, circuit breakers %s", channel,
-                adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),
-                flow.buffer(), flow.batchSize(), flow.rateLimit().map(perSecond -> perSecond + "/s").orElse("none"),
-                flow.circuitBreakers());
-        return dispatcher;
-    }
-
-    /** A second's worth of tokens at most, a tenth of it as burst, so the limit holds over any second. */
-    private static Bucket rateLimit(double perSecond) {
-        if (perSecond <= 0) {
-            throw new IllegalArgumentException("rate-limit must be positive, was " + perSecond);
-        }
-        Bandwidth bandwidth = perSecond >= 1
-                ? Bandwidth.builder().capacity(Math.max(1, Math.round(perSecond / 10)))
-                        .refillGreedy(Math.round(perSecond), Duration.ofSeconds(1)).build()
-                : Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofMillis(Math.round(1000 / perSecond)))
-                        .build();
-        return Bucket.builder().addLimit(bandwidth).build();
+    private Consumer create(String channel) {
+        Consumer consumer = new Consumer(policies.forConsumer(channel), pipeline, timer, pause -> pause(channel, pause));
+        gauges.register(consumer.dispatcher());
+        return consumer;
     }
 
     /** Uses SmallRye's pausable channel where the channel is configured {@code pausable=true}. */
@@ -152,7 +128,7 @@ public class ConsumerRegistry {
     /** The same, for a shutdown that skipped the delay phase; a second drain finds nothing to do. */
     void drainBeforeConnectorsClose(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent shutdown) {
         drain();
-        dispatchers.values().forEach(ChannelDispatcher::close);
+        consumers.values().forEach(consumer -> consumer.dispatcher().close());
         timer.shutdownNow();
     }
 
@@ -163,8 +139,8 @@ public class ConsumerRegistry {
         drained = true;
         policies.stopRetrying();
         Duration grace = shutdownSettings.gracePeriod();
-        List<CompletableFuture<Integer>> drains = dispatchers.values().stream()
-                .map(dispatcher -> CompletableFuture.supplyAsync(() -> dispatcher.drain(grace)))
+        List<CompletableFuture<Integer>> drains = consumers.values().stream()
+                .map(consumer -> CompletableFuture.supplyAsync(() -> consumer.dispatcher().drain(grace)))
                 .toList();
         int unfinished = drains.stream().mapToInt(CompletableFuture::join).sum();
         if (unfinished > 0) {

@@ -1,18 +1,13 @@
 package dev.errand.internal.handling;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import dev.errand.Steps;
 import dev.errand.Task;
 import dev.errand.TaskHandler;
 import dev.errand.WireContract;
@@ -20,7 +15,6 @@ import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.flow.ChannelDispatcher;
 import dev.errand.internal.idempotency.IdempotentExecutor;
-import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.metrics.ErrandMetrics.HandlerOutcome;
 import dev.errand.internal.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -31,13 +25,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
 
     private static final Logger LOG = Logger.getLogger(Delivery.class);
 
-    /** What a delivery needs from the consumer it belongs to. */
-    record Context(ConsumerPolicy policy, IdempotentExecutor idempotent, Settler settler, BooleanSupplier breakerOpen,
-            BooleanSupplier stopping, Clock clock, ErrandMetrics metrics, Tracing tracing,
-            BooleanSupplier brokerSchedules, Steps steps) {
-    }
-
-    private final Context context;
+    private final Consumer consumer;
     private final Message<?> message;
     private final Envelope envelope;
     private final T payload;
@@ -51,9 +39,9 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     private Span batchSpan;
     private long batchNanos;
 
-    Delivery(Context context, Message<?> message, Envelope envelope, T payload, TaskHandler<T> handler,
+    Delivery(Consumer consumer, Message<?> message, Envelope envelope, T payload, TaskHandler<T> handler,
             AttemptHistory history) {
-        this.context = context;
+        this.consumer = consumer;
         this.message = message;
         this.envelope = envelope;
         this.payload = payload;
@@ -78,7 +66,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
 
     @Override
     public CompletionStage<Void> release() {
-        return context.settler().settle(message, Outcome.RELEASED, envelope);
+        return consumer.settler().settle(message, Outcome.RELEASED, envelope);
     }
 
     @Override
@@ -87,7 +75,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         outcome = null;
         // The handler, its downstream calls and the copies sent for a retry or a dead letter all join
         // the producer's trace; each run is a span of its own.
-        Span span = context.tracing().startProcessing(context.policy().channel(), message, envelope,
+        Span span = consumer.tracing().startProcessing(consumer.channel(), message, envelope,
                 history.countedAttempts() + 1);
         ChannelDispatcher.Result result;
         try (Scope scope = span.makeCurrent()) {
@@ -96,39 +84,19 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             Tracing.end(span, outcome == null ? "failed" : outcome.tag(),
                     outcome == null || outcome == HandlerOutcome.DEAD_LETTERED || outcome == HandlerOutcome.RETRIED);
         }
-        context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(System.nanoTime() - start));
+        consumer.metrics().handled(consumer.channel(), outcome, Duration.ofNanos(System.nanoTime() - start));
         return result;
     }
 
-    /**
-     * Runs deliveries of one consumer as a batch: their handlers one after the other in one
-     * transaction with their markers ({@link IdempotentExecutor#runBatch}). Those that ran or were
-     * duplicates are settled as usual; any other goes on alone, as {@link #run} would take it, so each
-     * ends in exactly one outcome whatever happened to the batch.
-     */
-    static List<ChannelDispatcher.Result> runAll(List<ChannelDispatcher.Work> works) {
-        List<Delivery<?>> deliveries = new ArrayList<>(works.size());
-        List<String> ids = new ArrayList<>(works.size());
-        List<Callable<Void>> calls = new ArrayList<>(works.size());
-        for (ChannelDispatcher.Work work : works) {
-            Delivery<?> delivery = (Delivery<?>) work;
-            deliveries.add(delivery);
-            ids.add(delivery.envelope.idempotencyId());
-            calls.add(delivery::attemptInBatch);
-        }
-        Context context = deliveries.get(0).context;
-        List<IdempotentExecutor.Result> outcomes = context.idempotent().runBatch(context.policy().channel(), ids, calls);
-        List<ChannelDispatcher.Result> results = new ArrayList<>(works.size());
-        for (int i = 0; i < deliveries.size(); i++) {
-            results.add(deliveries.get(i).afterBatch(outcomes.get(i)));
-        }
-        return results;
+    /** The id its idempotency (its processed-message marker) is keyed by. */
+    String idempotencyId() {
+        return envelope.idempotencyId();
     }
 
     /** This delivery's handler, inside the batch's transaction; its span stays open until {@link #afterBatch}. */
-    private Void attemptInBatch() throws Exception {
+    Void attemptInBatch() throws Exception {
         long start = System.nanoTime();
-        batchSpan = context.tracing().startProcessing(context.policy().channel(), message, envelope,
+        batchSpan = consumer.tracing().startProcessing(consumer.channel(), message, envelope,
                 history.countedAttempts() + 1);
         Task<T> task = nextTask();
         try (Scope scope = batchSpan.makeCurrent()) {
@@ -139,7 +107,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         return null;
     }
 
-    private ChannelDispatcher.Result afterBatch(IdempotentExecutor.Result result) {
+    ChannelDispatcher.Result afterBatch(IdempotentExecutor.Result result) {
         Span span = batchSpan;
         batchSpan = null;
         if (result.outcome() == IdempotentExecutor.Outcome.RAN
@@ -149,9 +117,9 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             if (span != null) {
                 Tracing.end(span, outcome.tag(), false);
             }
-            context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(batchNanos));
+            consumer.metrics().handled(consumer.channel(), outcome, Duration.ofNanos(batchNanos));
             return new ChannelDispatcher.Done(history.failedNow() > 0,
-                    context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
+                    consumer.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
         }
         if (span != null) {
             Tracing.end(span, "failed", true);
@@ -159,13 +127,13 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         Throwable cause = result.failure() == null ? null : Failures.unwrap(result.failure());
         if (result.outcome() == IdempotentExecutor.Outcome.FAILED && cause != null && countsAsAttempt(cause)) {
             // The batch's attempt counts as one, as it would have alone.
-            history.failed(cause, context.clock().instant());
+            history.failed(cause, consumer.clock().instant());
             LOG.debugf(cause, "Attempt %d of %s by %s failed in a batch", history.countedAttempts(),
-                    envelope.messageId(), context.policy().channel());
-            ConsumerPolicy.Retry retry = context.policy().retry();
+                    envelope.messageId(), consumer.channel());
+            ConsumerPolicy.Retry retry = consumer.policy().retry();
             if (retry.classifier().isPermanent(cause) || history.countedAttempts() >= retry.maxAttempts()) {
                 ChannelDispatcher.Result after = afterFailure(retry);
-                context.metrics().handled(context.policy().channel(), outcome, Duration.ofNanos(batchNanos));
+                consumer.metrics().handled(consumer.channel(), outcome, Duration.ofNanos(batchNanos));
                 return after;
             }
         }
@@ -174,12 +142,12 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     }
 
     private ChannelDispatcher.Result handle() {
-        ConsumerPolicy.Retry retry = context.policy().retry();
+        ConsumerPolicy.Retry retry = consumer.policy().retry();
         try {
             boolean ran = retry.guard().call(this::attempt, Boolean.class);
             outcome = ran ? HandlerOutcome.SUCCEEDED : HandlerOutcome.DUPLICATE_SKIPPED;
             return new ChannelDispatcher.Done(history.failedNow() > 0,
-                    context.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
+                    consumer.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
         } catch (Exception e) {
             Throwable error = Failures.unwrap(e);
             Suspension suspension = Failures.find(error, Suspension.class);
@@ -188,7 +156,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             }
             boolean permanent = history.lastError() != null && retry.classifier().isPermanent(history.lastError());
             if (!permanent && (Failures.find(error, CircuitBreakerOpenException.class) != null
-                    || context.breakerOpen().getAsBoolean())) {
+                    || consumer.breakerOpen())) {
                 if (history.lastError() != null && history.lastError() == error) {
                     history.excuseLast();
                 }
@@ -198,7 +166,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             }
             if (history.lastError() == null) {
                 // Failed before any attempt ran (the guard itself refused): still dead-letter it faithfully.
-                history.failed(error, context.clock().instant());
+                history.failed(error, consumer.clock().instant());
             }
             return afterFailure(retry);
         }
@@ -207,56 +175,56 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     /** Not done, not failed: the message comes back after {@code after}, and no attempt is counted. */
     private ChannelDispatcher.Result suspend(Duration after) {
         outcome = HandlerOutcome.SUSPENDED;
-        if (orderingKey != null || !context.brokerSchedules().getAsBoolean()) {
+        if (orderingKey != null || !consumer.brokerSchedules()) {
             return new ChannelDispatcher.RunAgain(after, false);
         }
-        return new ChannelDispatcher.Done(false, context.settler().scheduleRetry(message, envelope, history, after));
+        return new ChannelDispatcher.Done(false, consumer.settler().scheduleRetry(message, envelope, history, after));
     }
 
     private ChannelDispatcher.Result afterFailure(ConsumerPolicy.Retry retry) {
         Throwable error = history.lastError();
-        String consumer = context.policy().channel();
+        String channel = consumer.channel();
         if (retry.classifier().isPermanent(error)) {
             outcome = HandlerOutcome.DEAD_LETTERED;
             return new ChannelDispatcher.Done(false,
-                    context.settler().deadLetter(consumer, message, envelope, FailureKind.PERMANENT_FAILURE, history));
+                    consumer.settler().deadLetter(channel, message, envelope, FailureKind.PERMANENT_FAILURE, history));
         }
-        if (context.stopping().getAsBoolean()) {
+        if (consumer.stopping()) {
             // Its retries were cut short by the shutdown, not used up: give it back to the broker.
             LOG.infof("Releasing %s for redelivery after shutdown", envelope.messageId());
             outcome = HandlerOutcome.RELEASED;
-            return new ChannelDispatcher.Done(true, context.settler().settle(message, Outcome.RELEASED, envelope));
+            return new ChannelDispatcher.Done(true, consumer.settler().settle(message, Outcome.RELEASED, envelope));
         }
         if (history.countedAttempts() >= retry.maxAttempts()) {
             outcome = HandlerOutcome.DEAD_LETTERED;
             return new ChannelDispatcher.Done(true,
-                    context.settler().deadLetter(consumer, message, envelope, FailureKind.RETRIES_EXHAUSTED, history));
+                    consumer.settler().deadLetter(channel, message, envelope, FailureKind.RETRIES_EXHAUSTED, history));
         }
         Duration delay = retry.redeliveryDelay(history.countedAttempts(), error);
         outcome = HandlerOutcome.RETRIED;
-        if (orderingKey != null || !context.brokerSchedules().getAsBoolean()) {
+        if (orderingKey != null || !consumer.brokerSchedules()) {
             // On the broker a keyed message could be overtaken by the next message of its key, and a
             // broker without scheduled delivery (RabbitMQ's plugin) would hand it back at once: it
             // waits here instead, holding its key's place but no worker.
             return new ChannelDispatcher.RunAgain(delay, true);
         }
-        return new ChannelDispatcher.Done(true, context.settler().scheduleRetry(message, envelope, history, delay));
+        return new ChannelDispatcher.Done(true, consumer.settler().scheduleRetry(message, envelope, history, delay));
     }
 
     private boolean attempt() throws Exception {
         Task<T> task = nextTask();
         try {
-            return context.idempotent().runOnce(context.policy().channel(), envelope.idempotencyId(), () -> {
+            return consumer.idempotent().runOnce(consumer.channel(), envelope.idempotencyId(), () -> {
                 handler.handle(task);
                 return null;
             });
         } catch (Exception e) {
             Throwable cause = Failures.unwrap(e);
             if (countsAsAttempt(cause)) {
-                history.failed(cause, context.clock().instant());
+                history.failed(cause, consumer.clock().instant());
                 LOG.debugf(cause, "Attempt %d of %s by %s failed", task.attempt(), envelope.messageId(),
-                        context.policy().channel());
-                if (history.countedAttempts() >= context.policy().retry().maxAttempts()) {
+                        consumer.channel());
+                if (history.countedAttempts() >= consumer.policy().retry().maxAttempts()) {
                     throw new Failures.OutOfAttempts(cause);
                 }
             }
@@ -265,8 +233,8 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     }
 
     private Task<T> nextTask() {
-        return new Task<>(context.policy().channel(), envelope.messageId(), envelope.subject(),
-                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, context.steps(), envelope.origin());
+        return new Task<>(consumer.channel(), envelope.messageId(), envelope.subject(),
+                envelope.correlationId(), orderingKey, history.nextAttempt(), payload, consumer.steps(), envelope.origin());
     }
 
     /** A suspension (a waiting workflow) or a call refused by an open breaker is no attempt. */
