@@ -27,12 +27,6 @@ import dev.errand.internal.functions.WorkflowRuntime;
 @ApplicationScoped
 public class Workflow {
 
-    /** The work of a step: its idempotency key in, its result (recorded) out. */
-    @FunctionalInterface
-    public interface StepWork<T> {
-        T run(String key) throws Exception;
-    }
-
     /**
      * A step's work threw a checked exception; it is the cause. Errand classifies the failure by the
      * cause (a {@link PermanentFailure} stays permanent), so a workflow's code need not declare it.
