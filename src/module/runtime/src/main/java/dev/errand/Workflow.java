@@ -21,12 +21,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
  */
 public interface Workflow {
 
-    /** The work of a step: its idempotency key in, its result (recorded) out. */
-    @FunctionalInterface
-    public interface StepWork<T> {
-        T run(String key) throws Exception;
-    }
-
     /**
      * A step's work threw a checked exception; it is the cause. Errand classifies the failure by the
      * cause (a {@link PermanentFailure} stays permanent), so a workflow's code need not declare it.

@@ -17,11 +17,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.errand.CallStatus;
 import dev.errand.Origin;
+import dev.errand.internal.steps.StepRecorder;
 import io.agroal.api.AgroalDataSource;
 
 /**
- * The {@code errand_call} and {@code errand_workflow_step} tables. Every method joins the caller's
- * transaction; which transaction that is decides what commits together (see its callers).
+ * The {@code errand_call} table, and a workflow's steps through the {@link StepRecorder}. Every method
+ * joins the caller's transaction; which transaction that is decides what commits together (see its
+ * callers).
  */
 @ApplicationScoped
 public class CallStore {
@@ -47,9 +49,11 @@ public class CallStore {
             finished_at""";
 
     private final AgroalDataSource dataSource;
+    private final StepRecorder steps;
 
-    public CallStore(AgroalDataSource dataSource) {
+    public CallStore(AgroalDataSource dataSource, StepRecorder steps) {
         this.dataSource = dataSource;
+        this.steps = steps;
     }
 
     /** Records calls not recorded yet; returns the ones this did record. */
@@ -94,17 +98,10 @@ public class CallStore {
                     children = rows.getInt(1);
                 }
             }
-            Map<Integer, RecordedStep> steps = new HashMap<>();
-            try (PreparedStatement query = connection.prepareStatement(
-                    "select seq, name, result from errand_workflow_step where call_id = ?")) {
-                query.setString(1, call.id());
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        steps.put(rows.getInt(1), new RecordedStep(rows.getInt(1), rows.getString(2), rows.getString(3)));
-                    }
-                }
-            }
-            return new WorkflowState(children, steps);
+            Map<Integer, RecordedStep> recorded = new HashMap<>();
+            steps.replay(call.id()).forEach((seq, step) -> recorded.put(seq,
+                    new RecordedStep(step.seq(), step.name(), step.result())));
+            return new WorkflowState(children, recorded);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not resume workflow " + call.id(), e);
         }
@@ -115,23 +112,8 @@ public class CallStore {
     }
 
     public void recordStep(String callId, int seq, String name, String result) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("""
-                        insert into errand_workflow_step (call_id, seq, name, result) values (?, ?, ?, ?)
-                        on conflict do nothing""");
-                PreparedStatement current = connection.prepareStatement(
-                        "update errand_call set current_step = ? where id = ?")) {
-            insert.setString(1, callId);
-            insert.setInt(2, seq);
-            insert.setString(3, name);
-            insert.setString(4, result);
-            insert.executeUpdate();
-            current.setString(1, name);
-            current.setString(2, callId);
-            current.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not record step " + name + " of " + callId, e);
-        }
+        steps.record(callId, seq, name, result);
+        update("update errand_call set current_step = ? where id = ?", name, callId);
     }
 
     public void waiting(String callId, String step) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.OutsideTransaction;
+import dev.errand.StepWork;
 import dev.errand.Workflow;
 import dev.errand.internal.handling.Suspension;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -46,7 +47,7 @@ public class WorkflowRuntime {
         return current().callId;
     }
 
-    public <T> T step(String name, JavaType type, Workflow.StepWork<T> work) {
+    public <T> T step(String name, JavaType type, StepWork<T> work) {
         try {
             return runStep(name, type, work);
         } catch (RuntimeException e) {
@@ -56,7 +57,7 @@ public class WorkflowRuntime {
         }
     }
 
-    private <T> T runStep(String name, JavaType type, Workflow.StepWork<T> work) throws Exception {
+    private <T> T runStep(String name, JavaType type, StepWork<T> work) throws Exception {
         Execution workflow = current();
         int seq = workflow.nextStep();
         CallStore.RecordedStep recorded = recorded(workflow, seq, name);

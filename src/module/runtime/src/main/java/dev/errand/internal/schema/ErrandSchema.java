@@ -32,14 +32,23 @@ public final class ErrandSchema {
      */
     public static final List<String> MIGRATIONS = List.of("V1__errand_core.sql", "V2__errand_secret.sql",
             "V3__errand_idempotency_key.sql", "V4__errand_functions.sql",
-            "V5__errand_origin.sql");
+            "V5__errand_origin.sql", "V6__errand_one_step_record.sql");
 
     private ErrandSchema() {
     }
 
     public static void migrate(DataSource dataSource) {
+        migrate(dataSource, "latest");
+    }
+
+    /**
+     * Migrates up to {@code targetVersion} only ("5", or "latest"): how an upgrade test makes a database
+     * as an older release of Errand left it.
+     */
+    public static void migrate(DataSource dataSource, String targetVersion) {
         var result = Flyway.configure(ErrandSchema.class.getClassLoader())
                 .dataSource(dataSource)
+                .target(targetVersion)
                 .table(HISTORY_TABLE)
                 // A database that already holds the service's own tables is no reason to refuse ours.
                 .baselineOnMigrate(true)
