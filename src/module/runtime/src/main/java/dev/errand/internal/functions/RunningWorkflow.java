@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.errand.Call;
+import dev.errand.StepWork;
 import dev.errand.Workflow;
 
 /** {@link Workflow} for the body that runs on this thread: each call goes to {@link WorkflowRuntime}. */
