@@ -2,7 +2,7 @@ package dev.errand.internal.handling;
 
 import java.time.Clock;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.errand.Steps;
 import dev.errand.internal.broker.BrokerProbe;
@@ -16,9 +16,10 @@ import dev.errand.internal.trust.MessageAdmission;
  * The stages every consumer's messages go through, one after the other: admission (who wrote it),
  * the contract (what it says), the idempotent run (once, with its marker), settling (accept, retry,
  * dead-letter); and what watches them (meters, spans). One for the service; each {@link Consumer}
- * runs its messages through it with its own settings.
+ * runs its messages through it with its own settings. A {@code @Singleton}: consumers read its fields,
+ * which a client proxy would not carry.
  */
-@ApplicationScoped
+@Singleton
 public class Pipeline {
 
     final EnvelopeReader reader;
