@@ -186,6 +186,38 @@ class DurableFunctionsTest {
     }
 
     @Test
+    void aWorkflowThatCatchesEverythingAroundItsSleepStillWaitsAndFinishesAfterIt() {
+        String name = "swallow-" + UUID.randomUUID();
+        Call<String> call = functions.swallowingSleeper(name, 3_000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(call) == CallStatus.State.WAITING);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(call) == CallStatus.State.SUCCEEDED);
+        // Its catch ran, but the run had already ended: what the body returned from it is no result.
+        assertEquals(name + " woke", calls.result(call, String.class).orElseThrow());
+        assertEquals(1, functions.runs(name + ":caught"));
+        assertEquals(1, functions.runs(name + ":before"), "the step recorded before the wait is kept");
+        assertEquals(1, functions.runs(name + ":after"));
+        CallStatus done = calls.status(call).orElseThrow();
+        assertTrue(Duration.between(done.createdAt(), done.finishedAt()).toMillis() >= 3_000, done.toString());
+    }
+
+    @Test
+    void aWorkflowThatTurnsItsWaitIntoAFailureStillWaitsAndNoAttemptIsCountedOrRetried() {
+        String name = "wrap-" + UUID.randomUUID();
+        Call<String> call = functions.failingSleeper(name, 3_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(call) == CallStatus.State.SUCCEEDED);
+        assertEquals(name + " woke", calls.result(call, String.class).orElseThrow());
+        // Its failure was never seen as one: no retry ran the body again while it slept (a retry would
+        // sleep again, be caught again and fail again), and nothing was dead-lettered.
+        assertEquals(1, functions.runs(name + ":caught"));
+        assertEquals(1, functions.runs(name + ":before"));
+        assertEquals(1, functions.runs(name + ":after"));
+        assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> Rows.count(em,
+                "select count(*) from errand_dead_letter where message_id = ?1", call.id())));
+        CallStatus done = calls.status(call).orElseThrow();
+        assertTrue(Duration.between(done.createdAt(), done.finishedAt()).toMillis() >= 3_000, done.toString());
+    }
+
+    @Test
     void aWorkflowWhoseCodeChangedUnderItFailsNamingTheStepInsteadOfReplayingTheWrongResult() {
         String name = "fickle-" + UUID.randomUUID();
         Call<String> call = functions.fickle(name);

@@ -86,6 +86,49 @@ public class TestFunctions {
         return Call.returning(after);
     }
 
+    /**
+     * {@link #sleeper}, with a body that catches everything around its sleep and gives up: the run
+     * still waits, and its "gave up" is never its result.
+     */
+    @DurableWorkflow(name = "test-swallowing-sleeper")
+    public Call<String> swallowingSleeper(String name, long sleepMillis) {
+        workflow.step("before", String.class, key -> {
+            ran(name + ":before");
+            return "slept";
+        });
+        try {
+            workflow.sleep(Duration.ofMillis(sleepMillis));
+        } catch (Throwable caught) {
+            ran(name + ":caught");
+            return Call.returning(name + " gave up");
+        }
+        String after = workflow.step("after", String.class, key -> {
+            ran(name + ":after");
+            return name + " woke";
+        });
+        return Call.returning(after);
+    }
+
+    /** {@link #sleeper}, with a body that turns the end of its run into a failure of its own. */
+    @DurableWorkflow(name = "test-failing-sleeper")
+    public Call<String> failingSleeper(String name, long sleepMillis) {
+        workflow.step("before", String.class, key -> {
+            ran(name + ":before");
+            return "slept";
+        });
+        try {
+            workflow.sleep(Duration.ofMillis(sleepMillis));
+        } catch (Throwable caught) {
+            ran(name + ":caught");
+            throw new IllegalStateException("the body turned its wait into a failure");
+        }
+        String after = workflow.step("after", String.class, key -> {
+            ran(name + ":after");
+            return name + " woke";
+        });
+        return Call.returning(after);
+    }
+
     /** Fans out to {@code children} squares, every {@code failEvery}th of them negative, and sums the results. */
     @DurableWorkflow(name = "test-fan")
     public Call<Summary> fan(int children, int failEvery) {

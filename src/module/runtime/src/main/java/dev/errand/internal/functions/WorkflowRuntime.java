@@ -16,7 +16,6 @@ import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.OutsideTransaction;
 import dev.errand.Workflow;
-import dev.errand.internal.handling.Suspension;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -143,17 +142,25 @@ public class WorkflowRuntime {
         workflow.steps.put(seq, new CallStore.RecordedStep(seq, name, result));
     }
 
-    /** Ends this run; the call comes back from the broker after {@code after}, holding no thread meanwhile. */
+    /**
+     * Ends this run: the run's own transaction records the wait and commits, and the call comes back
+     * from the broker after {@code after}, holding no thread meanwhile.
+     */
     private void suspend(Execution workflow, String step, Duration after) {
         starter.flush(workflow);
-        QuarkusTransaction.requiringNew().run(() -> store.waiting(workflow.callId, step));
-        throw new Suspension(workflow.callId + " waits in " + step, after);
+        QuarkusTransaction.joiningExisting().run(() -> store.waiting(workflow.callId, step));
+        workflow.comeBackAfter(after);
+        throw workflow.unwind();
     }
 
     private static Execution current() {
         Execution execution = Execution.current();
         if (execution == null || !execution.workflow()) {
             throw new IllegalStateException("Workflow is for the body of a @DurableWorkflow, on its worker");
+        }
+        if (execution.waiting()) {
+            // The body caught the end of its run: nothing more of it runs until it comes back.
+            throw execution.unwind();
         }
         return execution;
     }

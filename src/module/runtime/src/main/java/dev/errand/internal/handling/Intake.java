@@ -94,6 +94,18 @@ public class Intake {
      */
     public <T> CompletionStage<Void> process(String channel, Message<?> message, Class<T> type,
             TaskHandler<T> handler) {
+        return process(channel, message, type, task -> {
+            handler.handle(task);
+            return RunOutcome.DONE;
+        });
+    }
+
+    /**
+     * The same, for a run that may ask to come back later: a durable function's generated bridge hands
+     * its messages here.
+     */
+    public <T> CompletionStage<Void> process(String channel, Message<?> message, Class<T> type,
+            MessageRun<T> handler) {
         try {
             return dispatch(channel, message, type, handler);
         } catch (RuntimeException e) {
@@ -105,7 +117,7 @@ public class Intake {
     }
 
     private <T> CompletionStage<Void> dispatch(String channel, Message<?> message, Class<T> type,
-            TaskHandler<T> handler) {
+            MessageRun<T> handler) {
         ConsumerPolicy policy = policies.forConsumer(channel);
         // The queue comes from the channel, not from the message's "to", which many senders leave empty.
         // Who wrote it is decided first: nothing of an unsigned message is trusted.
