@@ -186,6 +186,31 @@ class DurableFunctionsTest {
     }
 
     @Test
+    void workflowsThatWaitInOneBatchEachCommitTheirWaitAndComeBackToFinish() {
+        String channel = "errand-functions-test-batch-sleeper";
+        // Started while their consumer is paused, so that one worker takes them all as a batch.
+        asAdmin().post("/errand/consumers/{channel}/pause", channel).then().statusCode(200);
+        List<String> names = IntStream.range(0, 5).mapToObj(i -> "batch-nap-" + i + "-" + UUID.randomUUID()).toList();
+        List<Call<String>> started;
+        try {
+            started = names.stream().map(name -> functions.batchSleeper(name, 2_000)).toList();
+        } finally {
+            asAdmin().post("/errand/consumers/{channel}/resume", channel).then().statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> started.stream().allMatch(call -> state(call) == CallStatus.State.SUCCEEDED));
+        for (int i = 0; i < names.size(); i++) {
+            Call<String> call = started.get(i);
+            // Its marker was not committed with its wait, or it would never have come back to finish.
+            assertEquals(names.get(i) + " woke", calls.result(call, String.class).orElseThrow());
+            assertEquals(1, functions.runs(names.get(i) + ":before"));
+            assertEquals(1, functions.runs(names.get(i) + ":after"));
+            CallStatus done = calls.status(call).orElseThrow();
+            assertTrue(Duration.between(done.createdAt(), done.finishedAt()).toMillis() >= 2_000, done.toString());
+        }
+    }
+
+    @Test
     void aWorkflowThatCatchesEverythingAroundItsSleepStillWaitsAndFinishesAfterIt() {
         String name = "swallow-" + UUID.randomUUID();
         Call<String> call = functions.swallowingSleeper(name, 3_000);

@@ -74,6 +74,16 @@ public class TestFunctions {
     /** A step, a durable sleep, a step. */
     @DurableWorkflow(name = "test-sleeper")
     public Call<String> sleeper(String name, long sleepMillis) {
+        return sleepBetweenSteps(name, sleepMillis);
+    }
+
+    /** {@link #sleeper} on a consumer that runs its waiting messages in batches (application.properties). */
+    @DurableWorkflow(name = "test-batch-sleeper")
+    public Call<String> batchSleeper(String name, long sleepMillis) {
+        return sleepBetweenSteps(name, sleepMillis);
+    }
+
+    private Call<String> sleepBetweenSteps(String name, long sleepMillis) {
         workflow.step("before", String.class, key -> {
             ran(name + ":before");
             return "slept";
