@@ -85,7 +85,7 @@ public class WorkflowRuntime {
         }
         Duration left = Duration.between(Instant.now(), wakeUp);
         if (!left.isNegative() && !left.isZero()) {
-            suspend(workflow, name, left);
+            endRunAndComeBack(workflow, name, left);
         }
     }
 
@@ -98,7 +98,7 @@ public class WorkflowRuntime {
         List<String> ids = calls.stream().map(Call::id).toList();
         // Counted while it waits; the results are read once, when all are in.
         if (recorded == null && QuarkusTransaction.requiringNew().call(() -> store.finished(ids)) < ids.size()) {
-            suspend(workflow, name, config.pollInterval());
+            endRunAndComeBack(workflow, name, config.pollInterval());
         }
         Map<String, CallStore.Outcome> outcomes = QuarkusTransaction.requiringNew().call(() -> store.outcomes(ids));
         List<R> succeeded = new ArrayList<>();
@@ -146,7 +146,7 @@ public class WorkflowRuntime {
      * Ends this run: the run's own transaction records the wait and commits, and the call comes back
      * from the broker after {@code after}, holding no thread meanwhile.
      */
-    private void suspend(Execution workflow, String step, Duration after) {
+    private void endRunAndComeBack(Execution workflow, String step, Duration after) {
         starter.flush(workflow);
         QuarkusTransaction.joiningExisting().run(() -> store.waiting(workflow.callId, step));
         workflow.comeBackAfter(after);
