@@ -186,6 +186,63 @@ class DurableFunctionsTest {
     }
 
     @Test
+    void workflowsThatWaitInOneBatchEachCommitTheirWaitAndComeBackToFinish() {
+        String channel = "errand-functions-test-batch-sleeper";
+        // Started while their consumer is paused, so that one worker takes them all as a batch.
+        asAdmin().post("/errand/consumers/{channel}/pause", channel).then().statusCode(200);
+        List<String> names = IntStream.range(0, 5).mapToObj(i -> "batch-nap-" + i + "-" + UUID.randomUUID()).toList();
+        List<Call<String>> started;
+        try {
+            started = names.stream().map(name -> functions.batchSleeper(name, 2_000)).toList();
+        } finally {
+            asAdmin().post("/errand/consumers/{channel}/resume", channel).then().statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> started.stream().allMatch(call -> state(call) == CallStatus.State.SUCCEEDED));
+        for (int i = 0; i < names.size(); i++) {
+            Call<String> call = started.get(i);
+            // Its marker was not committed with its wait, or it would never have come back to finish.
+            assertEquals(names.get(i) + " woke", calls.result(call, String.class).orElseThrow());
+            assertEquals(1, functions.runs(names.get(i) + ":before"));
+            assertEquals(1, functions.runs(names.get(i) + ":after"));
+            CallStatus done = calls.status(call).orElseThrow();
+            assertTrue(Duration.between(done.createdAt(), done.finishedAt()).toMillis() >= 2_000, done.toString());
+        }
+    }
+
+    @Test
+    void aWorkflowThatCatchesEverythingAroundItsSleepStillWaitsAndFinishesAfterIt() {
+        String name = "swallow-" + UUID.randomUUID();
+        Call<String> call = functions.swallowingSleeper(name, 3_000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(call) == CallStatus.State.WAITING);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(call) == CallStatus.State.SUCCEEDED);
+        // Its catch ran, but the run had already ended: what the body returned from it is no result.
+        assertEquals(name + " woke", calls.result(call, String.class).orElseThrow());
+        assertEquals(1, functions.runs(name + ":caught"));
+        assertEquals(1, functions.runs(name + ":before"), "the step recorded before the wait is kept");
+        assertEquals(1, functions.runs(name + ":after"));
+        CallStatus done = calls.status(call).orElseThrow();
+        assertTrue(Duration.between(done.createdAt(), done.finishedAt()).toMillis() >= 3_000, done.toString());
+    }
+
+    @Test
+    void aWorkflowThatTurnsItsWaitIntoAFailureStillWaitsAndNoAttemptIsCountedOrRetried() {
+        String name = "wrap-" + UUID.randomUUID();
+        Call<String> call = functions.failingSleeper(name, 3_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(call) == CallStatus.State.SUCCEEDED);
+        assertEquals(name + " woke", calls.result(call, String.class).orElseThrow());
+        // Its failure was never seen as one: no retry ran the body again while it slept (a retry would
+        // sleep again, be caught again and fail again), and nothing was dead-lettered.
+        assertEquals(1, functions.runs(name + ":caught"));
+        assertEquals(1, functions.runs(name + ":before"));
+        assertEquals(1, functions.runs(name + ":after"));
+        assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> Rows.count(em,
+                "select count(*) from errand_dead_letter where message_id = ?1", call.id())));
+        CallStatus done = calls.status(call).orElseThrow();
+        assertTrue(Duration.between(done.createdAt(), done.finishedAt()).toMillis() >= 3_000, done.toString());
+    }
+
+    @Test
     void aWorkflowWhoseCodeChangedUnderItFailsNamingTheStepInsteadOfReplayingTheWrongResult() {
         String name = "fickle-" + UUID.randomUUID();
         Call<String> call = functions.fickle(name);

@@ -74,11 +74,64 @@ public class TestFunctions {
     /** A step, a durable sleep, a step. */
     @DurableWorkflow(name = "test-sleeper")
     public Call<String> sleeper(String name, long sleepMillis) {
+        return sleepBetweenSteps(name, sleepMillis);
+    }
+
+    /** {@link #sleeper} on a consumer that runs its waiting messages in batches (application.properties). */
+    @DurableWorkflow(name = "test-batch-sleeper")
+    public Call<String> batchSleeper(String name, long sleepMillis) {
+        return sleepBetweenSteps(name, sleepMillis);
+    }
+
+    private Call<String> sleepBetweenSteps(String name, long sleepMillis) {
         workflow.step("before", String.class, key -> {
             ran(name + ":before");
             return "slept";
         });
         workflow.sleep(Duration.ofMillis(sleepMillis));
+        String after = workflow.step("after", String.class, key -> {
+            ran(name + ":after");
+            return name + " woke";
+        });
+        return Call.returning(after);
+    }
+
+    /**
+     * {@link #sleeper}, with a body that catches everything around its sleep and gives up: the run
+     * still waits, and its "gave up" is never its result.
+     */
+    @DurableWorkflow(name = "test-swallowing-sleeper")
+    public Call<String> swallowingSleeper(String name, long sleepMillis) {
+        workflow.step("before", String.class, key -> {
+            ran(name + ":before");
+            return "slept";
+        });
+        try {
+            workflow.sleep(Duration.ofMillis(sleepMillis));
+        } catch (Throwable caught) {
+            ran(name + ":caught");
+            return Call.returning(name + " gave up");
+        }
+        String after = workflow.step("after", String.class, key -> {
+            ran(name + ":after");
+            return name + " woke";
+        });
+        return Call.returning(after);
+    }
+
+    /** {@link #sleeper}, with a body that turns the end of its run into a failure of its own. */
+    @DurableWorkflow(name = "test-failing-sleeper")
+    public Call<String> failingSleeper(String name, long sleepMillis) {
+        workflow.step("before", String.class, key -> {
+            ran(name + ":before");
+            return "slept";
+        });
+        try {
+            workflow.sleep(Duration.ofMillis(sleepMillis));
+        } catch (Throwable caught) {
+            ran(name + ":caught");
+            throw new IllegalStateException("the body turned its wait into a failure");
+        }
         String after = workflow.step("after", String.class, key -> {
             ran(name + ":after");
             return name + " woke";

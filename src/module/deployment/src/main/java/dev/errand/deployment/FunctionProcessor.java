@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -28,10 +29,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.errand.Call;
 import dev.errand.DurableFunction;
 import dev.errand.DurableWorkflow;
+import dev.errand.Task;
+import dev.errand.internal.functions.CallRequest;
+import dev.errand.internal.functions.FunctionBody;
+import dev.errand.internal.functions.FunctionCatalog;
 import dev.errand.internal.functions.FunctionRecorder;
 import dev.errand.internal.functions.FunctionSpec;
 import dev.errand.internal.functions.FunctionTypes;
 import dev.errand.internal.functions.FunctionWorker;
+import dev.errand.internal.handling.Consumer;
+import dev.errand.internal.handling.ConsumerRegistry;
+import dev.errand.internal.handling.MessageRun;
+import dev.errand.internal.handling.RunOutcome;
 import io.quarkus.arc.deployment.GeneratedBeanBuildItem;
 import io.quarkus.arc.deployment.GeneratedBeanGizmoAdaptor;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -41,8 +50,10 @@ import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem;
+import io.quarkus.gizmo.BytecodeCreator;
 import io.quarkus.gizmo.ClassCreator;
 import io.quarkus.gizmo.FieldCreator;
+import io.quarkus.gizmo.FieldDescriptor;
 import io.quarkus.gizmo.MethodCreator;
 import io.quarkus.gizmo.MethodDescriptor;
 import io.quarkus.gizmo.ResultHandle;
@@ -52,8 +63,8 @@ import io.quarkus.gizmo.ResultHandle;
  * queue, {@code errand.functions.<name>}:
  * <ol>
  * <li>refuses the build, naming every mistake, when a method cannot be a durable function;</li>
- * <li>generates a bean whose {@code @Incoming} method hands the queue's messages to
- * {@link FunctionWorker};</li>
+ * <li>generates a bridge bean, as for a handler: its {@code @Incoming} method hands the queue's
+ * messages to their consumer, and each run calls the method directly ({@link FunctionBody});</li>
  * <li>gives the channel and consumer the same defaults as an annotated handler's, from the same
  * Fault Tolerance annotations;</li>
  * <li>records the functions for the running service, which checks their JSON types at start-up.</li>
@@ -198,15 +209,25 @@ class FunctionProcessor {
     }
 
     /**
-     * One bean per function, in its bean's package:
+     * One bean per function, in its bean's package, made as a handler's bridge is: its {@code @Incoming}
+     * method hands the message straight to the consumer, and its run calls the method directly, through
+     * the bean's client proxy (so the method's interceptors run), with no reflection:
      * <pre>{@code
      * @Singleton
-     * class Crm_ErrandFunction_sendUser {
+     * class CrmExport_ErrandFunction_sendUser implements MessageRun<CallRequest>, FunctionBody {
+     *     @Inject ConsumerRegistry consumers;
+     *     Consumer consumer;
      *     @Inject FunctionWorker worker;
-     *     @Incoming("errand-functions-Crm-sendUser")
+     *     @Inject CrmExport target;
+     *     FunctionCatalog.Function function;
+     *     @PostConstruct void init() { function = worker.function("export-user"); }
+     *     @Incoming("errand-functions-export-user")
      *     public CompletionStage<Void> receive(Message<?> message) {
-     *         return worker.receive("Crm.sendUser", message);
+     *         if (consumer == null) consumer = consumers.consumer("errand-functions-export-user");
+     *         return consumer.take(message, CallRequest.class, this);
      *     }
+     *     public RunOutcome run(Task<CallRequest> task) { return worker.run(function, task, this); }
+     *     public Call<?> call(Object[] arguments) { return target.sendUser((Long) arguments[0]); }
      * }
      * }</pre>
      */
@@ -214,26 +235,107 @@ class FunctionProcessor {
     void generateBridges(FunctionsBuildItem functions, BuildProducer<GeneratedBeanBuildItem> beans) {
         GeneratedBeanGizmoAdaptor output = new GeneratedBeanGizmoAdaptor(beans);
         for (FunctionMethod function : functions.functions()) {
+            HandlerMethod consumer = function.consumer();
             try (ClassCreator creator = ClassCreator.builder().classOutput(output).className(function.bridgeClassName())
-                    .build()) {
+                    .interfaces(MessageRun.class, FunctionBody.class).build()) {
                 creator.addAnnotation(Singleton.class);
-                FieldCreator workerField = creator.getFieldCreator("worker", FunctionWorker.class);
-                workerField.setModifiers(0);
-                workerField.addAnnotation(Inject.class);
+                FieldDescriptor registry = injected(creator, "consumers", ConsumerRegistry.class.getName());
+                FieldCreator consumerField = creator.getFieldCreator("consumer", Consumer.class);
+                consumerField.setModifiers(Modifier.PRIVATE);
+                FieldDescriptor held = consumerField.getFieldDescriptor();
+                FieldDescriptor worker = injected(creator, "worker", FunctionWorker.class.getName());
+                FieldDescriptor target = injected(creator, "target", consumer.bean().name().toString());
+                FieldCreator functionField = creator.getFieldCreator("function", FunctionCatalog.Function.class);
+                functionField.setModifiers(0);
+                FieldDescriptor resolved = functionField.getFieldDescriptor();
+
+                try (MethodCreator init = creator.getMethodCreator("init", void.class)) {
+                    init.setModifiers(0);
+                    init.addAnnotation(PostConstruct.class);
+                    ResultHandle found = init.invokeVirtualMethod(
+                            MethodDescriptor.ofMethod(FunctionWorker.class, "function", FunctionCatalog.Function.class,
+                                    String.class),
+                            init.readInstanceField(worker, init.getThis()), init.load(function.spec().name()));
+                    init.writeInstanceField(resolved, init.getThis(), found);
+                    init.returnVoid();
+                }
+
                 try (MethodCreator receive = creator.getMethodCreator("receive", CompletionStage.class, Message.class)) {
                     receive.setModifiers(Modifier.PUBLIC);
                     receive.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<*>;)"
                             + "Ljava/util/concurrent/CompletionStage<Ljava/lang/Void;>;");
                     receive.addAnnotation(Incoming.class).addValue("value", function.spec().channel());
+                    // The consumer, once: racing first messages get the same one from the registry.
+                    BytecodeCreator missing = receive.ifNull(receive.readInstanceField(held, receive.getThis()))
+                            .trueBranch();
+                    missing.writeInstanceField(held, missing.getThis(), missing.invokeVirtualMethod(
+                            MethodDescriptor.ofMethod(ConsumerRegistry.class, "consumer", Consumer.class, String.class),
+                            missing.readInstanceField(registry, missing.getThis()),
+                            missing.load(function.spec().channel())));
                     ResultHandle stage = receive.invokeVirtualMethod(
-                            MethodDescriptor.ofMethod(FunctionWorker.class, "receive", CompletionStage.class,
-                                    String.class, Message.class),
-                            receive.readInstanceField(workerField.getFieldDescriptor(), receive.getThis()),
-                            receive.load(function.spec().name()), receive.getMethodParam(0));
+                            MethodDescriptor.ofMethod(Consumer.class, "take", CompletionStage.class, Message.class,
+                                    Class.class, MessageRun.class),
+                            receive.readInstanceField(held, receive.getThis()), receive.getMethodParam(0),
+                            receive.loadClass(CallRequest.class), receive.getThis());
                     receive.returnValue(stage);
+                }
+
+                try (MethodCreator run = creator.getMethodCreator("run", RunOutcome.class, Task.class)) {
+                    run.setModifiers(Modifier.PUBLIC);
+                    run.addException(Exception.class);
+                    ResultHandle outcome = run.invokeVirtualMethod(
+                            MethodDescriptor.ofMethod(FunctionWorker.class, "run", RunOutcome.class,
+                                    FunctionCatalog.Function.class, Task.class, FunctionBody.class),
+                            run.readInstanceField(worker, run.getThis()), run.readInstanceField(resolved, run.getThis()),
+                            run.getMethodParam(0), run.getThis());
+                    run.returnValue(outcome);
+                }
+
+                try (MethodCreator call = creator.getMethodCreator("call", Call.class, Object[].class)) {
+                    call.setModifiers(Modifier.PUBLIC);
+                    call.addException(Exception.class);
+                    MethodInfo method = consumer.method();
+                    ResultHandle[] arguments = new ResultHandle[method.parametersCount()];
+                    for (int i = 0; i < arguments.length; i++) {
+                        arguments[i] = argument(call, call.readArrayValue(call.getMethodParam(0), i),
+                                method.parameterType(i));
+                    }
+                    ResultHandle bean = call.readInstanceField(target, call.getThis());
+                    MethodDescriptor body = MethodDescriptor.of(method);
+                    ResultHandle returned = consumer.bean().isInterface()
+                            ? call.invokeInterfaceMethod(body, bean, arguments)
+                            : call.invokeVirtualMethod(body, bean, arguments);
+                    call.returnValue(returned);
                 }
             }
         }
+    }
+
+    private static FieldDescriptor injected(ClassCreator creator, String name, String type) {
+        FieldCreator field = creator.getFieldCreator(name, type);
+        field.setModifiers(0);
+        field.addAnnotation(Inject.class);
+        return field.getFieldDescriptor();
+    }
+
+    /** An argument as the method takes it: cast to its erased type, a primitive unboxed. */
+    private static ResultHandle argument(MethodCreator call, ResultHandle value, Type type) {
+        if (type.kind() != Type.Kind.PRIMITIVE) {
+            return call.checkCast(value, type.name().toString());
+        }
+        Class<?> wrapper = switch (type.asPrimitiveType().primitive()) {
+            case BOOLEAN -> Boolean.class;
+            case BYTE -> Byte.class;
+            case SHORT -> Short.class;
+            case INT -> Integer.class;
+            case LONG -> Long.class;
+            case FLOAT -> Float.class;
+            case DOUBLE -> Double.class;
+            case CHAR -> Character.class;
+        };
+        String primitive = type.asPrimitiveType().name().toString();
+        return call.invokeVirtualMethod(MethodDescriptor.ofMethod(wrapper, primitive + "Value", primitive),
+                call.checkCast(value, wrapper));
     }
 
     @BuildStep
@@ -242,7 +344,10 @@ class FunctionProcessor {
                 .consumerChannelDefaults(function.consumer(), function.spec().queue(), defaults));
     }
 
-    /** The worker calls the method by reflection, through its bean's client proxy. */
+    /**
+     * The catalog reads the method's generic parameter and result types at start-up, to map its JSON;
+     * it never invokes it (the bridge does, directly).
+     */
     @BuildStep
     void reflection(FunctionsBuildItem functions, BuildProducer<ReflectiveMethodBuildItem> reflective) {
         functions.functions().forEach(function -> reflective

@@ -23,8 +23,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * <li>From ordinary code, that is the caller's transaction, or one of its own when there is none:
  * a call made in a transaction that rolls back never runs.</li>
  * <li>From a workflow, the ids are the workflow's id and a counter, the same on every replay, and
- * the calls are recorded a batch at a time in transactions of their own (the workflow's own
- * transaction rolls back each time it waits). A replay finds them recorded and records nothing.</li>
+ * the calls are recorded a batch at a time in transactions of their own, committed before the
+ * workflow records its next step (which commits on its own). A replay finds them recorded and records
+ * nothing.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -50,6 +51,10 @@ public class CallStarter {
             throw new IllegalArgumentException("the arguments of " + function.name() + " cannot be written as JSON", e);
         }
         Execution parent = Execution.current();
+        if (parent != null && parent.waiting()) {
+            // The body caught the end of its run: it starts nothing until it comes back.
+            throw parent.unwind();
+        }
         if (parent != null && parent.workflow()) {
             String id = parent.nextChildId();
             if (!parent.childRecorded()) {

@@ -1,6 +1,7 @@
 package dev.errand.internal.functions;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,9 @@ import java.util.Map;
 /**
  * The durable call whose body runs on this thread. The interceptor tells the worker's own call of the
  * body (it runs) from the calls the body makes (they are recorded, as its children); a workflow keeps
- * here where its replay is: the next step, the next child, the children not yet recorded.
+ * here where its replay is: the next step, the next child, the children not yet recorded, and whether
+ * this run waits (and for how long). Whether a run waits is this state, not an exception: the worker
+ * reads it when the body has returned or thrown, whatever the body did in between.
  */
 final class Execution {
 
@@ -24,6 +27,8 @@ final class Execution {
     private int childSeq;
     int childrenStarted;
     final List<CallStore.NewCall> pending = new ArrayList<>();
+    /** Set once the run waits: it ends, and its message comes back after this long. */
+    private Duration comeBackAfter;
 
     private Execution(FunctionCatalog.Function function, String callId, CallStore.WorkflowState state) {
         this.function = function;
@@ -67,6 +72,25 @@ final class Execution {
         return function.workflow();
     }
 
+    /** This run waits: nothing more of the workflow runs in it ({@link Unwind}). */
+    void comeBackAfter(Duration after) {
+        comeBackAfter = after;
+    }
+
+    /** Null unless this run waits. */
+    Duration comeBackAfter() {
+        return comeBackAfter;
+    }
+
+    boolean waiting() {
+        return comeBackAfter != null;
+    }
+
+    /** Ends the body of a run that waits; thrown again by every later call of the run into its workflow. */
+    Unwind unwind() {
+        return new Unwind(callId);
+    }
+
     int nextStep() {
         return ++stepSeq;
     }
@@ -83,5 +107,17 @@ final class Execution {
     /** Whether the child just numbered was recorded by an earlier run. */
     boolean childRecorded() {
         return childSeq <= childrenStarted;
+    }
+
+    /**
+     * Unwinds the body of a run that waits, out to the worker. An {@link Error}, so that the common
+     * {@code catch (Exception e)} lets it by; a body that catches it anyway changes nothing, because
+     * the worker decides from {@link #waiting()}, and every later call the body makes into its
+     * workflow throws it again.
+     */
+    static final class Unwind extends Error {
+        private Unwind(String callId) {
+            super("workflow " + callId + " waits: this run ends here", null, false, false);
+        }
     }
 }

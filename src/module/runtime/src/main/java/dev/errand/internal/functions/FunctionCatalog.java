@@ -15,12 +15,12 @@ import jakarta.interceptor.Interceptor;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.arc.Arc;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * The durable functions of the service, resolved at start-up from what the build found: their
- * methods, their beans and the JSON types of their arguments and results. A type that Jackson cannot
+ * methods and the JSON types of their arguments and results. The methods are read, never invoked:
+ * each function's generated bridge calls its own. A type that Jackson cannot
  * both write and read stops the start, so that no call is ever recorded that no worker could run.
  */
 @Singleton
@@ -47,7 +47,6 @@ public class FunctionCatalog {
     private final ObjectMapper mapper;
     private final Map<String, Function> byName = new ConcurrentHashMap<>();
     private final Map<Method, Function> byMethod = new ConcurrentHashMap<>();
-    private final Map<Class<?>, Object> beans = new ConcurrentHashMap<>();
 
     public FunctionCatalog(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -94,7 +93,6 @@ public class FunctionCatalog {
     private Function function(FunctionSpec spec) throws ReflectiveOperationException {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Method method = FunctionTypes.method(spec.beanClass(), spec.method(), spec.parameters(), loader);
-        method.setAccessible(true);
         Class<?> beanClass = method.getDeclaringClass();
         JavaType[] parameters = FunctionTypes.parameters(mapper, method);
         JavaType result = FunctionTypes.result(mapper, method);
@@ -128,10 +126,5 @@ public class FunctionCatalog {
     public List<Function> functions() {
         resolve();
         return List.copyOf(byName.values());
-    }
-
-    /** The bean's client proxy: calling through it runs the interceptors (Fault Tolerance among them). */
-    Object bean(Function function) {
-        return beans.computeIfAbsent(function.beanClass(), type -> Arc.container().instance(type).get());
     }
 }

@@ -1,15 +1,10 @@
 package dev.errand.internal.functions;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,73 +14,100 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.Call;
 import dev.errand.Origin;
 import dev.errand.PermanentFailure;
-import dev.errand.Errands;
 import dev.errand.Task;
-import dev.errand.TaskHandler;
 import dev.errand.internal.contract.ContractViolation;
 import dev.errand.internal.contract.SafeText;
+import dev.errand.internal.handling.MessageRun;
+import dev.errand.internal.handling.RunOutcome;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Runs durable calls: each function's generated {@code @Incoming} bean hands its messages here. A
- * call is a message like any handler's ({@link Errands#process}), so it runs once per call id, in one
- * transaction with its processed-message marker and its result, with the consumer's retries, dead
- * letters, breaker pause, rate limit and concurrency.
+ * Runs durable calls. Each function's generated bridge is its consumer's handler ({@link MessageRun}), as an annotated
+ * handler's bridge is (so a call runs once per call id, in one transaction with its processed-message
+ * marker and its result, with the consumer's retries, dead letters, breaker pause, rate limit and
+ * concurrency), and hands each run here with itself as the {@link FunctionBody}, which calls the
+ * method directly:
+ * <pre>{@code
+ * @Singleton
+ * class CrmExport_ErrandFunction_sendUser implements MessageRun<CallRequest>, FunctionBody {
+ *     @Inject Intake intake;
+ *     @Inject FunctionWorker worker;
+ *     @Inject CrmExport target;
+ *     FunctionCatalog.Function function;
+ *     @PostConstruct void init() { function = worker.function("export-user"); }
+ *     @Incoming("errand-functions-export-user")
+ *     public CompletionStage<Void> receive(Message<?> message) {
+ *         return intake.process("errand-functions-export-user", message, CallRequest.class, this);
+ *     }
+ *     public RunOutcome run(Task<CallRequest> task) { return worker.run(function, task, this); }
+ *     public Call<?> call(Object[] arguments) { return target.sendUser((Long) arguments[0]); }
+ * }
+ * }</pre>
  */
 @ApplicationScoped
 public class FunctionWorker {
 
     private static final Logger LOG = Logger.getLogger(FunctionWorker.class);
 
-    private final Errands errands;
     private final FunctionCatalog catalog;
     private final CallStore store;
     private final CallStarter starter;
     private final ObjectMapper mapper;
-    private final Map<String, TaskHandler<CallRequest>> handlers = new ConcurrentHashMap<>();
 
-    public FunctionWorker(Errands errands, FunctionCatalog catalog, CallStore store, CallStarter starter,
-            ObjectMapper mapper) {
-        this.errands = errands;
+    public FunctionWorker(FunctionCatalog catalog, CallStore store, CallStarter starter, ObjectMapper mapper) {
         this.catalog = catalog;
         this.store = store;
         this.starter = starter;
         this.mapper = mapper;
     }
 
-    /** Called by the generated {@code @Incoming} method of function {@code name}. */
-    public CompletionStage<Void> receive(String name, Message<?> message) {
-        FunctionCatalog.Function function = catalog.byName(name);
-        TaskHandler<CallRequest> handler = handlers.computeIfAbsent(name, any -> task -> run(function, task));
-        return errands.process(function.channel(), message, CallRequest.class, handler);
+    /** The function a bridge runs, looked up once, when the bridge is made. */
+    public FunctionCatalog.Function function(String name) {
+        return catalog.byName(name);
     }
 
-    private void run(FunctionCatalog.Function function, Task<CallRequest> task) throws Exception {
+    /**
+     * One run of a call, in its message's transaction: the body runs and its result is recorded, or
+     * the run of a workflow that waits returns {@link RunOutcome#comeBackAfter} and its transaction
+     * commits what it recorded.
+     */
+    public RunOutcome run(FunctionCatalog.Function function, Task<CallRequest> task, FunctionBody body)
+            throws Exception {
         CallStore.NewCall call = recorded(function, task);
         if (call == null) {
-            return;
+            return RunOutcome.DONE;
         }
         Object[] arguments = arguments(function, arguments(call));
-        // A workflow's state is read, and it is marked RUNNING, where everyone sees it: its own
-        // transaction rolls back each time it waits.
+        // A workflow's state is read, and it is marked RUNNING, where everyone sees it at once: its own
+        // transaction commits only when the run ends.
         CallStore.WorkflowState state = function.workflow()
                 ? QuarkusTransaction.requiringNew().call(() -> store.resume(call))
                 : null;
         Execution execution = Execution.of(function, task.messageId(), state);
         Execution previous = Execution.enter(execution);
-        Object returned;
+        Call<?> returned;
         try {
-            returned = function.method().invoke(catalog.bean(function), arguments);
-            if (function.workflow()) {
-                starter.flush(execution);
+            returned = body.call(arguments);
+        } catch (Throwable thrown) {
+            // The one place a run's end is caught. A run that waits ends as one, however the body let
+            // the end of its run out (as it was, wrapped, or as another failure).
+            if (execution.waiting()) {
+                return RunOutcome.comeBackAfter(execution.comeBackAfter());
             }
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            throw thrown;
         } finally {
             Execution.leave(previous);
         }
-        Object value = returned instanceof Call<?> result ? result.returned() : null;
+        if (execution.waiting()) {
+            // The body caught the end of its run and returned: it still waits.
+            return RunOutcome.comeBackAfter(execution.comeBackAfter());
+        }
+        if (function.workflow()) {
+            starter.flush(execution);
+        }
+        Object value = returned == null ? null : returned.returned();
         store.succeeded(call, json(value));
+        return RunOutcome.DONE;
     }
 
     /**
@@ -123,7 +145,7 @@ public class FunctionWorker {
         arguments(function, given);
         CallStore.NewCall call = new CallStore.NewCall(task.messageId(), function.name(), function.workflow(), null,
                 json(given));
-        // Committed on its own: a workflow's own transaction rolls back each time it waits.
+        // Committed on its own: it stays recorded when this run fails and rolls its own transaction back.
         if (!QuarkusTransaction.requiringNew().call(() -> store.insertOutside(call))) {
             return recorded(function, task);
         }

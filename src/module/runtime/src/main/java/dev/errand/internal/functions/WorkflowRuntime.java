@@ -17,7 +17,6 @@ import dev.errand.CallStatus;
 import dev.errand.OutsideTransaction;
 import dev.errand.StepWork;
 import dev.errand.Workflow;
-import dev.errand.internal.handling.Suspension;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -87,7 +86,7 @@ public class WorkflowRuntime {
         }
         Duration left = Duration.between(Instant.now(), wakeUp);
         if (!left.isNegative() && !left.isZero()) {
-            suspend(workflow, name, left);
+            endRunAndComeBack(workflow, name, left);
         }
     }
 
@@ -100,7 +99,7 @@ public class WorkflowRuntime {
         List<String> ids = calls.stream().map(Call::id).toList();
         // Counted while it waits; the results are read once, when all are in.
         if (recorded == null && QuarkusTransaction.requiringNew().call(() -> store.finished(ids)) < ids.size()) {
-            suspend(workflow, name, config.pollInterval());
+            endRunAndComeBack(workflow, name, config.pollInterval());
         }
         Map<String, CallStore.Outcome> outcomes = QuarkusTransaction.requiringNew().call(() -> store.outcomes(ids));
         List<R> succeeded = new ArrayList<>();
@@ -144,17 +143,25 @@ public class WorkflowRuntime {
         workflow.steps.put(seq, new CallStore.RecordedStep(seq, name, result));
     }
 
-    /** Ends this run; the call comes back from the broker after {@code after}, holding no thread meanwhile. */
-    private void suspend(Execution workflow, String step, Duration after) {
+    /**
+     * Ends this run: the run's own transaction records the wait and commits, and the call comes back
+     * from the broker after {@code after}, holding no thread meanwhile.
+     */
+    private void endRunAndComeBack(Execution workflow, String step, Duration after) {
         starter.flush(workflow);
-        QuarkusTransaction.requiringNew().run(() -> store.waiting(workflow.callId, step));
-        throw new Suspension(workflow.callId + " waits in " + step, after);
+        QuarkusTransaction.joiningExisting().run(() -> store.waiting(workflow.callId, step));
+        workflow.comeBackAfter(after);
+        throw workflow.unwind();
     }
 
     private static Execution current() {
         Execution execution = Execution.current();
         if (execution == null || !execution.workflow()) {
             throw new IllegalStateException("Workflow is for the body of a @DurableWorkflow, on its worker");
+        }
+        if (execution.waiting()) {
+            // The body caught the end of its run: nothing more of it runs until it comes back.
+            throw execution.unwind();
         }
         return execution;
     }

@@ -67,6 +67,14 @@ public final class Consumer {
      * {@code @Incoming} method is what keeps the channel from taking more than the consumer can hold.
      */
     public <T> CompletionStage<Void> take(Message<?> message, Class<T> type, TaskHandler<T> handler) {
+        return take(message, type, task -> {
+            handler.handle(task);
+            return RunOutcome.DONE;
+        });
+    }
+
+    /** The same, for a run that may ask to come back later: a durable function's generated bridge's. */
+    public <T> CompletionStage<Void> take(Message<?> message, Class<T> type, MessageRun<T> handler) {
         try {
             return dispatch(message, type, handler);
         } catch (RuntimeException e) {
@@ -77,7 +85,7 @@ public final class Consumer {
         }
     }
 
-    private <T> CompletionStage<Void> dispatch(Message<?> message, Class<T> type, TaskHandler<T> handler) {
+    private <T> CompletionStage<Void> dispatch(Message<?> message, Class<T> type, MessageRun<T> handler) {
         String channel = policy.channel();
         // The queue comes from the channel, not from the message's "to", which many senders leave empty.
         // Who wrote it is decided first: nothing of an unsigned message is trusted.
@@ -108,7 +116,7 @@ public final class Consumer {
      */
     private List<ChannelDispatcher.Result> runBatch(List<Delivery<?>> deliveries) {
         List<String> ids = new ArrayList<>(deliveries.size());
-        List<Callable<Void>> calls = new ArrayList<>(deliveries.size());
+        List<Callable<Boolean>> calls = new ArrayList<>(deliveries.size());
         for (Delivery<?> delivery : deliveries) {
             ids.add(delivery.idempotencyId());
             calls.add(delivery::attemptInBatch);

@@ -103,7 +103,6 @@ public class ConsumerPolicies {
                 // An open breaker is the flow's business (the consumer pauses), not a retry's.
                 .whenException(error -> !stopping && classifier.isTransient(error)
                         && !(error instanceof Failures.OutOfAttempts)
-                        && Failures.find(error, Suspension.class) == null
                         && Failures.find(error, CircuitBreakerOpenException.class) == null)
                 .withCustomBackoff().strategy(() -> new ExponentialJitterBackoff(maxDelay)).done()
                 .done()

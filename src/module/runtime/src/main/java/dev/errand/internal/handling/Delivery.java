@@ -9,7 +9,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.errand.Task;
-import dev.errand.TaskHandler;
 import dev.errand.WireContract;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
@@ -29,7 +28,7 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     private final Message<?> message;
     private final Envelope envelope;
     private final T payload;
-    private final TaskHandler<T> handler;
+    private final MessageRun<T> handler;
     private final AttemptHistory history;
     private final String orderingKey;
     private final String lane;
@@ -38,8 +37,10 @@ final class Delivery<T> implements ChannelDispatcher.Work {
     /** Its span and handler time while it runs in a batch. */
     private Span batchSpan;
     private long batchNanos;
+    /** When its last run asked to come back ({@link RunOutcome}), after how long. */
+    private Duration comeBackAfter;
 
-    Delivery(Consumer consumer, Message<?> message, Envelope envelope, T payload, TaskHandler<T> handler,
+    Delivery(Consumer consumer, Message<?> message, Envelope envelope, T payload, MessageRun<T> handler,
             AttemptHistory history) {
         this.consumer = consumer;
         this.message = message;
@@ -93,23 +94,34 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         return envelope.idempotencyId();
     }
 
-    /** This delivery's handler, inside the batch's transaction; its span stays open until {@link #afterBatch}. */
-    Void attemptInBatch() throws Exception {
+    /**
+     * This delivery's handler, inside the batch's transaction; its span stays open until {@link #afterBatch}.
+     *
+     * @return whether the message is done (a waiting workflow is not)
+     */
+    boolean attemptInBatch() throws Exception {
         long start = System.nanoTime();
         batchSpan = consumer.tracing().startProcessing(consumer.channel(), message, envelope,
                 history.countedAttempts() + 1);
         Task<T> task = nextTask();
         try (Scope scope = batchSpan.makeCurrent()) {
-            handler.handle(task);
+            return runHandler(task);
         } finally {
             batchNanos = System.nanoTime() - start;
         }
-        return null;
     }
 
     ChannelDispatcher.Result afterBatch(IdempotentExecutor.Result result) {
         Span span = batchSpan;
         batchSpan = null;
+        if (result.outcome() == IdempotentExecutor.Outcome.UNFINISHED) {
+            ChannelDispatcher.Result after = comeBack();
+            if (span != null) {
+                Tracing.end(span, outcome.tag(), false);
+            }
+            consumer.metrics().handled(consumer.channel(), outcome, Duration.ofNanos(batchNanos));
+            return after;
+        }
         if (result.outcome() == IdempotentExecutor.Outcome.RAN
                 || result.outcome() == IdempotentExecutor.Outcome.DUPLICATE) {
             boolean ran = result.outcome() == IdempotentExecutor.Outcome.RAN;
@@ -137,23 +149,23 @@ final class Delivery<T> implements ChannelDispatcher.Work {
                 return after;
             }
         }
-        // Not committed, refused by an open breaker, suspended, or worth another try: alone from here.
+        // Not committed, refused by an open breaker, or worth another try: alone from here.
         return run(false);
     }
 
     private ChannelDispatcher.Result handle() {
         ConsumerPolicy.Retry retry = consumer.policy().retry();
         try {
-            boolean ran = retry.guard().call(this::attempt, Boolean.class);
+            IdempotentExecutor.Outcome result = retry.guard().call(this::attempt, IdempotentExecutor.Outcome.class);
+            if (result == IdempotentExecutor.Outcome.UNFINISHED) {
+                return comeBack();
+            }
+            boolean ran = result == IdempotentExecutor.Outcome.RAN;
             outcome = ran ? HandlerOutcome.SUCCEEDED : HandlerOutcome.DUPLICATE_SKIPPED;
             return new ChannelDispatcher.Done(history.failedNow() > 0,
                     consumer.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
         } catch (Exception e) {
             Throwable error = Failures.unwrap(e);
-            Suspension suspension = Failures.find(error, Suspension.class);
-            if (suspension != null) {
-                return suspend(suspension.after());
-            }
             boolean permanent = history.lastError() != null && retry.classifier().isPermanent(history.lastError());
             if (!permanent && (Failures.find(error, CircuitBreakerOpenException.class) != null
                     || consumer.breakerOpen())) {
@@ -172,8 +184,12 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         }
     }
 
-    /** Not done, not failed: the message comes back after {@code after}, and no attempt is counted. */
-    private ChannelDispatcher.Result suspend(Duration after) {
+    /**
+     * Not done, not failed: its run committed what it recorded, and asked to come back after
+     * {@link #comeBackAfter}. No attempt is counted.
+     */
+    private ChannelDispatcher.Result comeBack() {
+        Duration after = comeBackAfter;
         outcome = HandlerOutcome.SUSPENDED;
         if (orderingKey != null || !consumer.brokerSchedules()) {
             return new ChannelDispatcher.RunAgain(after, false);
@@ -211,13 +227,10 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         return new ChannelDispatcher.Done(true, consumer.settler().scheduleRetry(message, envelope, history, delay));
     }
 
-    private boolean attempt() throws Exception {
+    private IdempotentExecutor.Outcome attempt() throws Exception {
         Task<T> task = nextTask();
         try {
-            return consumer.idempotent().runOnce(consumer.channel(), envelope.idempotencyId(), () -> {
-                handler.handle(task);
-                return null;
-            });
+            return consumer.idempotent().runOnce(consumer.channel(), envelope.idempotencyId(), () -> runHandler(task));
         } catch (Exception e) {
             Throwable cause = Failures.unwrap(e);
             if (countsAsAttempt(cause)) {
@@ -232,14 +245,20 @@ final class Delivery<T> implements ChannelDispatcher.Work {
         }
     }
 
+    /** Runs the handler; false when its run asked to come back later ({@link RunOutcome}). */
+    private boolean runHandler(Task<T> task) throws Exception {
+        RunOutcome ran = handler.run(task);
+        comeBackAfter = ran.comeBackAfter();
+        return ran.done();
+    }
+
     private Task<T> nextTask() {
         return new Task<>(consumer.channel(), envelope.messageId(), envelope.subject(),
                 envelope.correlationId(), orderingKey, history.nextAttempt(), payload, consumer.steps(), envelope.origin());
     }
 
-    /** A suspension (a waiting workflow) or a call refused by an open breaker is no attempt. */
+    /** A call refused by an open breaker is no attempt. */
     private static boolean countsAsAttempt(Throwable cause) {
-        return Failures.find(cause, Suspension.class) == null
-                && Failures.find(cause, CircuitBreakerOpenException.class) == null;
+        return Failures.find(cause, CircuitBreakerOpenException.class) == null;
     }
 }

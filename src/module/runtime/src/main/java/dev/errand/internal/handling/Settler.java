@@ -68,7 +68,7 @@ class Settler {
     CompletionStage<Void> scheduleRetry(Message<?> message, Envelope envelope, AttemptHistory history, Duration delay) {
         Map<String, Object> properties = envelope.forwardableProperties();
         properties.put(WireContract.ATTEMPTS, history.totalAttempts());
-        // A suspended workflow comes back this way too, possibly before any attempt failed.
+        // A waiting workflow comes back this way too, possibly before any attempt failed.
         if (history.firstFailure() != null) {
             properties.put(WireContract.DL_FIRST_FAILURE, history.firstFailure().toString());
             properties.put(WireContract.HISTORY, history.toJson());

@@ -40,24 +40,34 @@ public class IdempotentExecutor {
     }
 
     /**
-     * @return true when the work ran and committed, false when the message had been processed before
+     * Runs the work once, in one transaction with its marker.
+     *
+     * @param work returns whether the message is done; when it is not (a workflow that waits), what it
+     *             wrote still commits, but its marker does not, so the message runs again when it comes back
+     * @return {@link Outcome#RAN}, {@link Outcome#UNFINISHED} or {@link Outcome#DUPLICATE} (it had been
+     *         processed before, and the work did not run)
      */
-    public boolean runOnce(String consumer, String messageId, Callable<?> work) {
+    public Outcome runOnce(String consumer, String messageId, Callable<Boolean> work) {
         return QuarkusTransaction.requiringNew().call(() -> {
             if (!markers.claim(consumer, messageId)) {
-                return false;
+                return Outcome.DUPLICATE;
             }
-            work.call();
-            return true;
+            if (work.call()) {
+                return Outcome.RAN;
+            }
+            markers.release(consumer, messageId);
+            return Outcome.UNFINISHED;
         });
     }
 
-    /** How one message of a batch ended. */
+    /** How one message's work ended. */
     public enum Outcome {
         /** Its work ran and committed with its marker. */
         RAN,
         /** It had been processed before (or is twice in the batch): its work did not run. */
         DUPLICATE,
+        /** Its work committed without its marker: it is not done, and runs again when it comes back. */
+        UNFINISHED,
         /** Its work threw; the work and the marker were rolled back, the rest of the batch was not. */
         FAILED,
         /** Nothing of it was committed (the commit failed, or a failure doomed the transaction). */
@@ -67,18 +77,20 @@ public class IdempotentExecutor {
     public record Result(Outcome outcome, Throwable failure) {
         static final Result RAN = new Result(Outcome.RAN, null);
         static final Result DUPLICATE = new Result(Outcome.DUPLICATE, null);
+        static final Result UNFINISHED = new Result(Outcome.UNFINISHED, null);
     }
 
     /**
      * Group commit: runs each message's work at most once, all in one transaction, which commits the
      * markers and the work of those that succeeded. Each message runs under a savepoint, so one that
      * fails is rolled back alone (its marker too) and the others still commit. Every message gets
-     * exactly one result; nothing is committed for a message whose result is not {@code RAN}.
+     * exactly one result; nothing is committed for a message whose result is not {@code RAN} or
+     * {@code UNFINISHED}.
      *
      * @param messageIds the messages, in the order their work runs
-     * @param works      one per message
+     * @param works      one per message, each returning whether its message is done (as in {@link #runOnce})
      */
-    public List<Result> runBatch(String consumer, List<String> messageIds, List<? extends Callable<?>> works) {
+    public List<Result> runBatch(String consumer, List<String> messageIds, List<? extends Callable<Boolean>> works) {
         int size = messageIds.size();
         Result[] results = new Result[size];
         try {
@@ -103,7 +115,8 @@ public class IdempotentExecutor {
             });
         } catch (RuntimeException notCommitted) {
             for (int i = 0; i < size; i++) {
-                if (results[i] == null || results[i].outcome() == Outcome.RAN) {
+                if (results[i] == null || results[i].outcome() == Outcome.RAN
+                        || results[i].outcome() == Outcome.UNFINISHED) {
                     results[i] = new Result(Outcome.NOT_COMMITTED, notCommitted);
                 }
             }
@@ -111,7 +124,7 @@ public class IdempotentExecutor {
         return new ArrayList<>(List.of(results));
     }
 
-    private Result runUnderSavepoint(Connection connection, String consumer, String messageId, Callable<?> work)
+    private Result runUnderSavepoint(Connection connection, String consumer, String messageId, Callable<Boolean> work)
             throws SQLException {
         // In SQL: the pool refuses the JDBC savepoint calls on a connection enlisted in a transaction.
         // The name is reused: a rollback goes to the latest, which is this message's.
@@ -119,11 +132,15 @@ public class IdempotentExecutor {
             statement.execute("savepoint errand_message");
         }
         try {
-            work.call();
+            boolean done = work.call();
             Session session = session();
             if (session != null) {
                 // Written now, so a later message's failure cannot take this one's entities with it.
                 session.flush();
+            }
+            if (!done) {
+                markers.release(consumer, messageId);
+                return Result.UNFINISHED;
             }
             return Result.RAN;
         } catch (Exception | Error failure) {
