@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,6 +13,7 @@ import io.smallrye.config.WithDefault;
  * The embedded servers' settings (dev.errand:errand-embedded), read by the launcher before Quarkus
  * starts; listed here so that they are documented and validated with the rest.
  */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "errand")
 public interface EmbeddedConfig {
 

@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.errand.internal.problem.ErrandPaths;
-import dev.errand.internal.problem.HttpConfig;
+import dev.errand.internal.problem.HttpBuildTimeConfig;
 import dev.errand.internal.problem.Problems;
 
 /**
@@ -24,9 +24,9 @@ public class CrossSiteRequestGuard {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
-    private final HttpConfig config;
+    private final HttpBuildTimeConfig config;
 
-    public CrossSiteRequestGuard(HttpConfig config) {
+    public CrossSiteRequestGuard(HttpBuildTimeConfig config) {
         this.config = config;
     }
 
