@@ -310,12 +310,12 @@ class ErrandProcessor {
         String incoming = "mp.messaging.incoming." + channel + ".";
         // SmallRye's AMQP connector; on RabbitMQ, Errand's own receiver (errand.broker.inbound-connector).
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "connector",
-                "${errand.broker.inbound-connector:smallrye-amqp}"));
+                "${errand.broker.inbound-connector}"));
         if (handler.subscriber()) {
             // Its own subscription queue: on Artemis by its fully qualified name on the events
             // address (errand.events::errand.events.<channel>), on RabbitMQ as /amq/queue/<name>.
             defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "address",
-                    "${errand.broker.subscription-address-prefix:errand.events::}"
+                    "${errand.broker.subscription-address-prefix}"
                             + EventTypes.QUEUE_PREFIX + channel));
             defaults.produce(new RunTimeConfigurationDefaultBuildItem(
                     "errand.events.subscriptions." + mapKey(channel) + ".types", String.join(",", handler.subscribes())));
@@ -325,10 +325,10 @@ class ErrandProcessor {
                     "${errand.broker.address-prefix:}" + queue));
         }
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "capabilities",
-                handler.subscriber() ? "${errand.broker.subscription-capabilities:topic}" : "queue"));
+                handler.subscriber() ? "${errand.broker.subscription-capabilities}" : "queue"));
         // Never "fail": a nack gives the message back and the channel goes on.
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "failure-strategy",
-                "${errand.broker.failure-strategy:modified-failed}"));
+                "${errand.broker.failure-strategy}"));
         // Errand pauses the channel while a breaker is open or an operator asks.
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(incoming + "pausable", "true"));
         consumerDefaults(handler).forEach((key, value) -> defaults

@@ -1,7 +1,6 @@
 package dev.errand.deployment;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
+import dev.errand.internal.web.HttpBuildTimeConfig;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.SystemPropertyBuildItem;
@@ -18,10 +17,8 @@ class HttpProblemsProcessor {
     static final String DISABLE_URI_VALIDATION = "vertx.disableURIValidation";
 
     @BuildStep
-    void uriValidationAnswersProblems(BuildProducer<SystemPropertyBuildItem> properties) {
-        boolean allEndpoints = ConfigProvider.getConfig().getOptionalValue("errand.http.all-endpoints", Boolean.class)
-                .orElse(false);
-        if (allEndpoints) {
+    void uriValidationAnswersProblems(HttpBuildTimeConfig http, BuildProducer<SystemPropertyBuildItem> properties) {
+        if (http.allEndpoints()) {
             properties.produce(new SystemPropertyBuildItem(DISABLE_URI_VALIDATION, "true"));
         }
     }

@@ -3,11 +3,14 @@ package dev.errand.internal.backpressure;
 import java.time.Duration;
 import java.util.Map;
 
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
 
 /** Producers' limits per queue address: over its depth, a producer refuses work. */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "errand.backpressure")
 public interface BackpressureConfig {
 

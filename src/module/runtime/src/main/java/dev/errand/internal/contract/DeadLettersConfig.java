@@ -1,10 +1,13 @@
 package dev.errand.internal.contract;
 
 import dev.errand.WireContract;
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** Where failed messages go. */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "errand.dead-letters")
 public interface DeadLettersConfig {
 

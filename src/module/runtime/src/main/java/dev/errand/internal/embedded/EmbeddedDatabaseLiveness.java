@@ -36,7 +36,7 @@ public class EmbeddedDatabaseLiveness {
 
     void register(@Observes StartupEvent started) {
         embeddedPort().ifPresent(port -> liveness.register(EmbeddedDatabaseHealthCheck.NAME,
-                new EmbeddedDatabaseHealthCheck(port, config.embedded().databaseDownTimeout())));
+                new EmbeddedDatabaseHealthCheck(port, config.databaseDownTimeout())));
     }
 
     private Optional<Integer> embeddedPort() {

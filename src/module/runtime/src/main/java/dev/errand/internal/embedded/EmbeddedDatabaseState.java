@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record EmbeddedDatabaseState(Instant downSince, String lastError) {
 
-    // Outside the "errand." prefix: Quarkus would refuse it as an unknown property of EmbeddedConfig.
+    // Outside the "errand." prefix: Quarkus would refuse an unknown property under a root's prefix.
     private static final String PREFIX = "dev.errand.embedded-database-state.";
 
     public boolean up() {

@@ -2,10 +2,13 @@ package dev.errand.internal.functions;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** Durable functions and workflows: {@code errand.workflows.*}. */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "errand.workflows")
 public interface WorkflowsConfig {
 

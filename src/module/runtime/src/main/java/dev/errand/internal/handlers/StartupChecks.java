@@ -43,9 +43,6 @@ public class StartupChecks {
         List<String> problems = new ArrayList<>();
         Set<String> consumers = knownConsumers();
         config.consumers().forEach((channel, settings) -> {
-            if (ConsumersConfig.EVERY_CONSUMER.equals(channel)) {
-                return;
-            }
             if (!consumers.contains(channel)) {
                 problems.add("errand.consumers.\"" + channel + "\" configures a consumer that does not exist: no"
                         + " @Incoming(\"" + channel + "\") handler and no mp.messaging.incoming." + channel

@@ -15,16 +15,18 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
+import dev.errand.internal.handling.ConsumersConfig.Adaptive;
 import dev.errand.internal.handling.ConsumersConfig.ConsumerSettings;
+import dev.errand.internal.handling.ConsumersConfig.EveryAdaptive;
+import dev.errand.internal.handling.ConsumersConfig.EveryConsumer;
 import io.smallrye.faulttolerance.api.Guard;
 
-/** Resolves each consumer's policy: its own settings, then every consumer's, then Errand's defaults. */
+/**
+ * Resolves each consumer's policy: its own settings, then every consumer's, whose defaults are
+ * Errand's ({@link ConsumersConfig.EveryConsumer}).
+ */
 @ApplicationScoped
 public class ConsumerPolicies {
-
-    /** Errand's default of {@code permanent-exceptions}: what retrying cannot fix. */
-    static final List<String> PERMANENT_EXCEPTIONS = List.of("jakarta.validation.ValidationException",
-            "com.fasterxml.jackson.core.JsonProcessingException", "org.hibernate.exception.ConstraintViolationException");
 
     private final ConsumersConfig consumers;
     private final BrokerConfig broker;
@@ -85,13 +87,14 @@ public class ConsumerPolicies {
 
     private ConsumerPolicy build(String channel) {
         Settings settings = new Settings(consumers.consumers().get(channel), consumers.everyConsumer());
-        int maxRetries = settings.pick(ConsumerSettings::maxRetries, 2);
-        Duration initialDelay = settings.pick(ConsumerSettings::initialDelay, Duration.ofMillis(200));
-        Duration maxDelay = settings.pick(ConsumerSettings::maxDelay, Duration.ofSeconds(2));
-        Duration maxDuration = settings.pick(ConsumerSettings::maxDuration, Duration.ofSeconds(30));
+        int maxRetries = settings.pick(ConsumerSettings::maxRetries, EveryConsumer::maxRetries);
+        Duration initialDelay = settings.pick(ConsumerSettings::initialDelay, EveryConsumer::initialDelay);
+        Duration maxDelay = settings.pick(ConsumerSettings::maxDelay, EveryConsumer::maxDelay);
+        Duration maxDuration = settings.pick(ConsumerSettings::maxDuration, EveryConsumer::maxDuration);
         FailureClassifier classifier = new FailureClassifier(
-                settings.pick(ConsumerSettings::permanentExceptions, PERMANENT_EXCEPTIONS),
-                settings.pick(ConsumerSettings::transientExceptions, List.of()));
+                settings.pick(ConsumerSettings::permanentExceptions, EveryConsumer::permanentExceptions),
+                settings.optional(ConsumerSettings::transientExceptions, EveryConsumer::transientExceptions)
+                        .orElse(List.of()));
         Guard guard = Guard.create()
                 .withDescription("errand consumer " + channel)
                 .withRetry()
@@ -108,36 +111,31 @@ public class ConsumerPolicies {
                 .done()
                 .build();
         ConsumerPolicy.Retry retryPolicy = new ConsumerPolicy.Retry(maxRetries,
-                settings.pick(ConsumerSettings::maxAttempts, 10),
-                settings.pick(ConsumerSettings::redeliveryDelay, Duration.ofSeconds(1)),
-                settings.pick(ConsumerSettings::maxRedeliveryDelay, Duration.ofMinutes(5)),
+                settings.pick(ConsumerSettings::maxAttempts, EveryConsumer::maxAttempts),
+                settings.pick(ConsumerSettings::redeliveryDelay, EveryConsumer::redeliveryDelay),
+                settings.pick(ConsumerSettings::maxRedeliveryDelay, EveryConsumer::maxRedeliveryDelay),
                 classifier, guard);
         ConsumerPolicy.Flow flowPolicy = new ConsumerPolicy.Flow(
-                settings.pick(ConsumerSettings::concurrency, 16),
-                settings.pick(ConsumerSettings::buffer, 256),
-                settings.optional(ConsumerSettings::rateLimit),
-                settings.pick(ConsumerSettings::circuitBreakers, List.of()),
-                settings.pick(ConsumerSettings::probeInterval, Duration.ofSeconds(1)),
+                settings.pick(ConsumerSettings::concurrency, EveryConsumer::concurrency),
+                settings.pick(ConsumerSettings::buffer, EveryConsumer::buffer),
+                settings.optional(ConsumerSettings::rateLimit, EveryConsumer::rateLimit),
+                settings.optional(ConsumerSettings::circuitBreakers, EveryConsumer::circuitBreakers)
+                        .orElse(List.of()),
+                settings.pick(ConsumerSettings::probeInterval, EveryConsumer::probeInterval),
                 new ConsumerPolicy.Adaptive(
-                        settings.adaptive(ConsumersConfig.Adaptive::enabled, false),
-                        settings.adaptive(ConsumersConfig.Adaptive::min, 1),
-                        settings.adaptive(ConsumersConfig.Adaptive::initial, 4),
-                        settings.adaptive(ConsumersConfig.Adaptive::backoffRatio, 0.7),
-                        settings.adaptive(ConsumersConfig.Adaptive::latencyTolerance, 2.0),
-                        settings.adaptive(ConsumersConfig.Adaptive::window, 20)),
-                batchSize(channel, settings.pick(ConsumerSettings::batchSize, DEFAULT_BATCH_SIZE)));
+                        settings.adaptive(Adaptive::enabled, EveryAdaptive::enabled),
+                        settings.adaptive(Adaptive::min, EveryAdaptive::min),
+                        settings.adaptive(Adaptive::initial, EveryAdaptive::initial),
+                        settings.adaptive(Adaptive::backoffRatio, EveryAdaptive::backoffRatio),
+                        settings.adaptive(Adaptive::latencyTolerance, EveryAdaptive::latencyTolerance),
+                        settings.adaptive(Adaptive::window, EveryAdaptive::window)),
+                batchSize(channel, settings.pick(ConsumerSettings::batchSize, EveryConsumer::batchSize)));
         String address = rawConfig.getOptionalValue("mp.messaging.incoming." + channel + ".address", String.class)
                 .orElse(channel);
         return new ConsumerPolicy(channel, queueName(address), retryPolicy, flowPolicy,
-                settings.pick(ConsumerSettings::outsideSenders, false));
+                settings.pick(ConsumerSettings::outsideSenders, EveryConsumer::outsideSenders));
     }
 
-    /**
-     * Off unless a consumer asks: a batch holds the row locks its handlers take until it commits, so
-     * handlers that update the same rows (stock, counters) would wait on each other's batches
-     * (docs/performance.md measured an orders worker fall from 210 to 4 orders/s).
-     */
-    static final int DEFAULT_BATCH_SIZE = 1;
     /**
      * Each message of a batch runs under a savepoint; PostgreSQL keeps 64 subtransactions per
      * transaction in shared memory and slows every session down past that.
@@ -152,20 +150,28 @@ public class ConsumerPolicies {
         return size;
     }
 
-    /** A consumer's own settings, then every consumer's, then Errand's default. */
-    private record Settings(ConsumerSettings own, ConsumerSettings every) {
+    /**
+     * A consumer's own settings (null when it has none), then every consumer's, which carry Errand's
+     * defaults.
+     */
+    private record Settings(ConsumerSettings own, EveryConsumer every) {
 
-        <T> T pick(Function<ConsumerSettings, Optional<T>> setting, T fallback) {
-            return optional(setting).orElse(fallback);
+        <T> T pick(Function<ConsumerSettings, Optional<T>> setting, Function<EveryConsumer, T> fallback) {
+            return own(setting).orElseGet(() -> fallback.apply(every));
         }
 
-        <T> Optional<T> optional(Function<ConsumerSettings, Optional<T>> setting) {
-            return setting.apply(own).or(() -> setting.apply(every));
+        <T> Optional<T> optional(Function<ConsumerSettings, Optional<T>> setting,
+                Function<EveryConsumer, Optional<T>> fallback) {
+            return own(setting).or(() -> fallback.apply(every));
         }
 
-        <T> T adaptive(Function<ConsumersConfig.Adaptive, Optional<T>> setting, T fallback) {
-            return setting.apply(own.adaptiveConcurrency()).or(() -> setting.apply(every.adaptiveConcurrency()))
-                    .orElse(fallback);
+        <T> T adaptive(Function<Adaptive, Optional<T>> setting, Function<EveryAdaptive, T> fallback) {
+            return (own == null ? Optional.<T> empty() : setting.apply(own.adaptiveConcurrency()))
+                    .orElseGet(() -> fallback.apply(every.adaptiveConcurrency()));
+        }
+
+        private <T> Optional<T> own(Function<ConsumerSettings, Optional<T>> setting) {
+            return own == null ? Optional.empty() : setting.apply(own);
         }
     }
 

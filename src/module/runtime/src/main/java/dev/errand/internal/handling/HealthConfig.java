@@ -2,10 +2,13 @@ package dev.errand.internal.handling;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** What the health checks call unhealthy. */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "errand.health")
 public interface HealthConfig {
 

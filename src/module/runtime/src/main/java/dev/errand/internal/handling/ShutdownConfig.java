@@ -2,10 +2,13 @@ package dev.errand.internal.handling;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** What happens on SIGTERM. */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "errand.shutdown")
 public interface ShutdownConfig {
 

@@ -2,10 +2,13 @@ package dev.errand.internal.outbox;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** The transactional outbox relay. */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "errand.outbox")
 public interface OutboxConfig {
 

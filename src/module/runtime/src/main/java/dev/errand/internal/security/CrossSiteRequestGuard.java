@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.errand.internal.web.ErrandPaths;
-import dev.errand.internal.web.HttpConfig;
+import dev.errand.internal.web.HttpBuildTimeConfig;
 import dev.errand.internal.web.Problems;
 
 /**
@@ -24,9 +24,9 @@ public class CrossSiteRequestGuard {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
-    private final HttpConfig config;
+    private final HttpBuildTimeConfig config;
 
-    public CrossSiteRequestGuard(HttpConfig config) {
+    public CrossSiteRequestGuard(HttpBuildTimeConfig config) {
         this.config = config;
     }
 

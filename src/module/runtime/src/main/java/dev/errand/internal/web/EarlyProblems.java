@@ -29,10 +29,10 @@ public class EarlyProblems {
     private static final String INVALID_URI = "The request URI cannot be read: an escape is not %XX in"
             + " hexadecimal, or a character is not allowed in a URI";
 
-    private final HttpConfig config;
+    private final HttpBuildTimeConfig config;
     private final long maxBodyBytes;
 
-    public EarlyProblems(HttpConfig config,
+    public EarlyProblems(HttpBuildTimeConfig config,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") String maxBodySize) {
         this.config = config;
         this.maxBodyBytes = new MemorySizeConverter().convert(maxBodySize).asLongValue();

@@ -13,7 +13,7 @@ public final class ErrandPaths {
     private ErrandPaths() {
     }
 
-    public static boolean covers(UriInfo uri, HttpConfig config) {
+    public static boolean covers(UriInfo uri, HttpBuildTimeConfig config) {
         return config.allEndpoints() || isErrands(uri.getPath());
     }
 

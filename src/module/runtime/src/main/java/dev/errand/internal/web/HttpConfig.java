@@ -1,29 +1,17 @@
 package dev.errand.internal.web;
 
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Errand's HTTP surface and what HTTP clients may send. */
+/**
+ * What HTTP clients may send to Errand's endpoints (and to every endpoint with
+ * {@link HttpBuildTimeConfig#allEndpoints()}). The switches fixed at build time are in {@link HttpBuildTimeConfig}.
+ */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "errand.http")
 public interface HttpConfig {
-    /**
-     * Whether Errand's operator endpoints exist: {@code /errand/consumers}, {@code /errand/dead-letters}
-     * and {@code /errand/dashboard}, each behind a role. Read when the service is built.
-     */
-    @WithDefault("true")
-    boolean operatorApi();
-
-    /**
-     * Whether Errand's HTTP conventions apply to every endpoint of the service, not only to Errand's
-     * own under {@code /errand/}: errors as RFC 7807 problem JSON (a URI that cannot be parsed too,
-     * which Quarkus would answer with an empty 400), the JSON body limit below, strict JSON (no silent
-     * coercion of types, no null for a primitive, no duplicate keys, no NUL or unpaired surrogate in
-     * text), and the refusal of cross-site writes. Off, the service's endpoints keep their own style. Read when the
-     * service is built.
-     */
-    @WithDefault("false")
-    boolean allEndpoints();
-
     /**
      * Largest JSON request body, in bytes, counted as it arrives (chunked bodies too), and refused at
      * once when {@code Content-Length} is already larger; larger ones get a 413 problem. Uploads of other types have their own limits, and every body is bounded by

@@ -21,9 +21,11 @@ import dev.errand.internal.contract.SafeText;
 public class RequestLimits {
 
     private final HttpConfig config;
+    private final HttpBuildTimeConfig switches;
 
-    public RequestLimits(HttpConfig config) {
+    public RequestLimits(HttpConfig config, HttpBuildTimeConfig switches) {
         this.config = config;
+        this.switches = switches;
     }
 
     /**
@@ -33,7 +35,7 @@ public class RequestLimits {
      */
     @ServerRequestFilter(preMatching = true)
     public Response refuseUnstorableText(ContainerRequestContext request, UriInfo uri) {
-        if (!ErrandPaths.covers(uri, config)) {
+        if (!ErrandPaths.covers(uri, switches)) {
             return null;
         }
         int length = uri.getRequestUri().getRawPath().length()
@@ -73,7 +75,7 @@ public class RequestLimits {
 
     @ServerRequestFilter
     public Response limitJsonBodies(ContainerRequestContext request, UriInfo uri) {
-        if (!ErrandPaths.covers(uri, config)) {
+        if (!ErrandPaths.covers(uri, switches)) {
             return null;
         }
         MediaType type = request.getMediaType();

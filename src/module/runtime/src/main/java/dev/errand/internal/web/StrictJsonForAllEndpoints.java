@@ -18,7 +18,7 @@ public class StrictJsonForAllEndpoints implements ContextResolver<ObjectMapper> 
 
     private final ObjectMapper strict;
 
-    public StrictJsonForAllEndpoints(ObjectMapper mapper, HttpConfig config) {
+    public StrictJsonForAllEndpoints(ObjectMapper mapper, HttpBuildTimeConfig config) {
         this.strict = config.allEndpoints() ? StrictJson.configure(mapper.copy()) : null;
     }
 

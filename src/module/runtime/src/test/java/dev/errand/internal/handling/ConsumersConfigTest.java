@@ -14,7 +14,7 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
-/** One shape of consumer settings: for every consumer without a name, for one consumer under its channel's. */
+/** Consumer settings: for every consumer without a name, with Errand's defaults; for one consumer under its channel's. */
 class ConsumersConfigTest {
 
     @Test
@@ -27,22 +27,26 @@ class ConsumersConfigTest {
                 "errand.consumers.orders.adaptive-concurrency.window", "10",
                 "errand.consumers.\"errand.grants\".concurrency", "64"));
 
-        assertEquals(Optional.of(5), config.everyConsumer().maxRetries());
-        assertEquals(Optional.of(Duration.ofSeconds(2)), config.everyConsumer().redeliveryDelay());
-        assertEquals(Optional.of(true), config.everyConsumer().adaptiveConcurrency().enabled());
+        assertEquals(5, config.everyConsumer().maxRetries());
+        assertEquals(Duration.ofSeconds(2), config.everyConsumer().redeliveryDelay());
+        assertEquals(true, config.everyConsumer().adaptiveConcurrency().enabled());
         assertEquals(Optional.of(0), config.consumers().get("orders").maxRetries());
         assertEquals(Optional.of(10), config.consumers().get("orders").adaptiveConcurrency().window());
         assertEquals(Optional.empty(), config.consumers().get("orders").redeliveryDelay());
         assertEquals(Optional.of(64), config.consumers().get("errand.grants").concurrency());
-        assertEquals(Set.of(ConsumersConfig.EVERY_CONSUMER, "orders", "errand.grants"), config.consumers().keySet());
+        assertEquals(Set.of("orders", "errand.grants"), config.consumers().keySet());
     }
 
     @Test
-    void aConsumerNobodyConfiguredHasNoSettingsOfItsOwn() {
+    void aConsumerNobodyConfiguredHasNoSettingsOfItsOwnAndEveryConsumerHasErrandsDefaults() {
         ConsumersConfig config = mapping(Map.of());
 
-        assertEquals(Optional.empty(), config.consumers().get("anything").concurrency());
-        assertEquals(Optional.empty(), config.everyConsumer().concurrency());
+        assertEquals(null, config.consumers().get("anything"));
+        assertEquals(Set.of(), config.consumers().keySet());
+        assertEquals(16, config.everyConsumer().concurrency());
+        assertEquals(2, config.everyConsumer().maxRetries());
+        assertEquals(Duration.ofMinutes(5), config.everyConsumer().maxRedeliveryDelay());
+        assertEquals(Optional.empty(), config.everyConsumer().rateLimit());
     }
 
     private static ConsumersConfig mapping(Map<String, String> properties) {
