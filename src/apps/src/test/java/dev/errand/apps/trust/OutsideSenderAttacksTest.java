@@ -33,12 +33,11 @@ import dev.errand.internal.deadletter.DeadLetter;
 import dev.errand.internal.deadletter.DeadLetterRepository;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.GrantMessages;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
 import dev.errand.testing.Rows;
-import dev.errand.testing.ServiceSignature;
-import dev.errand.testing.Simulator;
-import dev.errand.testing.work.TestWorkProcessor;
+import dev.errand.apps.testing.ServiceSignature;
+import dev.errand.apps.testing.Simulator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -238,7 +237,7 @@ class OutsideSenderAttacksTest {
     void theAttemptsAndHistoryAnOutsideSenderClaimsAreNotRecorded() {
         String id = "claims-" + UUID.randomUUID();
         try (AnySender sender = new AnySender()) {
-            sender.send(TestWorkProcessor.ONCE_QUEUE, AmqpMessage.create().id(id).durable(true)
+            sender.send(CouponChannels.GRANTS_QUEUE, AmqpMessage.create().id(id).durable(true)
                     .contentType("text/plain").withBody("not JSON")
                     .applicationProperties(new JsonObject().put(WireContract.ATTEMPTS, 999)
                             .put(WireContract.HISTORY, new JsonArray().add(new JsonObject().put("attempt", 998)
