@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * A grant that breaks the wire contract is dead-lettered under its campaign, with a reason that says
  * what to fix, and the grant behind it is still made. (The module's own contract checks, without the
- * coupon app: {@code dev.errand.internal.contract.ContractViolationTest}.)
+ * coupon app: {@code dev.errand.it.contract.ContractViolationTest}, src/module/integration-tests.)
  */
 @BothBrokers
 @QuarkusTest

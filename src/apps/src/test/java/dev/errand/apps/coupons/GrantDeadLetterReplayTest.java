@@ -27,7 +27,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 /**
  * Dead letters of the coupon worker: replayed, a grant is made and its campaign completes; discarded,
  * it counts as failed in its campaign. (Replay and discard in the module alone:
- * {@code dev.errand.internal.deadletter.DeadLetterReplayTest}.)
+ * {@code dev.errand.it.deadletter.DeadLetterReplayTest}, src/module/integration-tests.)
  */
 @BothBrokers
 @QuarkusTest
