@@ -12,8 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.apps.testing.Campaigns;
-import dev.errand.testing.Rows;
 import dev.errand.apps.testing.Simulator;
+import dev.errand.testing.Rows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 

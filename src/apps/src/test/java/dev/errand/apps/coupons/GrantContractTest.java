@@ -13,14 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.WireContract;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.internal.deadletter.DeadLetter;
 import dev.errand.internal.deadletter.DeadLetterRepository;
 import dev.errand.internal.deadletter.DeadLetterStatus;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.apps.testing.Campaigns;
-import dev.errand.apps.testing.GrantMessages;
-import dev.errand.apps.testing.Simulator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -25,15 +25,15 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import dev.errand.apps.coupons.CouponChannels;
+import dev.errand.apps.testing.Browser;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Broker;
-import dev.errand.apps.testing.Browser;
-import dev.errand.apps.testing.Campaigns;
 import dev.errand.testing.Repository;
-import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.Users;
-import dev.errand.apps.testing.GrantMessages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 

@@ -8,8 +8,8 @@ import java.time.Duration;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import dev.errand.testing.Tools;
 import dev.errand.testing.Repository;
+import dev.errand.testing.Tools;
 
 /**
  * Debian's headless Chromium driven through its own chromedriver ({@code .ci/install-chromium}).

@@ -7,8 +7,8 @@ import io.vertx.amqp.AmqpMessage;
 import io.vertx.amqp.AmqpMessageBuilder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import dev.errand.testing.Rows;
 import dev.errand.testing.AnySender;
+import dev.errand.testing.Rows;
 
 /**
  * Builds grant messages as the wire contract describes them; tests change one thing at a time. They are
