@@ -18,7 +18,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.errand.testing.FrozenDatabase;
+import dev.errand.apps.testing.FrozenDatabase;
 import dev.errand.testing.Rows;
 import dev.errand.testing.Users;
 import io.agroal.api.AgroalDataSource;

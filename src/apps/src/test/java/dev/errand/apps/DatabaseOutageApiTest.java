@@ -10,7 +10,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.errand.testing.DatabaseOutage;
+import dev.errand.apps.testing.DatabaseOutage;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**

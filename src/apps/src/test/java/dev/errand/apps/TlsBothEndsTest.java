@@ -19,10 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.embedded.LocalCertificate;
-import dev.errand.testing.Campaigns;
 import dev.errand.testing.Rows;
-import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

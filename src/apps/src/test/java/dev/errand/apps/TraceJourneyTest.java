@@ -17,11 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.apps.coupons.CouponChannels;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.GrantMessages;
-import dev.errand.testing.Simulator;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.internal.backpressure.Backpressure;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Broker;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The grants queue cannot grow without bound: uploads are refused and enqueuing waits while it is full. */

@@ -12,9 +12,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.DatabaseOutage;
-import dev.errand.testing.Simulator;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.DatabaseOutage;
+import dev.errand.apps.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 

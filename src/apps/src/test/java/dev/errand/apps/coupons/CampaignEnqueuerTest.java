@@ -11,9 +11,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.testing.Campaigns;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.Rows;
-import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 

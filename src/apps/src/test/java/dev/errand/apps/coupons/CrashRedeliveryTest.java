@@ -10,11 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.GrantMessages;
-import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.amqp.AmqpMessage;
 

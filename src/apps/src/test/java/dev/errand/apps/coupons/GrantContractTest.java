@@ -13,21 +13,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.WireContract;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.internal.deadletter.DeadLetter;
 import dev.errand.internal.deadletter.DeadLetterRepository;
 import dev.errand.DeadLetterStatus;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.GrantMessages;
-import dev.errand.testing.Simulator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A grant that breaks the wire contract is dead-lettered under its campaign, with a reason that says
  * what to fix, and the grant behind it is still made. (The module's own contract checks, without the
- * coupon app: {@code dev.errand.internal.contract.ContractViolationTest}.)
+ * coupon app: {@code dev.errand.it.contract.ContractViolationTest}, src/module/integration-tests.)
  */
 @BothBrokers
 @QuarkusTest
@@ -81,7 +81,7 @@ class GrantContractTest {
         // Not built by GrantMessages, which would make the user a recipient as an upload does.
         String stranger = "stranger-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         try (AnySender sender = new AnySender()) {
-            sender.send(CouponChannels.GRANTS_QUEUE, dev.errand.testing.ServiceSignature.signed(io.vertx.amqp.AmqpMessage.create()
+            sender.send(CouponChannels.GRANTS_QUEUE, dev.errand.apps.testing.ServiceSignature.signed(io.vertx.amqp.AmqpMessage.create()
                     .id(CouponChannels.messageId(campaign, stranger)).subject(CouponChannels.GRANT_SUBJECT)
                     .correlationId(CouponChannels.correlationId(campaign)).contentType(WireContract.CONTENT_TYPE)
                     .withBody(new io.vertx.core.json.JsonObject().put("campaignId", campaign).put("userId", stranger)

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.GrantMessages;
-import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -27,7 +27,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 /**
  * Dead letters of the coupon worker: replayed, a grant is made and its campaign completes; discarded,
  * it counts as failed in its campaign. (Replay and discard in the module alone:
- * {@code dev.errand.internal.deadletter.DeadLetterReplayTest}.)
+ * {@code dev.errand.it.deadletter.DeadLetterReplayTest}, src/module/integration-tests.)
  */
 @BothBrokers
 @QuarkusTest

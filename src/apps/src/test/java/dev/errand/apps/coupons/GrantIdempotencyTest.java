@@ -13,12 +13,12 @@ import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.GrantMessages;
 import dev.errand.testing.Rows;
-import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**

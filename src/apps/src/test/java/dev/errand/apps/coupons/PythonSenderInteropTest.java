@@ -13,13 +13,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
 import dev.errand.testing.Python;
 import dev.errand.testing.Repository;
 import dev.errand.testing.Rows;
-import dev.errand.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 

@@ -12,13 +12,13 @@ import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.Test;
 
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
 import dev.errand.internal.deadletter.DeadLetter;
 import dev.errand.internal.deadletter.DeadLetterRepository;
 import dev.errand.DeadLetterStatus;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.GrantMessages;
 import dev.errand.testing.Rows;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;

@@ -25,18 +25,17 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import dev.errand.apps.coupons.CouponChannels;
+import dev.errand.apps.testing.Browser;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Broker;
-import dev.errand.testing.Browser;
-import dev.errand.testing.Campaigns;
 import dev.errand.testing.Repository;
-import dev.errand.testing.Simulator;
 import dev.errand.testing.Users;
-import dev.errand.testing.work.TestWorkMessages;
-import dev.errand.testing.work.TestWorkProcessor;
-import dev.errand.testing.work.WorkLog;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** The dashboard at {@code /}, in a real headless Chromium, against the running service. */
 @BothBrokers
@@ -47,21 +46,23 @@ class DashboardBrowserTest {
     int port;
 
     @Inject
-    WorkLog log;
+    CircuitBreakerMaintenance breakers;
 
     private ChromeDriver browser;
 
     @BeforeEach
     void openBrowser() throws Exception {
         Simulator.reset();
-        log.clear();
+        breakers.resetAll();
         browser = Browser.start();
     }
 
     @AfterEach
     void closeBrowser() {
         Broker.resume(CouponChannels.GRANTS_QUEUE);
-        Users.asAdmin().post("/errand/consumers/" + TestWorkProcessor.PARALLEL + "/resume");
+        Users.asAdmin().post("/errand/consumers/" + CouponChannels.GRANTS + "/resume");
+        // The dead-letter tests fail every call on purpose; the next test should not meet an open breaker.
+        breakers.resetAll();
         if (browser != null) {
             browser.quit();
         }
@@ -100,21 +101,21 @@ class DashboardBrowserTest {
 
     @Test
     void aDeadLetterIsReplayedFromThePageAndDisappears() {
-        String id = "dashboard-" + System.nanoTime();
-        long letter = aDeadLetter(id);
+        long campaign = Campaigns.anEmptyCampaign();
+        long letter = aDeadLetter(campaign);
         By row = shownAs(Users.ADMIN, letter);
 
         click(row, "button.replay");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElements(row).isEmpty());
         awaitText("#dead-letter-message", text -> text.equals("Replayed " + letter));
-        await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().stream().anyMatch(a -> a.id().equals(id)));
-        assertEquals(-1L, deadLetterId(id), "no longer waiting in the dead-letter queue");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("granted") == 1);
+        assertEquals(-1L, deadLetterId(letterMessageId(letter)), "no longer waiting in the dead-letter queue");
     }
 
     @Test
     void aViewerCannotReplayAndIsToldWhy() {
-        By row = shownAs(Users.VIEWER, aDeadLetter("dashboard-viewer-" + System.nanoTime()));
+        By row = shownAs(Users.VIEWER, aDeadLetter(Campaigns.anEmptyCampaign()));
 
         click(row, "button.replay");
 
@@ -125,34 +126,46 @@ class DashboardBrowserTest {
     @Test
     void anAdminPausesAConsumerFromThePageAndItsWorkWaitsUntilResumed() {
         // The consumer is listed once it has had work.
+        long campaign = Campaigns.anEmptyCampaign();
         try (AnySender sender = new AnySender()) {
-            sender.send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work("dash-first").build());
+            GrantMessages.aGrant(campaign).sendWith(sender);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("granted") == 1);
+        long calls = Simulator.stat("requests");
         open(Users.ADMIN);
-        By row = By.cssSelector("#consumers tr[data-consumer='" + TestWorkProcessor.PARALLEL + "']");
+        By row = By.cssSelector("#consumers tr[data-consumer='" + CouponChannels.GRANTS + "']");
         await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(row).isEmpty());
 
         click(row, "button.pause");
-        awaitText("#consumer-message", text -> text.equals("Paused " + TestWorkProcessor.PARALLEL));
-        awaitText("#consumers tr[data-consumer='" + TestWorkProcessor.PARALLEL + "'] td.paused",
+        awaitText("#consumer-message", text -> text.equals("Paused " + CouponChannels.GRANTS));
+        awaitText("#consumers tr[data-consumer='" + CouponChannels.GRANTS + "'] td.paused",
                 text -> text.equals("operator"));
         try (AnySender sender = new AnySender()) {
-            sender.send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work("dash-held").build());
+            GrantMessages.aGrant(campaign).sendWith(sender);
         }
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> log.attempts().size() == 1);
+        // Held: not one attempt, so not one call to the promotions API.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> Simulator.stat("requests") == calls && Campaigns.progress(campaign).getInt("granted") == 1);
 
         click(row, "button.resume");
-        awaitText("#consumer-message", text -> text.equals("Resumed " + TestWorkProcessor.PARALLEL));
-        await().atMost(Duration.ofSeconds(20)).until(() -> log.succeeded().size() == 2);
+        awaitText("#consumer-message", text -> text.equals("Resumed " + CouponChannels.GRANTS));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("granted") == 2);
     }
 
-    /** Work that fails all ten attempts, so it is dead-lettered; the eleventh, a replay, succeeds. */
-    private static long aDeadLetter(String id) {
+    /**
+     * A grant whose every call fails, so it is dead-lettered after its attempts (a fresh breaker window:
+     * ten failures stay under its request volume threshold); then the API works again, so a replay succeeds.
+     */
+    private long aDeadLetter(long campaign) {
+        breakers.resetAll();
+        Simulator.configure(Map.of("errorRate", 1.0));
+        GrantMessages grant = GrantMessages.aGrant(campaign);
         try (AnySender sender = new AnySender()) {
-            sender.send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work(id).failingFirst(10).build());
+            grant.sendWith(sender);
         }
-        return await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterId(id), found -> found > 0);
+        long letter = await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterId(grant.messageId()), found -> found > 0);
+        Simulator.configure(Map.of("errorRate", 0.0));
+        return letter;
     }
 
     /** Opens the page as {@code user} and waits for the dead letter's row. */
@@ -194,10 +207,14 @@ class DashboardBrowserTest {
     }
 
     /** The id of the message's waiting dead letter, or -1. */
-    private static long deadLetterId(String workId) {
-        List<Map<String, Object>> items = asViewer().queryParam("queue", TestWorkProcessor.PARALLEL_QUEUE)
+    private static long deadLetterId(String messageId) {
+        List<Map<String, Object>> items = asViewer().queryParam("queue", CouponChannels.GRANTS_QUEUE)
                 .queryParam("size", 500).get("/errand/dead-letters").jsonPath().getList("items");
-        return items.stream().filter(item -> String.valueOf(item.get("body")).contains("\"" + workId + "\""))
+        return items.stream().filter(item -> messageId.equals(item.get("messageId")))
                 .mapToLong(item -> ((Number) item.get("id")).longValue()).findFirst().orElse(-1L);
+    }
+
+    private static String letterMessageId(long letter) {
+        return asViewer().get("/errand/dead-letters/{id}", letter).then().statusCode(200).extract().path("messageId");
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.testing.Simulator;
+import dev.errand.apps.testing.Simulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 

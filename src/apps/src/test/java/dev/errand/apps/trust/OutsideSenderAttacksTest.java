@@ -28,17 +28,17 @@ import dev.errand.apps.lemonade.LemonadeEvents;
 import dev.errand.apps.orders.OrderChannels;
 import dev.errand.apps.orders.OrderPartners;
 import dev.errand.apps.signups.SignupChannels;
+import dev.errand.apps.testing.Campaigns;
+import dev.errand.apps.testing.GrantMessages;
+import dev.errand.apps.testing.ServiceSignature;
+import dev.errand.apps.testing.Simulator;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.deadletter.DeadLetter;
 import dev.errand.internal.deadletter.DeadLetterRepository;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
-import dev.errand.testing.Campaigns;
-import dev.errand.testing.GrantMessages;
+import dev.errand.testing.RabbitMq;
 import dev.errand.testing.Rows;
-import dev.errand.testing.ServiceSignature;
-import dev.errand.testing.Simulator;
-import dev.errand.testing.work.TestWorkProcessor;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -99,11 +99,20 @@ class OutsideSenderAttacksTest {
         long last = lemonade("warm-up-" + UUID.randomUUID(), 1);
         long next = last + 1;
         String squatted = "lemonade-order:" + next;
-        try (AnySender sender = new AnySender()) {
-            sender.send(eventsAddress, AmqpMessage.create().id(squatted).subject(LemonadeEvents.ORDER_PLACED)
-                    .durable(true).contentType(WireContract.SENT_CONTENT_TYPE)
-                    .withBody(new JsonObject().put("orderId", next).put("customer", "mallory").put("cups", 100).encode())
-                    .build());
+        AmqpMessage squatter = AmqpMessage.create().id(squatted).subject(LemonadeEvents.ORDER_PLACED)
+                .durable(true).contentType(WireContract.SENT_CONTENT_TYPE)
+                .withBody(new JsonObject().put("orderId", next).put("customer", "mallory").put("cups", 100).encode())
+                .build();
+        if (!RabbitMq.selected()) {
+            // On Artemis no subscriber of the stand takes outside senders, so the sender user may not
+            // even write to the events address; the squatter below holds the service's broker password.
+            try (AnySender outside = new AnySender()) {
+                assertThrows(IllegalStateException.class, () -> outside.send(eventsAddress, squatter));
+            }
+        }
+        // RabbitMQ lets the sender user publish events (bench/rabbitmq/definitions.json).
+        try (AnySender sender = RabbitMq.selected() ? new AnySender() : AnySender.asService()) {
+            sender.send(eventsAddress, squatter);
         }
         // Each of the stand's three subscribers takes only the service's own events.
         await().atMost(Duration.ofSeconds(20)).until(() -> outsideLetters(squatted).size() == 3);
@@ -238,7 +247,7 @@ class OutsideSenderAttacksTest {
     void theAttemptsAndHistoryAnOutsideSenderClaimsAreNotRecorded() {
         String id = "claims-" + UUID.randomUUID();
         try (AnySender sender = new AnySender()) {
-            sender.send(TestWorkProcessor.ONCE_QUEUE, AmqpMessage.create().id(id).durable(true)
+            sender.send(CouponChannels.GRANTS_QUEUE, AmqpMessage.create().id(id).durable(true)
                     .contentType("text/plain").withBody("not JSON")
                     .applicationProperties(new JsonObject().put(WireContract.ATTEMPTS, 999)
                             .put(WireContract.HISTORY, new JsonArray().add(new JsonObject().put("attempt", 998)

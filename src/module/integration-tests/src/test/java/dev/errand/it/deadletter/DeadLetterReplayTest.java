@@ -1,0 +1,113 @@
+package dev.errand.it.deadletter;
+
+import static dev.errand.testing.Users.asAdmin;
+import static dev.errand.testing.Users.asViewer;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.testing.AnySender;
+import dev.errand.testing.BothBrokers;
+import dev.errand.it.work.TestWorkMessages;
+import dev.errand.it.work.TestWorkProcessor;
+import dev.errand.it.work.WorkLog;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Dead letters in the module alone, on a test handler that gives up at its first failure: each is
+ * listed with its reason and history, replayed to its own queue where it runs again, once, and can be
+ * discarded.
+ */
+@BothBrokers
+@QuarkusTest
+class DeadLetterReplayTest {
+
+    @Inject
+    WorkLog log;
+
+    String test;
+
+    @BeforeEach
+    void aFreshLog() {
+        log.clear();
+        test = "replay-" + UUID.randomUUID();
+    }
+
+    @Test
+    void aReplayedDeadLetterRunsAgainOnItsOwnQueueAndSucceedsOnce() {
+        long id = deadLetterOf(TestWorkMessages.work(test).failingFirst(1));
+        JsonPath letter = asViewer().get("/errand/dead-letters/{id}", id).then().statusCode(200).extract().jsonPath();
+        assertEquals("retries-exhausted", letter.getString("reason"));
+        assertEquals(TestWorkProcessor.ONCE_QUEUE, letter.getString("queue"));
+        assertEquals(TestWorkProcessor.ONCE, letter.getString("consumer"));
+        // max-attempts is 1 for this consumer: one attempt, and it is in the history.
+        assertEquals(1, letter.getInt("attempts"));
+        assertEquals(1, letter.getList("history").size());
+
+        asAdmin().post("/errand/dead-letters/{id}/replay", id).then().statusCode(202).body("status", equalTo("REPLAYED"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> succeeded(test) == 1);
+        asViewer().get("/errand/dead-letters/{id}", id).then().body("status", equalTo("REPLAYED"))
+                .body("replayCount", equalTo(1));
+        // Replaying twice is refused: the message is already back on its queue.
+        asAdmin().post("/errand/dead-letters/{id}/replay", id).then().statusCode(409)
+                .contentType("application/problem+json");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> succeeded(test) == 1);
+    }
+
+    @Test
+    void replayingAQueueRedrivesEachOfItsDeadLettersOnce() {
+        deadLetterOf(TestWorkMessages.work(test + "-a").failingFirst(1));
+        deadLetterOf(TestWorkMessages.work(test + "-b").failingFirst(1));
+
+        asAdmin().queryParam("queue", TestWorkProcessor.ONCE_QUEUE).post("/errand/dead-letters/replay").then()
+                .statusCode(202);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> succeeded(test + "-a") == 1 && succeeded(test + "-b") == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> succeeded(test + "-a") == 1 && succeeded(test + "-b") == 1);
+    }
+
+    @Test
+    void aDiscardedDeadLetterLeavesTheListAndCannotBeReplayed() {
+        long id = deadLetterOf(TestWorkMessages.work(test).failingFirst(1));
+
+        asAdmin().delete("/errand/dead-letters/{id}", id).then().statusCode(204);
+
+        asViewer().queryParam("size", 500).get("/errand/dead-letters").then().statusCode(200)
+                .body("items.findAll { it.id == %d }.size()".formatted(id), equalTo(0));
+        asAdmin().post("/errand/dead-letters/{id}/replay", id).then().statusCode(409)
+                .contentType("application/problem+json");
+        asAdmin().delete("/errand/dead-letters/{id}", 987654321L).then().statusCode(404)
+                .contentType("application/problem+json");
+        assertEquals(0, succeeded(test));
+    }
+
+    /** Sends the work, which fails its only attempt; returns its dead letter's id. */
+    private long deadLetterOf(TestWorkMessages work) {
+        try (AnySender sender = new AnySender()) {
+            sender.send(TestWorkProcessor.ONCE_QUEUE, work.build());
+        }
+        String find = "items.find { it.messageId == '%s' }.id".formatted(work.messageId());
+        await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters().get(find) != null);
+        return deadLetters().getLong(find);
+    }
+
+    private static JsonPath deadLetters() {
+        return asViewer().queryParam("queue", TestWorkProcessor.ONCE_QUEUE).queryParam("size", 500)
+                .get("/errand/dead-letters").then().statusCode(200).extract().jsonPath();
+    }
+
+    private long succeeded(String id) {
+        return log.succeeded().stream().filter(attempt -> attempt.id().equals(id)).count();
+    }
+}
