@@ -15,6 +15,12 @@ public interface DurableCalls {
     /** The call's result, once it has succeeded. */
     <R> Optional<R> result(Call<R> call, Class<R> type);
 
-    /** Workflows, newest first: the top-level ones, or those a parent started; in any state when null. */
+    /**
+     * Workflows, newest first.
+     *
+     * @param parentId the workflows this workflow started; null for the top-level ones (no parent)
+     * @param state    only those in this state; null for any state
+     * @param limit    at most this many
+     */
     List<CallStatus> workflows(String parentId, CallStatus.State state, int limit);
 }

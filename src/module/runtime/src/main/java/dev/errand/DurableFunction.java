@@ -31,7 +31,7 @@ import jakarta.interceptor.InterceptorBinding;
  * }</pre>
  * Arguments and the result are JSON: a type Jackson cannot write and read fails the start of the
  * service. The method returns {@link Call}; its calls go to the queue
- * {@code errand.functions.<name>}, which any AMQP client may send to (docs/wire-contract.md).
+ * {@code errand.functions.<name>}, which any AMQP client may send to (docs/reference/wire-contract.md).
  */
 @InterceptorBinding
 @Retention(RetentionPolicy.RUNTIME)

@@ -24,8 +24,9 @@ final class InMemorySteps implements Steps {
             return recorded.result();
         }
         String result = work.call();
-        // The first record stays, as in the database ("on conflict do nothing").
-        done.putIfAbsent(key, new Done(step, result, Instant.now()));
+        // The first record stays, as in the database ("on conflict do nothing"); a null result reads
+        // back as "null" there, and so here.
+        done.putIfAbsent(key, new Done(step, result == null ? "null" : result, Instant.now()));
         return result;
     }
 

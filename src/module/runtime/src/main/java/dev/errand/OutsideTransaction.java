@@ -2,11 +2,6 @@ package dev.errand;
 
 import java.util.concurrent.Callable;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.SystemException;
-import jakarta.transaction.Transaction;
-import jakarta.transaction.TransactionManager;
-
 /**
  * Runs a call to a remote system with the handler's database transaction suspended.
  * <p>
@@ -16,31 +11,14 @@ import jakarta.transaction.TransactionManager;
  * fail half-way, which once let a processed-message marker commit without the handler's work. The
  * remote call has nothing to commit, so it does not belong to the transaction.
  */
-@ApplicationScoped
-public class OutsideTransaction {
+public interface OutsideTransaction {
 
-    private final TransactionManager transactions;
-
-    public OutsideTransaction(TransactionManager transactions) {
-        this.transactions = transactions;
-    }
-
-    public <T> T call(Callable<T> remoteCall) throws Exception {
-        Transaction suspended = transactions.suspend();
-        try {
-            return remoteCall.call();
-        } finally {
-            if (suspended != null) {
-                resume(suspended);
-            }
-        }
-    }
-
-    private void resume(Transaction suspended) throws SystemException {
-        try {
-            transactions.resume(suspended);
-        } catch (jakarta.transaction.InvalidTransactionException e) {
-            throw new IllegalStateException("Could not resume the handler's transaction", e);
-        }
-    }
+    /**
+     * Runs {@code remoteCall} with the current transaction (if any) suspended, and resumes it after,
+     * whether the call returned or threw.
+     *
+     * @return what the call returned
+     * @throws Exception what the call threw
+     */
+    <T> T call(Callable<T> remoteCall) throws Exception;
 }

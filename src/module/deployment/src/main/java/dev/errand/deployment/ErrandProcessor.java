@@ -42,6 +42,7 @@ import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
+import io.quarkus.gizmo.AssignableResultHandle;
 import io.quarkus.gizmo.BytecodeCreator;
 import io.quarkus.gizmo.ClassCreator;
 import io.quarkus.gizmo.FieldCreator;
@@ -250,17 +251,19 @@ class ErrandProcessor {
                     receive.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<*>;)"
                             + "Ljava/util/concurrent/CompletionStage<Ljava/lang/Void;>;");
                     receive.addAnnotation(Incoming.class).addValue("value", handler.channel());
-                    // The consumer, once: racing first messages get the same one from the registry.
-                    BytecodeCreator missing = receive.ifNull(receive.readInstanceField(consumer, receive.getThis()))
-                            .trueBranch();
-                    missing.writeInstanceField(consumer, missing.getThis(), missing.invokeVirtualMethod(
+                    // The consumer, read once into a local; made with the first message (racing first
+                    // messages get the same one from the registry).
+                    AssignableResultHandle held = receive.createVariable(Consumer.class);
+                    receive.assign(held, receive.readInstanceField(consumer, receive.getThis()));
+                    BytecodeCreator missing = receive.ifNull(held).trueBranch();
+                    missing.assign(held, missing.invokeVirtualMethod(
                             MethodDescriptor.ofMethod(ConsumerRegistry.class, "consumer", Consumer.class, String.class),
                             missing.readInstanceField(registry, missing.getThis()), missing.load(handler.channel())));
+                    missing.writeInstanceField(consumer, missing.getThis(), held);
                     ResultHandle stage = receive.invokeVirtualMethod(
                             MethodDescriptor.ofMethod(Consumer.class, "take", CompletionStage.class, Message.class,
                                     Class.class, TaskHandler.class),
-                            receive.readInstanceField(consumer, receive.getThis()), receive.getMethodParam(0),
-                            receive.readStaticField(payloadType), receive.getThis());
+                            held, receive.getMethodParam(0), receive.readStaticField(payloadType), receive.getThis());
                     receive.returnValue(stage);
                 }
 

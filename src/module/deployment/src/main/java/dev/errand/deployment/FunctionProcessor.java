@@ -50,6 +50,7 @@ import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem;
+import io.quarkus.gizmo.AssignableResultHandle;
 import io.quarkus.gizmo.BytecodeCreator;
 import io.quarkus.gizmo.ClassCreator;
 import io.quarkus.gizmo.FieldCreator;
@@ -242,7 +243,7 @@ class FunctionProcessor {
                 FieldDescriptor registry = injected(creator, "consumers", ConsumerRegistry.class.getName());
                 FieldCreator consumerField = creator.getFieldCreator("consumer", Consumer.class);
                 consumerField.setModifiers(Modifier.PRIVATE);
-                FieldDescriptor held = consumerField.getFieldDescriptor();
+                FieldDescriptor consumerHeld = consumerField.getFieldDescriptor();
                 FieldDescriptor worker = injected(creator, "worker", FunctionWorker.class.getName());
                 FieldDescriptor target = injected(creator, "target", consumer.bean().name().toString());
                 FieldCreator functionField = creator.getFieldCreator("function", FunctionCatalog.Function.class);
@@ -265,18 +266,19 @@ class FunctionProcessor {
                     receive.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<*>;)"
                             + "Ljava/util/concurrent/CompletionStage<Ljava/lang/Void;>;");
                     receive.addAnnotation(Incoming.class).addValue("value", function.spec().channel());
-                    // The consumer, once: racing first messages get the same one from the registry.
-                    BytecodeCreator missing = receive.ifNull(receive.readInstanceField(held, receive.getThis()))
-                            .trueBranch();
-                    missing.writeInstanceField(held, missing.getThis(), missing.invokeVirtualMethod(
+                    // The consumer, read once into a local; made with the first message (racing first
+                    // messages get the same one from the registry).
+                    AssignableResultHandle held = receive.createVariable(Consumer.class);
+                    receive.assign(held, receive.readInstanceField(consumerHeld, receive.getThis()));
+                    BytecodeCreator missing = receive.ifNull(held).trueBranch();
+                    missing.assign(held, missing.invokeVirtualMethod(
                             MethodDescriptor.ofMethod(ConsumerRegistry.class, "consumer", Consumer.class, String.class),
-                            missing.readInstanceField(registry, missing.getThis()),
-                            missing.load(function.spec().channel())));
+                            missing.readInstanceField(registry, missing.getThis()), missing.load(function.spec().channel())));
+                    missing.writeInstanceField(consumerHeld, missing.getThis(), held);
                     ResultHandle stage = receive.invokeVirtualMethod(
                             MethodDescriptor.ofMethod(Consumer.class, "take", CompletionStage.class, Message.class,
                                     Class.class, MessageRun.class),
-                            receive.readInstanceField(held, receive.getThis()), receive.getMethodParam(0),
-                            receive.loadClass(CallRequest.class), receive.getThis());
+                            held, receive.getMethodParam(0), receive.loadClass(CallRequest.class), receive.getThis());
                     receive.returnValue(stage);
                 }
 

@@ -1,6 +1,5 @@
 package dev.errand.internal.deadletter;
 
-import dev.errand.DeadLetterStatus;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletionStage;
@@ -12,9 +11,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.errand.DeadLetterStatus;
 import dev.errand.Origin;
 import dev.errand.WireContract;
-import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.EnvelopeReader;
 import dev.errand.internal.contract.SafeText;

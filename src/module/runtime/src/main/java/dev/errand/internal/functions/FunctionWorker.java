@@ -30,14 +30,17 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * <pre>{@code
  * @Singleton
  * class CrmExport_ErrandFunction_sendUser implements MessageRun<CallRequest>, FunctionBody {
- *     @Inject Intake intake;
+ *     @Inject ConsumerRegistry consumers;
  *     @Inject FunctionWorker worker;
  *     @Inject CrmExport target;
  *     FunctionCatalog.Function function;
+ *     Consumer consumer;
  *     @PostConstruct void init() { function = worker.function("export-user"); }
  *     @Incoming("errand-functions-export-user")
  *     public CompletionStage<Void> receive(Message<?> message) {
- *         return intake.process("errand-functions-export-user", message, CallRequest.class, this);
+ *         Consumer held = consumer;
+ *         if (held == null) consumer = held = consumers.consumer("errand-functions-export-user");
+ *         return held.take(message, CallRequest.class, this);
  *     }
  *     public RunOutcome run(Task<CallRequest> task) { return worker.run(function, task, this); }
  *     public Call<?> call(Object[] arguments) { return target.sendUser((Long) arguments[0]); }

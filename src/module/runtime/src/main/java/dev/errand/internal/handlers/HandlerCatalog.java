@@ -15,7 +15,8 @@ public final class HandlerCatalog {
     private HandlerCatalog() {
     }
 
-    static void record(List<String> channels, Set<String> breakers) {
+    /** What the build found (HandlerRecorder); a test records its own. */
+    public static void record(List<String> channels, Set<String> breakers) {
         handlerChannels = List.copyOf(channels);
         breakerNames = Set.copyOf(breakers);
     }

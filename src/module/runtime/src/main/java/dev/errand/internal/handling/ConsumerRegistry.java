@@ -18,6 +18,7 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import dev.errand.internal.flow.ChannelDispatcher;
+import dev.errand.internal.handlers.HandlerCatalog;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -26,8 +27,8 @@ import io.smallrye.reactive.messaging.PausableChannel;
 
 /**
  * The service's consumers, one {@link Consumer} per incoming channel Errand runs, made at start-up
- * (or, for a channel started before that, when its bridge first asks); registers each one's gauges
- * and its channel's pause switch, and drains them all on shutdown.
+ * for what the build found (or when a bridge, or a hand-written {@code Errands} handler, first asks);
+ * registers each one's gauges and its channel's pause switch, and drains them all on shutdown.
  */
 @ApplicationScoped
 public class ConsumerRegistry {
@@ -56,9 +57,13 @@ public class ConsumerRegistry {
         this.pipeline = pipeline;
     }
 
-    /** Every consumer the configuration names, made before the first message (the bridges take theirs here). */
+    /**
+     * The consumers of the handlers and durable functions the build found, made at start-up (those of
+     * them the configuration runs: a disabled channel gets none). SmallRye may connect a channel
+     * before this runs; its bridge then makes its consumer with its first message, the same one.
+     */
     void makeAll(@Observes StartupEvent startup) {
-        policies.consumers().forEach(this::consumer);
+        HandlerCatalog.handlerChannels().stream().filter(policies::isConsumer).forEach(this::consumer);
     }
 
     /** The channel's consumer, made once: what a bridge holds and hands each of its messages to. */

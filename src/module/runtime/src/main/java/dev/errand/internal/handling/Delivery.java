@@ -1,7 +1,6 @@
 package dev.errand.internal.handling;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;

@@ -7,8 +7,6 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.errand.ProblemException;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -38,17 +36,19 @@ public class AllEndpointsProblemMapper {
         this.request = request;
     }
 
-    @ServerExceptionMapper({ ProblemException.class,
-            UnauthorizedException.class, AuthenticationFailedException.class, ForbiddenException.class,
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class, ForbiddenException.class,
             ConstraintViolationException.class, WebApplicationException.class, JsonProcessingException.class,
             MismatchedInputException.class, InvalidFormatException.class, LimitedBody.TooLarge.class,
             Exception.class })
     public Response problem(Exception error, UriInfo uri) {
-        Response response = ProblemMapping.map(error, uri);
-        RoutingContext context = request.getCurrent();
+        return closingAfterTooLarge(ProblemMapping.map(error, uri), request.getCurrent());
+    }
+
+    /** A 413's connection closes once answered (over HTTP/1): the rest of the body is not wanted. */
+    static Response closingAfterTooLarge(Response response, RoutingContext context) {
         if (response.getStatus() == 413 && context != null && context.request().version() != HttpVersion.HTTP_2) {
-            // The rest of the body is not wanted: without this the server would go on reading it to the
-            // end, to keep the connection, however large it is.
+            // Without this the server would go on reading the body to the end, to keep the connection,
+            // however large it is.
             context.addEndHandler(ended -> context.request().connection().close());
             return Response.fromResponse(response).header("Connection", "close").build();
         }

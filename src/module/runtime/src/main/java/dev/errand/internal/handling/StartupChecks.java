@@ -1,4 +1,4 @@
-package dev.errand.internal.handlers;
+package dev.errand.internal.handling;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
 
-import dev.errand.internal.handling.ConsumersConfig;
+import dev.errand.internal.handlers.HandlerCatalog;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 

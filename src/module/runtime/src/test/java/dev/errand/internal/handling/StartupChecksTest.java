@@ -1,4 +1,4 @@
-package dev.errand.internal.handlers;
+package dev.errand.internal.handling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.errand.internal.handling.ConsumersConfig;
+import dev.errand.internal.handlers.HandlerCatalog;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
