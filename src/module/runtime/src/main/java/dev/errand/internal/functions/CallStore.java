@@ -36,12 +36,8 @@ public class CallStore {
     public record Outcome(String id, CallStatus.State state, String result, String error) {
     }
 
-    /** A recorded step of a workflow. */
-    public record RecordedStep(int seq, String name, String result) {
-    }
-
     /** What a workflow resumes from. */
-    public record WorkflowState(int childrenStarted, Map<Integer, RecordedStep> steps) {
+    public record WorkflowState(int childrenStarted, Map<Integer, StepRecorder.Numbered> steps) {
     }
 
     private static final String COLUMNS = """
@@ -98,10 +94,8 @@ public class CallStore {
                     children = rows.getInt(1);
                 }
             }
-            Map<Integer, RecordedStep> recorded = new HashMap<>();
-            steps.replay(call.id()).forEach((seq, step) -> recorded.put(seq,
-                    new RecordedStep(step.seq(), step.name(), step.result())));
-            return new WorkflowState(children, recorded);
+            // A copy: the run adds the steps it records to it.
+            return new WorkflowState(children, new HashMap<>(steps.replay(call.id())));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not resume workflow " + call.id(), e);
         }

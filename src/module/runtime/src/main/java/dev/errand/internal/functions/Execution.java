@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.errand.internal.steps.StepRecorder;
+
 /**
  * The durable call whose body runs on this thread. The interceptor tells the worker's own call of the
  * body (it runs) from the calls the body makes (they are recorded, as its children); a workflow keeps
@@ -22,7 +24,7 @@ final class Execution {
     private boolean entered;
 
     // A workflow's replay.
-    final Map<Integer, CallStore.RecordedStep> steps;
+    final Map<Integer, StepRecorder.Numbered> steps;
     private int stepSeq;
     private int childSeq;
     int childrenStarted;

@@ -29,7 +29,7 @@ public class FunctionCatalog {
     private static volatile List<FunctionSpec> specs = List.of();
 
     /** A function, ready to be called and run. */
-    public record Function(FunctionSpec spec, Method method, Class<?> beanClass, JavaType[] parameters, JavaType result) {
+    public record Function(FunctionSpec spec, Method method, JavaType[] parameters, JavaType result) {
 
         public String name() {
             return spec.name();
@@ -93,10 +93,9 @@ public class FunctionCatalog {
     private Function function(FunctionSpec spec) throws ReflectiveOperationException {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Method method = FunctionTypes.method(spec.beanClass(), spec.method(), spec.parameters(), loader);
-        Class<?> beanClass = method.getDeclaringClass();
         JavaType[] parameters = FunctionTypes.parameters(mapper, method);
         JavaType result = FunctionTypes.result(mapper, method);
-        return new Function(spec, method, beanClass, parameters, result);
+        return new Function(spec, method, parameters, result);
     }
 
     public Function byName(String name) {

@@ -17,6 +17,7 @@ import dev.errand.CallStatus;
 import dev.errand.OutsideTransaction;
 import dev.errand.StepWork;
 import dev.errand.Workflow;
+import dev.errand.internal.steps.StepRecorder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -59,7 +60,7 @@ public class WorkflowRuntime {
     private <T> T runStep(String name, JavaType type, StepWork<T> work) throws Exception {
         Execution workflow = current();
         int seq = workflow.nextStep();
-        CallStore.RecordedStep recorded = recorded(workflow, seq, name);
+        StepRecorder.Numbered recorded = recorded(workflow, seq, name);
         if (recorded != null) {
             return mapper.readValue(recorded.result(), type);
         }
@@ -76,7 +77,7 @@ public class WorkflowRuntime {
         Execution workflow = current();
         int seq = workflow.nextStep();
         String name = "sleep " + duration;
-        CallStore.RecordedStep recorded = recorded(workflow, seq, name);
+        StepRecorder.Numbered recorded = recorded(workflow, seq, name);
         Instant wakeUp;
         if (recorded != null) {
             wakeUp = Instant.parse(recorded.result());
@@ -95,7 +96,7 @@ public class WorkflowRuntime {
         starter.flush(workflow);
         int seq = workflow.nextStep();
         String name = "await " + calls.size();
-        CallStore.RecordedStep recorded = recorded(workflow, seq, name);
+        StepRecorder.Numbered recorded = recorded(workflow, seq, name);
         List<String> ids = calls.stream().map(Call::id).toList();
         // Counted while it waits; the results are read once, when all are in.
         if (recorded == null && QuarkusTransaction.requiringNew().call(() -> store.finished(ids)) < ids.size()) {
@@ -127,8 +128,8 @@ public class WorkflowRuntime {
     }
 
     /** The step recorded at this place of the replay, checked to be the one the code runs now. */
-    private static CallStore.RecordedStep recorded(Execution workflow, int seq, String name) {
-        CallStore.RecordedStep recorded = workflow.steps.get(seq);
+    private static StepRecorder.Numbered recorded(Execution workflow, int seq, String name) {
+        StepRecorder.Numbered recorded = workflow.steps.get(seq);
         if (recorded != null && !recorded.name().equals(name)) {
             throw new NonDeterministicWorkflow("workflow " + workflow.callId + " (" + workflow.function.name()
                     + ") changed while it ran: its step " + seq + " was \"" + recorded.name() + "\" and is now \""
@@ -140,7 +141,7 @@ public class WorkflowRuntime {
     private void record(Execution workflow, int seq, String name, String result) {
         starter.flush(workflow);
         QuarkusTransaction.requiringNew().run(() -> store.recordStep(workflow.callId, seq, name, result));
-        workflow.steps.put(seq, new CallStore.RecordedStep(seq, name, result));
+        workflow.steps.put(seq, new StepRecorder.Numbered(seq, name, result));
     }
 
     /**

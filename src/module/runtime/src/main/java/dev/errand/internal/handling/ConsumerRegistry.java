@@ -68,8 +68,7 @@ public class ConsumerRegistry {
 
     /** The channel's consumer, made once: what a bridge holds and hands each of its messages to. */
     public Consumer consumer(String channel) {
-        Consumer consumer = consumers.get(channel);
-        return consumer != null ? consumer : consumers.computeIfAbsent(channel, this::create);
+        return consumers.computeIfAbsent(channel, this::create);
     }
 
     /**
