@@ -137,6 +137,14 @@ async function refreshSnapshot() {
   renderQueues(snapshot.queues, snapshot.outbox);
   renderProgress(snapshot.progress);
   renderFlow(snapshot.breakers, snapshot.consumers);
+  renderBackground(snapshot.background);
+}
+
+// The background's limit as the foreground-first controller set it, and why.
+function renderBackground(background) {
+  const line = document.getElementById('background');
+  line.textContent = background.summary;
+  line.className = background.heldBack ? 'paused' : '';
 }
 
 function fillSelect(select, values, current) {

@@ -78,6 +78,8 @@ class DashboardBrowserTest {
         assertFalse(browser.findElements(By.cssSelector("#consumers tr[data-consumer='" + CouponChannels.GRANTS + "']"))
                 .isEmpty(), "the coupon consumer is listed");
         awaitText("#breakers li[data-breaker='promotions-api']", text -> text.startsWith("promotions-api: closed"));
+        // Foreground first's line: the background's limit and why (here idle, or a few polls to judge by).
+        awaitText("#background", text -> text.contains("background"));
         Files.createDirectories(Repository.path("target"));
         Files.write(Repository.path("target/dashboard-test.png"), browser.getScreenshotAs(OutputType.BYTES));
     }

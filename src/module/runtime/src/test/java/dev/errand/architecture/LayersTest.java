@@ -32,7 +32,7 @@ class LayersTest {
     private static final String[] FEATURES = { "dev.errand.internal.events..", "dev.errand.internal.functions..",
             "dev.errand.internal.deadletter..", "dev.errand.internal.outbox..", "dev.errand.internal.backpressure.." };
     private static final String[] WEB = { "dev.errand.internal.web..", "dev.errand.internal.security..",
-            "dev.errand.internal.operator.." };
+            "dev.errand.internal.operator..", "dev.errand.internal.foreground.." };
 
     private static JavaClasses runtime;
 

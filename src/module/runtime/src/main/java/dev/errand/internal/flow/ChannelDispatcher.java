@@ -30,6 +30,9 @@ import io.github.bucket4j.Bucket;
  * order, a retry holding its key's place; different keys and unkeyed messages run in parallel;</li>
  * <li><b>priority:</b> of the messages waiting here, the most urgent starts first;</li>
  * <li><b>a concurrency limit</b>, fixed or adaptive ({@link AimdLimit});</li>
+ * <li><b>foreground first:</b> each run also holds a permit of the service's whole background
+ * ({@link BackgroundPermits}), which shrinks while the service's requests suffer; held back, the
+ * consumer waits to be woken and its intake fills its buffer, then stops;</li>
  * <li><b>a rate limit that waits:</b> no token, no start, and the channel pauses until the bucket
  * refills;</li>
  * <li><b>a breaker that pauses:</b> while a circuit breaker is open nothing starts but one probe
@@ -143,6 +146,9 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     private final BooleanSupplier anyBreakerOpen;
     private final int maxBatch;
     private final BatchRunner<W> batchRunner;
+    private final BackgroundPermits background;
+    /** One object, so that waiting for a background permit twice registers one wake-up. */
+    private final Runnable wakeUp = this::pump;
 
     private final KeyLanes<Entry> lanes = new KeyLanes<>(ORDER, entry -> entry.work.orderingKey());
     private final ArrayDeque<CompletableFuture<Void>> intake = new ArrayDeque<>();
@@ -170,16 +176,17 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
             Duration probeInterval, ScheduledExecutorService timer, Consumer<Boolean> pauseChannel,
             BooleanSupplier anyBreakerOpen) {
         this(channel, maxConcurrency, buffer, limit, rateLimit, probeInterval, timer, pauseChannel, anyBreakerOpen, 1,
-                null);
+                null, null);
     }
 
     /**
      * @param maxBatch    messages one worker may take at once when several wait (1: no batches)
      * @param batchRunner runs a batch; null for no batches
+     * @param background  the service's background budget, one permit per run; null for none
      */
     public ChannelDispatcher(String channel, int maxConcurrency, int buffer, ConcurrencyLimit limit, Bucket rateLimit,
             Duration probeInterval, ScheduledExecutorService timer, Consumer<Boolean> pauseChannel,
-            BooleanSupplier anyBreakerOpen, int maxBatch, BatchRunner<W> batchRunner) {
+            BooleanSupplier anyBreakerOpen, int maxBatch, BatchRunner<W> batchRunner, BackgroundPermits background) {
         if (buffer < 1) {
             throw new IllegalArgumentException("buffer must be at least 1, was " + buffer);
         }
@@ -196,6 +203,7 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
         }
         this.maxBatch = batchRunner == null ? 1 : maxBatch;
         this.batchRunner = batchRunner;
+        this.background = background;
         AtomicInteger threads = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
@@ -238,6 +246,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     private void pump() {
         List<Entry> toStart = new ArrayList<>();
         List<CompletableFuture<Void>> roomMade = new ArrayList<>();
+        boolean heldBack = false;
+        boolean unusedPermit = false;
         synchronized (this) {
             long now = System.nanoTime();
             while (lanes.hasReady() && running < limit.current()) {
@@ -252,13 +262,20 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
                     }
                     probe = true;
                 }
+                if (background != null && !background.tryAcquire()) {
+                    pausedFor.add(PauseReason.FOREGROUND_FIRST);
+                    heldBack = true;
+                    break;
+                }
                 if (rateLimit != null && !rateLimit.tryConsume(1)) {
+                    unusedPermit = background != null;
                     pausedFor.add(PauseReason.RATE_LIMITED);
                     wakeUpAt(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
                             rateLimit.estimateAbilityToConsume(1).getNanosToWaitForRefill()));
                     break;
                 }
                 pausedFor.remove(PauseReason.RATE_LIMITED);
+                pausedFor.remove(PauseReason.FOREGROUND_FIRST);
                 Entry entry = lanes.next();
                 entry.probe = probe;
                 if (probe) {
@@ -277,10 +294,17 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
             }
             if (!lanes.hasReady()) {
                 pausedFor.remove(PauseReason.RATE_LIMITED);
+                pausedFor.remove(PauseReason.FOREGROUND_FIRST);
             }
             while (!intake.isEmpty() && waiting < buffer) {
                 roomMade.add(intake.poll());
             }
+        }
+        if (unusedPermit) {
+            background.release();
+        }
+        if (heldBack) {
+            background.wakeWhenFree(wakeUp);
         }
         for (Entry entry : toStart) {
             started.incrementAndGet();
@@ -389,6 +413,9 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
                 limit.record(took, overloaded);
             }
             notifyAll();
+        }
+        if (background != null) {
+            background.release();
         }
         pump();
     }

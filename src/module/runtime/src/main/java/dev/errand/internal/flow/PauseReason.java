@@ -6,6 +6,11 @@ public enum PauseReason {
     CIRCUIT_BREAKER_OPEN,
     /** The consumer's rate limit is used up until its bucket refills. */
     RATE_LIMITED,
+    /**
+     * Held back for the service's requests: the background as a whole is at the limit that the
+     * foreground-first controller set while requests answer slower than their target.
+     */
+    FOREGROUND_FIRST,
     /** An operator paused it ({@code POST /errand/consumers/<channel>/pause}) until they resume it. */
     OPERATOR,
     /** The service is shutting down: in-flight messages finish, the rest go back to the broker. */

@@ -53,7 +53,9 @@ public final class Consumer {
                 : ConcurrencyLimit.fixed(flow.concurrency());
         Bucket rate = flow.rateLimit().map(Consumer::rateLimit).orElse(null);
         this.dispatcher = new ChannelDispatcher<>(policy.channel(), flow.concurrency(), flow.buffer(), limit, rate,
-                flow.probeInterval(), timer, pauseChannel, this::breakerOpen, flow.batchSize(), this::runBatch);
+                flow.probeInterval(), timer, pauseChannel, this::breakerOpen, flow.batchSize(), this::runBatch,
+                pipeline.background);
+        pipeline.background.addCapacity(flow.concurrency());
         pipeline.breakers.bind(policy, dispatcher);
         LOG.infof("Consumer %s: concurrency %s, buffer %d, batch %d, rate limit %s, circuit breakers %s",
                 policy.channel(), adaptive.enabled() ? "adaptive up to " + flow.concurrency() : flow.concurrency(),

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import dev.errand.Steps;
 import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.contract.EnvelopeReader;
+import dev.errand.internal.flow.BackgroundPermits;
 import dev.errand.internal.idempotency.IdempotentExecutor;
 import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.tracing.Tracing;
@@ -32,11 +33,12 @@ public class Pipeline {
     final Steps steps;
     final BreakerBinding breakers;
     final ConsumerPolicies policies;
+    final BackgroundPermits background;
     final Clock clock = Clock.systemUTC();
 
     Pipeline(EnvelopeReader reader, MessageAdmission admission, IdempotentExecutor idempotent, Settler settler,
             ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, Steps steps, BreakerBinding breakers,
-            ConsumerPolicies policies) {
+            ConsumerPolicies policies, BackgroundPermits background) {
         this.reader = reader;
         this.admission = admission;
         this.idempotent = idempotent;
@@ -47,5 +49,6 @@ public class Pipeline {
         this.steps = steps;
         this.breakers = breakers;
         this.policies = policies;
+        this.background = background;
     }
 }

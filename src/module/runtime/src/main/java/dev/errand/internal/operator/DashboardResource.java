@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.errand.ProgressSource;
 import dev.errand.internal.flow.ChannelDispatcher;
+import dev.errand.internal.foreground.ForegroundFirst;
 import dev.errand.internal.handling.BreakerBinding;
 import dev.errand.internal.handling.ConsumerRegistry;
 import dev.errand.internal.web.ProblemMapping;
@@ -48,28 +49,30 @@ public class DashboardResource {
 
     public record Snapshot(Instant at, List<QueueTrends.QueueView> queues, QueueTrends.OutboxView outbox,
             List<ChannelDispatcher.View> consumers, List<BreakerBinding.BreakerView> breakers,
-            List<ProgressView> progress) {
+            List<ProgressView> progress, ForegroundFirst.View background) {
     }
 
     private final QueueTrends queues;
     private final ConsumerRegistry consumers;
     private final BreakerBinding breakers;
     private final Instance<ProgressSource> sources;
+    private final ForegroundFirst foreground;
     private final Throughput throughput = new Throughput();
 
     public DashboardResource(QueueTrends queues, ConsumerRegistry consumers, BreakerBinding breakers,
-            Instance<ProgressSource> sources) {
+            Instance<ProgressSource> sources, ForegroundFirst foreground) {
         this.queues = queues;
         this.consumers = consumers;
         this.breakers = breakers;
         this.sources = sources;
+        this.foreground = foreground;
     }
 
     @GET
     @RolesAllowed(Roles.VIEWER)
     public Snapshot snapshot() {
         return new Snapshot(Instant.now(), queues.queues(), queues.outbox(), consumers.views(), breakers.views(),
-                progress());
+                progress(), foreground.view());
     }
 
     private List<ProgressView> progress() {

@@ -124,6 +124,44 @@ class ChannelDispatcherTest {
         second.toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
+    @Test
+    void consumersSharingABackgroundBudgetRunNoMoreAtOnceThanItsLimitAndEachStillDrains() {
+        BackgroundPermits budget = new BackgroundPermits();
+        budget.addCapacity(16);
+        budget.limitTo(2);
+        java.util.concurrent.atomic.AtomicInteger runningNow = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        Function<Boolean, ChannelDispatcher.Result> busy = probe -> {
+            mostAtOnce.accumulateAndGet(runningNow.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            runningNow.decrementAndGet();
+            return new ChannelDispatcher.Done(false);
+        };
+        ChannelDispatcher first = dispatcher("first", 8, 100, budget);
+        ChannelDispatcher second = dispatcher("second", 8, 100, budget);
+        for (int i = 0; i < 40; i++) {
+            first.submit(work("first-" + i, 4, null, busy));
+            second.submit(work("second-" + i, 4, null, busy));
+        }
+        assertTrue(first.view().pausedFor().contains(PauseReason.FOREGROUND_FIRST)
+                || second.view().pausedFor().contains(PauseReason.FOREGROUND_FIRST), "one is held back");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> ran.size() == 80);
+        assertTrue(mostAtOnce.get() <= 2, "at most the budget's 2 at once, saw " + mostAtOnce.get());
+        await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 0);
+        assertTrue(first.view().pausedFor().isEmpty() && second.view().pausedFor().isEmpty());
+    }
+
+    private ChannelDispatcher dispatcher(String channel, int concurrency, int buffer, BackgroundPermits budget) {
+        return new ChannelDispatcher(channel, concurrency, buffer, ConcurrencyLimit.fixed(concurrency), null,
+                Duration.ofMillis(50), timer, paused -> {
+                }, breakerOpen::get, 1, null, budget);
+    }
+
     private ChannelDispatcher dispatcher(int concurrency, int buffer) {
         return new ChannelDispatcher("test", concurrency, buffer, ConcurrencyLimit.fixed(concurrency), null,
                 Duration.ofMillis(50), timer, paused -> {
