@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import dev.errand.internal.flow.BackgroundPermits;
+import dev.errand.internal.foreground.ForegroundFirst;
 import dev.errand.it.work.TestWorkMessages;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.Users;
@@ -27,13 +30,18 @@ final class BusyBackground {
     /** Generous against the 20 ms target: a test on a shared machine, not a benchmark. */
     static final double P99_BOUND_MILLIS = 150;
 
-    record Measured(RequestLoad.Result requests, int lowestLimit, int ceiling) {
+    record Measured(RequestLoad.Result requests, int lowestLimit, int ceiling, List<String> seen) {
+        @Override
+        public String toString() {
+            return requests + "; lowest background limit " + lowestLimit + " of " + ceiling + "; the controller saw: "
+                    + String.join(" | ", seen);
+        }
     }
 
     private BusyBackground() {
     }
 
-    static Measured measure(URI compute, BusyWork busy, BackgroundPermits permits)
+    static Measured measure(URI compute, BusyWork busy, BackgroundPermits permits, ForegroundFirst foreground)
             throws Exception {
         busy.burning(true);
         try (AnySender sender = new AnySender()) {
@@ -42,9 +50,15 @@ final class BusyBackground {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> view("started") >= 16);
         AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger ticks = new AtomicInteger();
         ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor();
-        watch.scheduleAtFixedRate(() -> lowest.accumulateAndGet(permits.limit(), Math::min), 0, 20,
-                TimeUnit.MILLISECONDS);
+        watch.scheduleAtFixedRate(() -> {
+            lowest.accumulateAndGet(permits.limit(), Math::min);
+            if (ticks.getAndIncrement() % 50 == 0) {
+                seen.add(foreground.view().summary());
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
         RequestLoad.Result result;
         try {
             result = RequestLoad.run(URI.create(compute + "?millis=" + CPU_MILLIS_PER_REQUEST), REQUESTS_PER_SECOND,
@@ -56,7 +70,7 @@ final class BusyBackground {
         }
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> view("waiting") == 0 && view("running") == 0);
-        return new Measured(result, lowest.get(), permits.ceiling());
+        return new Measured(result, lowest.get(), permits.ceiling(), seen);
     }
 
     /** The busy consumer's figure, as an operator sees it. */

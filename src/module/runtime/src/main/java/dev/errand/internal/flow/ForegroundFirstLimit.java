@@ -3,7 +3,8 @@ package dev.errand.internal.flow;
 /**
  * Decides, once a tick, how many permits the background may hold, from how the foreground (the
  * service's own requests) fares: additive increase while it is within its target, a multiplicative
- * cut when it is not, never below a floor, and all the way up while there is no foreground to protect.
+ * cut of what the background used when it is not (by half, or down to a quarter when the requests are
+ * far over), never below a floor, and all the way up while there is no foreground to protect.
  * <p>
  * Why not Netflix's gradient or Vegas limits: they infer queueing from the latency of the very calls
  * they limit. Here the limited work (handlers) does not get slower when requests suffer; the requests
@@ -33,6 +34,7 @@ public final class ForegroundFirstLimit {
     }
 
     private static final double CUT = 0.5;
+    private static final double DEEPEST_CUT = 0.25;
 
     private final long targetNanos;
     private final int floor;
@@ -74,7 +76,17 @@ public final class ForegroundFirstLimit {
                 return limit;
             }
             settling = settleTicks;
-            return Math.max(bottom, (int) Math.floor(limit * CUT));
+            // From what the background used, not from a limit it never reached (at the start the limit is
+            // the ceiling, far above the running handlers), and deeper the further the requests are over:
+            // by target/latency, between a quarter and a half.
+            int used = Math.max(1, Math.min(limit, reading.peakInUse()));
+            double cut = Math.max(DEEPEST_CUT, Math.min(CUT, (double) targetNanos
+                    / Math.max(1, Math.max(reading.latencyNanos(), reading.loopDelayNanos()))));
+            return Math.max(bottom, (int) Math.floor(used * cut));
+        }
+        if (!reading.judged()) {
+            // A few requests, or none since the last cut: no evidence either way, so no change.
+            return limit;
         }
         if (reading.peakInUse() * 2 >= limit) {
             // The background used at least half of what it had: one more.

@@ -21,7 +21,7 @@ public interface ForegroundConfig {
     boolean enabled();
 
     /**
-     * The requests' latency, at the 99th percentile over each interval, above which the background is
+     * The requests' latency, at the 99th percentile over the last second, above which the background is
      * cut. The same bound applies to the event loops' delay in running a task. Set it above what the
      * service's endpoints take on an idle machine, or the background stays at its floor.
      */

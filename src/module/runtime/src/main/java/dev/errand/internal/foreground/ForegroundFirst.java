@@ -39,8 +39,10 @@ public class ForegroundFirst {
     private static final double PERCENTILE = 0.99;
     /** Ahead of the security and REST handlers, so that their wait counts too. */
     private static final int FILTER_PRIORITY = 20_000;
+    /** The requests judged: those of the last second (or of the last interval, if longer). */
+    private static final long WINDOW_MILLIS = 1_000;
     /**
-     * Requests an interval needs before its percentile counts: the p99 of three requests is their
+     * Requests the window needs before its percentile counts: the p99 of three requests is their
      * slowest, and a poll now and then should not hold the background back.
      */
     private static final int MIN_REQUESTS = 10;
@@ -56,17 +58,20 @@ public class ForegroundFirst {
     private final BackgroundPermits permits;
     private final ErrandMetrics metrics;
     private final Vertx vertx;
-    private final RequestLatencies requests = new RequestLatencies();
+    private final RequestLatencies requests;
     private final ForegroundFirstLimit controller;
     private ScheduledExecutorService ticker;
     private EventLoopDelay loops;
     private volatile View view;
+    private volatile boolean switchedOn = true;
 
     ForegroundFirst(ForegroundConfig config, BackgroundPermits permits, ErrandMetrics metrics, Vertx vertx) {
         this.config = config;
         this.permits = permits;
         this.metrics = metrics;
         this.vertx = vertx;
+        long every = Math.max(10, config.interval().toMillis());
+        this.requests = new RequestLatencies((int) Math.max(1, WINDOW_MILLIS / every));
         this.controller = new ForegroundFirstLimit(config.latencyTarget().toNanos(), config.minBackground(),
                 SETTLE_INTERVALS);
         this.view = new View(config.enabled(), permits.limit(), permits.ceiling(), 0, 0, 0, 0, millis(config.latencyTarget().toNanos()),
@@ -127,18 +132,35 @@ public class ForegroundFirst {
                 && (accept == null || !accept.contains("text/event-stream"));
     }
 
+    /**
+     * Switches the controller on or off while the service runs, off lifting the limit: for a
+     * measurement of the same service with and without it, and for an operator who wants to see what
+     * it holds back. The setting {@code errand.foreground.enabled} decides whether it runs at all.
+     */
+    public void switchOn(boolean on) {
+        switchedOn = on;
+        if (!on) {
+            permits.unlimited();
+            view = new View(false, permits.limit(), permits.ceiling(), permits.inUse(), 0, 0, 0,
+                    millis(controller.targetNanos()), false, "foreground first is switched off");
+        }
+    }
+
     void tick() {
+        if (!switchedOn) {
+            return;
+        }
         try {
             long now = System.nanoTime();
-            RequestLatencies.Interval interval = requests.take(PERCENTILE, now);
+            RequestLatencies.Window window = requests.take(PERCENTILE, now);
             long loopDelay = loops.take(now);
-            boolean foreground = interval.finished() > 0 || interval.running() > 0;
+            boolean foreground = window.finished() > 0 || window.running() > 0;
             // With nothing finished, the oldest running request is the only sign: a stalled foreground
             // must read as slow, not as idle.
-            long latency = interval.finished() > 0 ? interval.percentileNanos() : interval.oldestRunningNanos();
-            boolean stalled = interval.finished() == 0 && interval.running() > 0
+            long latency = window.finished() > 0 ? window.percentileNanos() : window.oldestRunningNanos();
+            boolean stalled = window.finished() == 0 && window.running() > 0
                     && latency > controller.targetNanos();
-            boolean judged = interval.finished() >= MIN_REQUESTS || stalled;
+            boolean judged = window.finished() >= MIN_REQUESTS || stalled;
             int peak = permits.takePeakInUse();
             ForegroundFirstLimit.Reading reading = new ForegroundFirstLimit.Reading(foreground, judged, latency,
                     loopDelay, peak);
@@ -146,8 +168,11 @@ public class ForegroundFirst {
             int ceiling = permits.ceiling();
             int next = controller.next(before, ceiling, reading);
             permits.limitTo(next);
+            if (next < before) {
+                requests.forget();
+            }
             boolean heldBack = next < ceiling;
-            view = new View(true, next, ceiling, permits.inUse(), interval.finished(), millis(latency), millis(loopDelay),
+            view = new View(true, next, ceiling, permits.inUse(), window.finished(), millis(latency), millis(loopDelay),
                     millis(controller.targetNanos()), heldBack, summary(reading, next, ceiling));
             if (next < before && LOG.isDebugEnabled()) {
                 LOG.debugf("Background cut from %d to %d: %s", before, next, view.summary());

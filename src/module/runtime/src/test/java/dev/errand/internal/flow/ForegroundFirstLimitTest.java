@@ -25,19 +25,21 @@ class ForegroundFirstLimitTest {
     }
 
     @Test
-    void slowRequestsHalveTheLimitThenItWaitsForTheWorkStartedBeforeTheCut() {
+    void slowRequestsHalveWhatTheBackgroundUsedThenItWaitsForTheWorkStartedBeforeTheCut() {
         ForegroundFirstLimit controller = new ForegroundFirstLimit(TARGET, 1, 2);
-        assertEquals(32, controller.next(64, 64, requests(SLOW, 0, 64)));
+        // 30 ms against 20: a half. Of the 48 runs the background held, not of the ceiling of 64.
+        assertEquals(24, controller.next(64, 64, requests(30_000_000, 0, 48)));
         // Two intervals to settle: the work started under 64 is still running.
-        assertEquals(32, controller.next(32, 64, requests(SLOW, 0, 64)));
-        assertEquals(32, controller.next(32, 64, requests(SLOW, 0, 40)));
-        assertEquals(16, controller.next(32, 64, requests(SLOW, 0, 32)));
+        assertEquals(24, controller.next(24, 64, requests(SLOW, 0, 48)));
+        assertEquals(24, controller.next(24, 64, requests(SLOW, 0, 30)));
+        // 80 ms against 20: a quarter.
+        assertEquals(6, controller.next(24, 64, requests(SLOW, 0, 24)));
     }
 
     @Test
     void lateEventLoopsCutAsSlowRequestsDo() {
         ForegroundFirstLimit controller = new ForegroundFirstLimit(TARGET, 1, 0);
-        assertEquals(4, controller.next(8, 64, requests(FAST, SLOW, 8)));
+        assertEquals(2, controller.next(8, 64, requests(FAST, SLOW, 8)));
     }
 
     @Test
@@ -66,10 +68,10 @@ class ForegroundFirstLimitTest {
     }
 
     @Test
-    void tooFewRequestsToJudgeNeitherCutNorHaltTheRise() {
+    void tooFewRequestsToJudgeNeitherCutNorRaise() {
         ForegroundFirstLimit controller = new ForegroundFirstLimit(TARGET, 1, 2);
         ForegroundFirstLimit.Reading sparse = new ForegroundFirstLimit.Reading(true, false, SLOW, SLOW, 8);
-        assertEquals(9, controller.next(8, 64, sparse));
+        assertEquals(8, controller.next(8, 64, sparse));
     }
 
     @Test
