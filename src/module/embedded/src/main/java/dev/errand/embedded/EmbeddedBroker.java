@@ -67,7 +67,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // Operators (and the tests that take the AMQP acceptor down) reach it over JMX.
                 .setJMXManagementEnabled(true)
                 // A nearly full developer disk must not silently block every producer.
-                .setMaxDiskUsage(100);
+                .setMaxDiskUsage(100)
+                // The broker shares the heap with the service: past this, queued messages page to disk
+                // (every address's default policy) rather than fill the heap the consumers need.
+                .setGlobalMaxSize(settings.brokerMemory());
         if (plain) {
             config.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + plainPort + "?" + AMQP_OPTIONS);
         }

@@ -14,6 +14,7 @@ import dev.errand.EmbeddedStarter;
 import dev.errand.WireContract;
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 
 /**
  * Starts the embedded servers that are missing before Quarkus: with no broker configured an embedded
@@ -54,7 +55,14 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
                 .orElse(WireContract.DEAD_LETTER_QUEUE);
         return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters),
                 brokerUser(config, credentials), credentials.senderUser(), credentials.databasePassword(), deadLetters,
-                tls(config, dataDir, credentials));
+                brokerMemory(config), tls(config, dataDir, credentials));
+    }
+
+    /** {@code errand.embedded.broker-memory} as written ({@code 64M}, {@code 1G}), else a share of the heap. */
+    private static long brokerMemory(Config config) {
+        return config.getOptionalValue("errand.embedded.broker-memory", String.class)
+                .map(size -> new MemorySizeConverter().convert(size).asLongValue())
+                .orElseGet(() -> EmbeddedSettings.defaultBrokerMemory(Runtime.getRuntime().maxMemory()));
     }
 
     /**

@@ -78,7 +78,8 @@ public final class EmbeddedServers implements AutoCloseable {
         }
         LOG.infof("Embedded servers started in %d ms (broker: %s, database: %s), data in %s",
                 (System.nanoTime() - started) / 1_000_000,
-                broker == null ? "external" : (tlsOnly(settings.tls()) ? "AMQPS" : "AMQP") + " on 127.0.0.1:" + broker.port(),
+                broker == null ? "external" : (tlsOnly(settings.tls()) ? "AMQPS" : "AMQP") + " on 127.0.0.1:" + broker.port()
+                        + ", paging past " + settings.brokerMemory() / (1024 * 1024) + " MB of messages",
                 database == null ? "external" : "PostgreSQL on 127.0.0.1:" + database.port(), dataDir);
         return new EmbeddedServers(lock, brokerFiles, broker, database, settings.brokerUser(), settings.senderUser(),
                 settings.tls());

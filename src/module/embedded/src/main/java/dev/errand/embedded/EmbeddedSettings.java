@@ -24,10 +24,12 @@ import dev.errand.internal.config.EmbeddedConfig;
  *                   addresses, nothing else
  * @param databasePassword the embedded PostgreSQL superuser's password
  * @param deadLetterAddress Errand's dead-letter queue, which only the service may use
+ * @param brokerMemory bytes of queued messages the broker keeps in the heap, all addresses together
+ *                     (Artemis' {@code global-max-size}); past it, new messages page to disk
  * @param tls        an AMQPS acceptor, alone or beside the plain one; null for none
  */
 public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, BrokerUser brokerUser,
-        BrokerUser senderUser, String databasePassword, String deadLetterAddress, Tls tls) {
+        BrokerUser senderUser, String databasePassword, String deadLetterAddress, long brokerMemory, Tls tls) {
 
     /**
      * An AMQPS acceptor, bound to 127.0.0.1 like the plain one.
@@ -65,8 +67,21 @@ public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, 
     /** Default of {@code errand.embedded.amqp-port}; also the {@code EmbeddedConfig} default. */
     public static final String DEFAULT_AMQP_PORT = EmbeddedConfig.DEFAULT_AMQP_PORT;
 
+    /**
+     * Default of {@code errand.embedded.broker-memory}: an eighth of the maximum heap. Artemis' own default
+     * is half, for a broker that has its JVM to itself; this one shares the heap with the service, whose
+     * consumers drain the queues it holds, so a backlog beyond this waits on disk instead.
+     */
+    public static long defaultBrokerMemory(long maxHeap) {
+        return maxHeap / 8;
+    }
+
     public EmbeddedSettings {
         Objects.requireNonNull(dataDir, "dataDir");
+        if (brokerMemory <= 0) {
+            throw new IllegalArgumentException("The broker's memory (errand.embedded.broker-memory) must be positive, was "
+                    + brokerMemory + " bytes");
+        }
         if (amqpPort < 0 || amqpPort > 65535) {
             throw new IllegalArgumentException("amqpPort must be between 0 and 65535, was " + amqpPort);
         }
@@ -92,6 +107,7 @@ public record EmbeddedSettings(Path dataDir, int amqpPort, List<String> queues, 
                 new BrokerUser(LocalCredentials.BROKER_USER, LocalCredentials.randomPassword()),
                 new BrokerUser(LocalCredentials.SENDER_USER, LocalCredentials.randomPassword()),
                 LocalCredentials.randomPassword(), WireContract.DEAD_LETTER_QUEUE,
+                defaultBrokerMemory(Runtime.getRuntime().maxMemory()),
                 new Tls(EmbeddedBroker.freePort(),
                         LocalCertificate.create(dataDir.resolve("tls"), "broker", Duration.ofDays(2)), true));
     }

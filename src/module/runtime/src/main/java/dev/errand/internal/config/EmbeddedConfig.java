@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -39,6 +40,13 @@ public interface EmbeddedConfig {
      * it creates a queue (anycast, durable) when a consumer or a producer first uses it.
      */
     Optional<List<String>> queues();
+
+    /**
+     * How much of the heap the embedded broker may fill with queued messages, all queues together
+     * (Artemis' {@code global-max-size}, e.g. {@code 64M}); past it, new messages page to disk and are read
+     * back as the consumers drain. Unset: an eighth of the maximum heap ({@code -Xmx}).
+     */
+    Optional<MemorySize> brokerMemory();
 
     /**
      * The embedded PostgreSQL restarts itself when it dies; dead for longer than this (every restart
