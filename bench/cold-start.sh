@@ -12,7 +12,10 @@
 # coupon campaign (--users users, --error-rate injected errors) twice: "cold" is the first thing the
 # JVM does after its start, "warm" the one right after it, in the same JVM. It prints one line per
 # run and then the medians:
-#   label=… start_s=… cold=… warm=… cold_of_warm=…%
+#   label=… start_s=… quarkus_s=… embedded_s=… cold=… warm=… cold_of_warm=…% jit_cold_s=… jit_warm_s=…
+# (start_s: launch to ready, wall clock; quarkus_s: Quarkus' own "started in"; embedded_s: the
+# embedded Artemis and PostgreSQL's share of it, mostly PostgreSQL's initdb in the fresh folder;
+# jit_*_s: the JIT's compile time during each campaign, from the JVM's java.ci.totalTime counter)
 # --java picks the JVM (default: `java` on the PATH, OpenJDK 17 here), --app the packaged service
 # (default target/quarkus-app; the AOT build is target/aot-app, see docs/operations/running.md),
 # --aot-cache runs it with -XX:AOTCache=FILE -XX:AOTMode=on, so that a cache the JVM cannot use
@@ -108,6 +111,14 @@ PY
 }
 
 jvm_version=$("$java_bin" -version 2>&1 | head -1)
+jcmd_bin="$(dirname "$(readlink -f "$(command -v "$java_bin")")")/jcmd"
+
+# jit_s: the seconds the service's JIT compilers have spent so far (java.ci.totalTime, summed over
+# the compiler threads), to show where a cold campaign's CPU goes.
+jit_s() {
+  "$jcmd_bin" "$pid" PerfCounter.print 2>/dev/null \
+    | awk -F= '/^java.ci.totalTime=/ {t = $2} /^sun.os.hrt.frequency=/ {f = $2} END {printf "%.1f", f ? t / f : 0}'
+}
 
 if [ "$train" = 1 ]; then
   rm -f "$aot_cache"
@@ -138,11 +149,21 @@ for run in $(seq 1 "$runs"); do
   work="$top/run-$run"
   mkdir -p "$work"
   launch ${cache_opts[@]+"${cache_opts[@]}"}
+  j0=$(jit_s)
   cold=$(campaign "r$run-cold")
+  j1=$(jit_s)
   warm=$(campaign "r$run-warm")
+  j2=$(jit_s)
   stop_service
   pid=
-  echo "$label $run $start_s $cold $warm" | tee -a "$results" >&2
+  # Quarkus' own start-up time (after the JVM's) and, within it, the embedded servers' (mostly
+  # PostgreSQL's initdb in the fresh folder), from the service's log.
+  quarkus_s=$(sed -n -E 's/.* started in ([0-9.]+)s\..*/\1/p' "$work/service.log" | head -1)
+  embedded_s=$(sed -n -E 's/.*Embedded servers started in ([0-9]+) ms.*/\1/p' "$work/service.log" | head -1 \
+    | awk '{printf "%.2f", $1 / 1000}')
+  jit_cold=$(awk -v a="$j0" -v b="$j1" 'BEGIN {printf "%.1f", b - a}')
+  jit_warm=$(awk -v a="$j1" -v b="$j2" 'BEGIN {printf "%.1f", b - a}')
+  echo "$label $run $start_s $cold $warm ${quarkus_s:-0} ${embedded_s:-0} $jit_cold $jit_warm" | tee -a "$results" >&2
 done
 
 /usr/bin/python3 - "$results" "$jvm_version" "$app" "${aot_cache:-none}" <<'PY'
@@ -150,11 +171,17 @@ import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 label = rows[0][0]
 start = statistics.median(float(r[2]) for r in rows)
+quarkus = statistics.median(float(r[5]) for r in rows)
+embedded = statistics.median(float(r[6]) for r in rows)
+jit_cold = statistics.median(float(r[7]) for r in rows)
+jit_warm = statistics.median(float(r[8]) for r in rows)
 cold = statistics.median(int(r[3]) for r in rows)
 warm = statistics.median(int(r[4]) for r in rows)
 ratios = [int(r[3]) / int(r[4]) for r in rows]
 print(f"{sys.argv[2]}; app {sys.argv[3]}; AOT cache {sys.argv[4]}")
-print("runs (start s, cold, warm, cold/warm): " + "  ".join(f"{r[2]} {r[3]} {r[4]} {int(r[3]) / int(r[4]):.0%}" for r in rows))
-print(f"label={label} start_s={start:.2f} cold={cold:.0f} warm={warm:.0f} cold_of_warm={cold / warm:.0%} "
+print("runs (start s, cold, warm, cold/warm; Quarkus' started-in s, embedded servers s; JIT s cold, warm): "
+      + "  ".join(f"{r[2]} {r[3]} {r[4]} {int(r[3]) / int(r[4]):.0%}; {r[5]} {r[6]}; {r[7]} {r[8]}" for r in rows))
+print(f"label={label} start_s={start:.2f} quarkus_s={quarkus:.2f} embedded_s={embedded:.2f} cold={cold:.0f} "
+      f"warm={warm:.0f} cold_of_warm={cold / warm:.0%} jit_cold_s={jit_cold:.1f} jit_warm_s={jit_warm:.1f} "
       f"(median of the runs' ratios {statistics.median(ratios):.0%})")
 PY
