@@ -4,7 +4,7 @@
 #
 #   bench/cold-start.sh [--runs 3] [--users 50000] [--error-rate 0.05] [--java PATH] [--app DIR]
 #                       [--aot-cache FILE] [--label NAME]
-#   bench/cold-start.sh --train [--java PATH] [--app DIR] [--aot-cache FILE] [--train-users 5000]
+#   bench/cold-start.sh --train [--java PATH] [--app DIR] [--aot-cache FILE] [--train-users 20000]
 #                       [--train-campaigns 2]
 #
 # Measuring (the default): each run starts the packaged service in a fresh data folder, takes the
@@ -33,7 +33,7 @@
 # Always stops what it started.
 set -euo pipefail
 
-runs=3 users=50000 error_rate=0.05 java_bin=java app= aot_cache= label= train=0 train_users=5000 train_campaigns=2
+runs=3 users=50000 error_rate=0.05 java_bin=java app= aot_cache= label= train=0 train_users=20000 train_campaigns=2
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
