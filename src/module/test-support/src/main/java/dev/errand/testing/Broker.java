@@ -1,6 +1,7 @@
 package dev.errand.testing;
 
 import java.lang.management.ManagementFactory;
+import java.util.Collections;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -57,6 +58,31 @@ public final class Broker {
             return ((Number) server().getAttribute(new ObjectName(queueName(queue)), "MessageCount")).longValue();
         } catch (Exception e) {
             throw new IllegalStateException("Could not read the depth of " + queue, e);
+        }
+    }
+
+    /**
+     * From now on the broker refuses every message sent to {@code address} (the service's role loses
+     * its send permission there; Artemis takes the most specific match alone), until
+     * {@link #acceptSends}. Artemis only.
+     */
+    public static void refuseSends(String address) {
+        String role = "errand";
+        try {
+            server().invoke(new ObjectName(BROKER), "addSecuritySettings",
+                    new Object[] { address, "", role, role, role, role, role, role, role, role, role },
+                    Collections.nCopies(11, String.class.getName()).toArray(String[]::new));
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not refuse sends to " + address, e);
+        }
+    }
+
+    public static void acceptSends(String address) {
+        try {
+            server().invoke(new ObjectName(BROKER), "removeSecuritySettings", new Object[] { address },
+                    new String[] { String.class.getName() });
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not accept sends to " + address, e);
         }
     }
 

@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,10 +39,12 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Publishes the outbox: woken by each commit that wrote to it, and every {@code sweep-interval}
- * regardless. A batch is locked ({@code for update skip locked}, so several instances share the work),
- * sent, and deleted only once the broker has stored every message of it; if the broker is down the
- * transaction rolls back, the rows stay, and the relay tries again with backoff. Message order
- * follows the outbox id within a batch.
+ * regardless. One pass claims a batch ({@code for update skip locked}, so several instances share the
+ * work), sends all of it at once, awaits every message's outcome together, and deletes in one statement
+ * the rows whose messages the broker stored. A row the broker refused (or did not settle in time) stays
+ * and goes again in a later pass; the messages sent beside it are not sent twice for it. If nothing of
+ * a pass was stored (the broker is down) the relay backs off. Messages are sent in outbox-id order; a
+ * message sent again after a refusal arrives after the ones that followed it, as any re-send does.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -87,15 +93,39 @@ public class OutboxRelay {
 
     private void run() {
         Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
+        long lastRefusalLogged = System.nanoTime() - MAX_BACKOFF.toNanos() - 1;
         while (!stopping) {
             try {
                 signal.tryAcquire(config.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
                 signal.drainPermits();
-                while (!stopping && publishBatch() == config.batch()) {
-                    // A full batch: there may be more right behind it.
+                Pass pass;
+                do {
+                    pass = publishBatch();
+                    // A full batch, all of it stored: there may be more right behind it.
+                } while (!stopping && pass.claimed() == config.batch() && pass.refused() == 0);
+                if (pass.refused() == 0) {
+                    backoff.reset();
+                    background.succeeded(LOOP);
+                } else {
+                    background.failed(LOOP, pass.refusal());
+                    // Nothing stored at all: the broker is down or refuses everything, so wait before asking
+                    // again. Otherwise the others went; the refused rows go again at the next wake-up, and a
+                    // row refused for good (shown by readiness) is logged every MAX_BACKOFF, not every pass.
+                    if (pass.published() == 0) {
+                        LOG.warnf("Outbox relay: the broker stored none of %d messages (%s); trying again in %d ms",
+                                pass.claimed(), pass.refusal(), backoff.next().toMillis());
+                        if (!backoff.failed()) {
+                            return;
+                        }
+                    } else {
+                        backoff.reset();
+                        if (System.nanoTime() - lastRefusalLogged > MAX_BACKOFF.toNanos()) {
+                            lastRefusalLogged = System.nanoTime();
+                            LOG.warnf("Outbox relay: the broker did not store %d of %d messages (%s); they stay in "
+                                    + "the outbox and go again", pass.refused(), pass.claimed(), pass.refusal());
+                        }
+                    }
                 }
-                backoff.reset();
-                background.succeeded(LOOP);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -109,35 +139,82 @@ public class OutboxRelay {
         }
     }
 
-    /** @return how many messages were published */
-    int publishBatch() {
+    /**
+     * One pass's outcome: rows claimed, messages the broker stored (their rows deleted), and the first
+     * reason one was not.
+     */
+    record Pass(int claimed, int published, Throwable refusal) {
+
+        static final Pass EMPTY = new Pass(0, 0, null);
+
+        int refused() {
+            return claimed - published;
+        }
+    }
+
+    /** Claims up to {@code batch} rows, sends them, and deletes those the broker stored. */
+    Pass publishBatch() {
         return QuarkusTransaction.requiringNew().timeout((int) CONFIRM_TIMEOUT.toSeconds() + 10).call(() -> {
             List<Long> ids = new ArrayList<>();
-            List<CompletableFuture<Void>> stored = new ArrayList<>();
+            List<CompletableFuture<Void>> outcomes = new ArrayList<>();
             try (Connection connection = dataSource.getConnection()) {
                 try (PreparedStatement select = connection.prepareStatement(SELECT)) {
                     select.setInt(1, config.batch());
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             ids.add(rows.getLong(1));
-                            stored.add(sender.send(message(rows)).toCompletableFuture());
+                            outcomes.add(sender.send(message(rows)).toCompletableFuture());
                         }
                     }
                 }
                 if (ids.isEmpty()) {
-                    return 0;
+                    return Pass.EMPTY;
                 }
-                CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
-                        .get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                try (PreparedStatement delete = connection.prepareStatement("delete from errand_outbox where id = any(?)")) {
-                    Array array = connection.createArrayOf("bigint", ids.toArray());
-                    delete.setArray(1, array);
-                    delete.executeUpdate();
+                awaitSettled(outcomes);
+                List<Long> stored = new ArrayList<>(ids.size());
+                Throwable refusal = null;
+                for (int i = 0; i < ids.size(); i++) {
+                    CompletableFuture<Void> outcome = outcomes.get(i);
+                    if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
+                        stored.add(ids.get(i));
+                    } else if (refusal == null) {
+                        refusal = outcome.isDone() ? cause(outcome)
+                                : new TimeoutException("not settled by the broker within " + CONFIRM_TIMEOUT);
+                    }
                 }
+                if (!stored.isEmpty()) {
+                    try (PreparedStatement delete = connection.prepareStatement("delete from errand_outbox where id = any(?)")) {
+                        Array array = connection.createArrayOf("bigint", stored.toArray());
+                        delete.setArray(1, array);
+                        delete.executeUpdate();
+                    }
+                }
+                LOG.debugf("Outbox relay published %d of %d messages", stored.size(), ids.size());
+                return new Pass(ids.size(), stored.size(), refusal);
             }
-            LOG.debugf("Outbox relay published %d messages", ids.size());
-            return ids.size();
         });
+    }
+
+    /** Waits until every send has its outcome, stored or not, or the confirmation timeout passes. */
+    private static void awaitSettled(List<CompletableFuture<Void>> outcomes) throws InterruptedException {
+        CompletableFuture<?>[] settled = outcomes.stream().map(outcome -> outcome.handle((stored, error) -> null))
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(settled).get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // The unsettled ones count as not stored: their rows stay and are sent again.
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // handle() never fails
+        }
+    }
+
+    private static Throwable cause(CompletableFuture<Void> failed) {
+        try {
+            failed.join();
+            return null;
+        } catch (CompletionException | CancellationException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
     }
 
     private static OutboundMessage message(ResultSet row) throws SQLException {
