@@ -30,6 +30,7 @@ import dev.errand.BackgroundWork;
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
 import dev.errand.Backoff;
+import dev.errand.internal.flow.BackgroundPermits;
 import dev.errand.internal.sending.ErrandSender;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -60,17 +61,25 @@ public class OutboxRelay {
     private final ErrandSender sender;
     private final OutboxConfig config;
     private final BackgroundWork background;
+    private final BackgroundPermits permits;
+    /**
+     * How long a pass waits for a permit of the background while foreground first holds it back; then
+     * it goes anyway. The relay is one loop, and what it postpones grows the outbox (which backpressure
+     * counts): held back, it makes fewer, larger passes rather than none.
+     */
+    private static final long HELD_BACK_AT_MOST_MILLIS = 200;
     private static final String LOOP = "outbox-relay";
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean stopping;
     private Thread worker;
 
     public OutboxRelay(AgroalDataSource dataSource, ErrandSender sender, OutboxConfig config,
-            BackgroundWork background) {
+            BackgroundWork background, BackgroundPermits permits) {
         this.dataSource = dataSource;
         this.sender = sender;
         this.config = config;
         this.background = background;
+        this.permits = permits;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -79,6 +88,7 @@ public class OutboxRelay {
             LOG.info("Outbox relay disabled (errand.outbox.relay-enabled=false)");
             return;
         }
+        permits.addCapacity(1);
         worker = new Thread(this::run, "errand-outbox-relay");
         worker.setDaemon(true);
         worker.start();
@@ -100,7 +110,14 @@ public class OutboxRelay {
                 signal.drainPermits();
                 Pass pass;
                 do {
-                    pass = publishBatch();
+                    boolean permit = permits.acquire(HELD_BACK_AT_MOST_MILLIS);
+                    try {
+                        pass = publishBatch();
+                    } finally {
+                        if (permit) {
+                            permits.release();
+                        }
+                    }
                     // A full batch, all of it stored: there may be more right behind it.
                 } while (!stopping && pass.claimed() == config.batch() && pass.refused() == 0);
                 if (pass.refused() == 0) {
