@@ -79,18 +79,9 @@ launch() {
     -Dquarkus.http.port="$http_port" -Derrand.embedded.amqp-port="$amqp_port" \
     -jar "$app/quarkus-run.jar") >> "$work/service.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 1200); do
-    if curl -fs "$base/q/health/ready" > /dev/null 2>&1; then
-      t1=$(date +%s.%N)
-      admin="admin:$(sed -n 's/^http.admin.password=//p' "$work/data/credentials.properties")"
-      start_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || { echo "service died; see $work/service.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "service did not start; see $work/service.log" >&2
-  exit 1
+  await_ready 0.1 1200
+  t1=$(date +%s.%N)
+  start_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
 }
 
 # campaign NAME: one campaign of $users users; prints its grants per second (from the campaign's own

@@ -24,13 +24,20 @@ start_service() {
     -Derrand.embedded.amqp-port="$amqp_port" "$@" \
     -jar "${BENCH_APP:-$root/target/quarkus-app}/quarkus-run.jar" >> "$work/service.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 120); do
+  await_ready
+}
+
+# await_ready [POLL_SECONDS] [TRIES]: waits until the service started as $pid answers ready, then sets
+# $admin; exits when it dies or does not start.
+await_ready() {
+  local poll=${1:-1} tries=${2:-120}
+  for _ in $(seq 1 "$tries"); do
     if curl -fs "$base/q/health/ready" > /dev/null 2>&1; then
       admin="admin:$(sed -n 's/^http.admin.password=//p' "$work/data/credentials.properties")"
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || { echo "service died; see $work/service.log" >&2; exit 1; }
-    sleep 1
+    sleep "$poll"
   done
   echo "service did not start; see $work/service.log" >&2
   exit 1
