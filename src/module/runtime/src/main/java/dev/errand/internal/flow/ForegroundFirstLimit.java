@@ -39,9 +39,15 @@ public final class ForegroundFirstLimit {
     private final long targetNanos;
     private final int floor;
     private final int settleTicks;
+    private final int patienceTicks;
     private int settling;
+    private int unjudged;
 
-    public ForegroundFirstLimit(long targetNanos, int floor, int settleTicks) {
+    /**
+     * @param settleTicks   ticks after a cut before another may cut
+     * @param patienceTicks ticks without enough requests to judge before the limit rises again
+     */
+    public ForegroundFirstLimit(long targetNanos, int floor, int settleTicks, int patienceTicks) {
         if (targetNanos <= 0) {
             throw new IllegalArgumentException("the latency target must be positive");
         }
@@ -51,6 +57,7 @@ public final class ForegroundFirstLimit {
         this.targetNanos = targetNanos;
         this.floor = floor;
         this.settleTicks = settleTicks;
+        this.patienceTicks = patienceTicks;
     }
 
     /**
@@ -85,8 +92,14 @@ public final class ForegroundFirstLimit {
             return Math.max(bottom, (int) Math.floor(used * cut));
         }
         if (!reading.judged()) {
-            // A few requests, or none since the last cut: no evidence either way, so no change.
-            return limit;
+            // Too few requests to judge: right after a cut (its window starts afresh) that is no evidence
+            // either way, so no change; for longer than a window it is a sparse foreground (a poll a
+            // second), which is no reason to stay held back, so the background rises as if healthy.
+            if (++unjudged < patienceTicks) {
+                return limit;
+            }
+        } else {
+            unjudged = 0;
         }
         if (reading.peakInUse() * 2 >= limit) {
             // The background used at least half of what it had: one more.

@@ -72,8 +72,9 @@ public class ForegroundFirst {
         this.vertx = vertx;
         long every = Math.max(10, config.interval().toMillis());
         this.requests = new RequestLatencies((int) Math.max(1, WINDOW_MILLIS / every));
+        // Patience: a window's worth of intervals without enough requests to judge.
         this.controller = new ForegroundFirstLimit(config.latencyTarget().toNanos(), config.minBackground(),
-                SETTLE_INTERVALS);
+                SETTLE_INTERVALS, (int) Math.max(1, WINDOW_MILLIS / every));
         this.view = new View(config.enabled(), permits.limit(), permits.ceiling(), 0, 0, 0, 0, millis(config.latencyTarget().toNanos()),
                 false, config.enabled() ? "background not held back" : "foreground first is off");
     }
