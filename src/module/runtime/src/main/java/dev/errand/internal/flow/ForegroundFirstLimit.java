@@ -73,6 +73,9 @@ public final class ForegroundFirstLimit {
         if (!settled) {
             settling--;
         }
+        if (reading.judged()) {
+            unjudged = 0;
+        }
         if (!reading.foreground()) {
             // Nothing to protect: back to full speed quickly (doubling), without a step to the ceiling
             // that one lone request would then have to pay for.
@@ -98,8 +101,6 @@ public final class ForegroundFirstLimit {
             if (++unjudged < patienceTicks) {
                 return limit;
             }
-        } else {
-            unjudged = 0;
         }
         if (reading.peakInUse() * 2 >= limit) {
             // The background used at least half of what it had: one more.

@@ -37,9 +37,11 @@ public interface ForegroundConfig {
     int minBackground();
 
     /**
-     * Request paths (prefixes) that are not foreground: long-lived requests (server-sent events, long
-     * polls, WebSocket upgrades are skipped anyway) and the management endpoints.
+     * Request paths (prefixes) that are not foreground: the management endpoints, Errand's operator
+     * API and dashboard, and long-lived requests such as long polls (WebSocket upgrades and requests
+     * that accept {@code text/event-stream} are skipped anyway; any request running over 5 s is
+     * taken for long-lived).
      */
-    @WithDefault("/q/")
+    @WithDefault("/q/,/errand/")
     List<String> ignoredPaths();
 }

@@ -27,7 +27,7 @@ import io.vertx.ext.web.RoutingContext;
  * Keeps the service's requests answering while its background drains: it times every HTTP request
  * (from its arrival on the event loop to the end of its response) and the event loops' delay, and once
  * an interval sets {@link BackgroundPermits}' limit with {@link ForegroundFirstLimit}. With no requests
- * the background runs at its own limits, as if this were off.
+ * the limit doubles back up to the ceiling, where the background runs at its consumers' own limits.
  * <p>
  * It observes the HTTP server; it changes no answer: the filter only starts a clock and calls
  * {@code next()}.
@@ -107,7 +107,13 @@ public class ForegroundFirst {
     void stop() {
         if (ticker != null) {
             ticker.shutdownNow();
+            try {
+                ticker.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        // After the last tick, which would otherwise set a limit after this.
         permits.unlimited();
     }
 
@@ -138,7 +144,7 @@ public class ForegroundFirst {
      * measurement of the same service with and without it, and for an operator who wants to see what
      * it holds back. The setting {@code errand.foreground.enabled} decides whether it runs at all.
      */
-    public void switchOn(boolean on) {
+    public synchronized void switchOn(boolean on) {
         switchedOn = on;
         if (!on) {
             permits.unlimited();
@@ -147,7 +153,7 @@ public class ForegroundFirst {
         }
     }
 
-    void tick() {
+    synchronized void tick() {
         if (!switchedOn) {
             return;
         }
@@ -211,7 +217,7 @@ public class ForegroundFirst {
         Gauge.builder("errand.background.in.use", permits, BackgroundPermits::inUse)
                 .description("Runs the background holds now").register(registry);
         Gauge.builder("errand.foreground.latency", this, first -> first.view.latencyMillis() / 1000)
-                .baseUnit("seconds").description("The requests' p99 latency over the last interval")
+                .baseUnit("seconds").description("The requests' p99 latency over the last second")
                 .register(registry);
         Gauge.builder("errand.foreground.event.loop.delay", this, first -> first.view.eventLoopDelayMillis() / 1000)
                 .baseUnit("seconds").description("The event loops' longest delay over the last interval")

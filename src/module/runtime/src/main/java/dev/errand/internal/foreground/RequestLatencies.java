@@ -23,6 +23,12 @@ final class RequestLatencies {
     }
 
     private static final int MAX_SAMPLES = 8192;
+    /**
+     * A request running longer than this is long-lived (a long poll, a stream, a slow upload), not a
+     * stalled foreground; one whose end was never seen (a handler replaced the response's end handler)
+     * is forgotten after it, so the map cannot grow for good.
+     */
+    static final long LONG_LIVED_NANOS = 5_000_000_000L;
 
     private final Map<Object, Long> running = new ConcurrentHashMap<>();
     private final int intervals;
@@ -74,15 +80,22 @@ final class RequestLatencies {
             }
         }
         long oldest = 0;
-        for (Long start : running.values()) {
-            oldest = Math.max(oldest, nowNanos - start);
+        int young = 0;
+        for (var entry : running.entrySet()) {
+            long age = nowNanos - entry.getValue();
+            if (age > LONG_LIVED_NANOS) {
+                running.remove(entry.getKey(), entry.getValue());
+            } else {
+                young++;
+                oldest = Math.max(oldest, age);
+            }
         }
         long atPercentile = 0;
         if (window.length > 0) {
             Arrays.sort(window);
             atPercentile = window[Math.min(window.length - 1, (int) Math.ceil(percentile * window.length) - 1)];
         }
-        return new Window(window.length, atPercentile, running.size(), oldest);
+        return new Window(window.length, atPercentile, young, oldest);
     }
 
     /** Drops the finished requests seen so far: they were served under a limit that has changed. */
