@@ -147,8 +147,12 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     private final int maxBatch;
     private final BatchRunner<W> batchRunner;
     private final BackgroundPermits background;
-    /** One object, so that waiting for a background permit twice registers one wake-up. */
-    private final Runnable wakeUp = this::pump;
+    /**
+     * One object, so that waiting for a background permit twice registers one wake-up. It hands the
+     * pump to this consumer's timer, as the rate limit's wake-up does: the pump completes the intake's
+     * stages, whose continuations must not run on (and could block) the permits' one wake-up thread.
+     */
+    private final Runnable wakeUp = this::pumpOnTimer;
 
     private final KeyLanes<Entry> lanes = new KeyLanes<>(ORDER, entry -> entry.work.orderingKey());
     private final ArrayDeque<CompletableFuture<Void>> intake = new ArrayDeque<>();
@@ -240,6 +244,10 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
         }
         pump();
         return room;
+    }
+
+    private void pumpOnTimer() {
+        timer.execute(this::pump);
     }
 
     /** Starts what may start now. */
