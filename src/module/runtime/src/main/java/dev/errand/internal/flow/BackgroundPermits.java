@@ -2,10 +2,7 @@ package dev.errand.internal.flow;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,9 +17,9 @@ import jakarta.inject.Singleton;
  * rate) apply inside it.
  * <p>
  * {@link #tryAcquire} never blocks: a dispatcher that gets no permit leaves a wake-up with
- * {@link #wakeWhenFree} and is called back when one frees. Wake-ups run on {@code wakeUps}, never on
- * the releasing thread, because a dispatcher releases and acquires under its own lock and two
- * dispatchers waking each other synchronously would deadlock.
+ * {@link #wakeWhenFree} and is called back when one frees. A wake-up runs on the thread that freed the
+ * permit (or raised the limit), never under a lock of this class, so it must not block: a dispatcher's
+ * only hands its pump to the dispatcher's own timer.
  */
 @Singleton
 public class BackgroundPermits {
@@ -34,21 +31,6 @@ public class BackgroundPermits {
     private volatile int limit = Integer.MAX_VALUE;
     private volatile int peakInUse;
     private final Set<Runnable> waiting = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean wakeUpScheduled = new AtomicBoolean();
-    private final Executor wakeUps;
-
-    public BackgroundPermits() {
-        this(Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "errand-background-wake-up");
-            thread.setDaemon(true);
-            return thread;
-        }));
-    }
-
-    /** @param wakeUps runs the wake-ups of waiting dispatchers (tests run them at once) */
-    public BackgroundPermits(Executor wakeUps) {
-        this.wakeUps = wakeUps;
-    }
 
     /** Takes a permit if one is free. */
     public boolean tryAcquire() {
@@ -143,22 +125,12 @@ public class BackgroundPermits {
         return peak;
     }
 
-    /** Whether any background work waits for a permit now. */
-    public boolean anyWaiting() {
-        return !waiting.isEmpty();
-    }
-
     private void wakeWaiters() {
-        if (waiting.isEmpty() || !wakeUpScheduled.compareAndSet(false, true)) {
-            return;
-        }
-        wakeUps.execute(() -> {
-            wakeUpScheduled.set(false);
-            for (Runnable wakeUp : waiting) {
-                if (waiting.remove(wakeUp)) {
-                    wakeUp.run();
-                }
+        for (Runnable wakeUp : waiting) {
+            // Removed first: the one that removes it runs it, once, however many threads free permits.
+            if (waiting.remove(wakeUp)) {
+                wakeUp.run();
             }
-        });
+        }
     }
 }

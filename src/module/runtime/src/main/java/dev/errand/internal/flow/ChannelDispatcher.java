@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -149,8 +150,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     private final BackgroundPermits background;
     /**
      * One object, so that waiting for a background permit twice registers one wake-up. It hands the
-     * pump to this consumer's timer, as the rate limit's wake-up does: the pump completes the intake's
-     * stages, whose continuations must not run on (and could block) the permits' one wake-up thread.
+     * pump to this consumer's timer, as the rate limit's wake-up does: it runs on whichever thread freed
+     * a permit, and the pump completes the intake's stages, whose continuations must not run there.
      */
     private final Runnable wakeUp = this::pumpOnTimer;
 
@@ -180,13 +181,13 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
             Duration probeInterval, ScheduledExecutorService timer, Consumer<Boolean> pauseChannel,
             BooleanSupplier anyBreakerOpen) {
         this(channel, maxConcurrency, buffer, limit, rateLimit, probeInterval, timer, pauseChannel, anyBreakerOpen, 1,
-                null, null);
+                null, new BackgroundPermits());
     }
 
     /**
      * @param maxBatch    messages one worker may take at once when several wait (1: no batches)
      * @param batchRunner runs a batch; null for no batches
-     * @param background  the service's background budget, one permit per run; null for none
+     * @param background  the service's background budget, one permit per run (an unshared one for none)
      */
     public ChannelDispatcher(String channel, int maxConcurrency, int buffer, ConcurrencyLimit limit, Bucket rateLimit,
             Duration probeInterval, ScheduledExecutorService timer, Consumer<Boolean> pauseChannel,
@@ -247,7 +248,11 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     }
 
     private void pumpOnTimer() {
-        timer.execute(this::pump);
+        try {
+            timer.execute(this::pump);
+        } catch (RejectedExecutionException e) {
+            // The consumers' timer has stopped: the service is shutting down and nothing new starts.
+        }
     }
 
     /** Starts what may start now. */
@@ -270,13 +275,13 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
                     }
                     probe = true;
                 }
-                if (background != null && !background.tryAcquire()) {
+                if (!background.tryAcquire()) {
                     pausedFor.add(PauseReason.FOREGROUND_FIRST);
                     heldBack = true;
                     break;
                 }
                 if (rateLimit != null && !rateLimit.tryConsume(1)) {
-                    unusedPermit = background != null;
+                    unusedPermit = true;
                     pausedFor.add(PauseReason.RATE_LIMITED);
                     wakeUpAt(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
                             rateLimit.estimateAbilityToConsume(1).getNanosToWaitForRefill()));
@@ -422,9 +427,7 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
             }
             notifyAll();
         }
-        if (background != null) {
-            background.release();
-        }
+        background.release();
         pump();
     }
 

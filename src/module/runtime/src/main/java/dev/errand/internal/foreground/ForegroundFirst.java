@@ -60,6 +60,7 @@ public class ForegroundFirst {
     private final Vertx vertx;
     private final RequestLatencies requests;
     private final ForegroundFirstLimit controller;
+    private final long intervalMillis;
     private ScheduledExecutorService ticker;
     private EventLoopDelay loops;
     private volatile View view;
@@ -70,11 +71,12 @@ public class ForegroundFirst {
         this.permits = permits;
         this.metrics = metrics;
         this.vertx = vertx;
-        long every = Math.max(10, config.interval().toMillis());
-        this.requests = new RequestLatencies((int) Math.max(1, WINDOW_MILLIS / every));
+        this.intervalMillis = Math.max(10, config.interval().toMillis());
+        int windowIntervals = (int) Math.max(1, WINDOW_MILLIS / intervalMillis);
+        this.requests = new RequestLatencies(windowIntervals);
         // Patience: a window's worth of intervals without enough requests to judge.
         this.controller = new ForegroundFirstLimit(config.latencyTarget().toNanos(), config.minBackground(),
-                SETTLE_INTERVALS, (int) Math.max(1, WINDOW_MILLIS / every));
+                SETTLE_INTERVALS, windowIntervals);
         this.view = new View(config.enabled(), permits.limit(), permits.ceiling(), 0, 0, 0, 0, millis(config.latencyTarget().toNanos()),
                 false, config.enabled() ? "background not held back" : "foreground first is off");
     }
@@ -97,8 +99,7 @@ public class ForegroundFirst {
             thread.setDaemon(true);
             return thread;
         });
-        long every = Math.max(10, config.interval().toMillis());
-        ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         LOG.infof("Foreground first: the background (up to %d runs at once) yields while requests take over %s at p99",
                 permits.ceiling(), config.latencyTarget());
     }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class BackgroundPermitsTest {
 
-    /** Wake-ups run at once, on the releasing thread: enough for one thread. */
-    private final BackgroundPermits permits = new BackgroundPermits(Runnable::run);
+    /** Wake-ups run on the thread that frees a permit: here, the test's. */
+    private final BackgroundPermits permits = new BackgroundPermits();
 
     @Test
     void withoutALimitEveryRunGetsAPermit() {
