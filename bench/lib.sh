@@ -65,3 +65,33 @@ await_completion() {
     sleep 2
   done
 }
+
+# CPU accounting, for the scripts that report CPU per message.
+tick_ms=$((1000 / $(getconf CLK_TCK)))
+
+# ticks PID...: user+system clock ticks of the processes, with their reaped children's.
+ticks() {
+  local total=0 p
+  for p in "$@"; do
+    # Fields after the command name (which may hold spaces): utime is 14, cutime 16 in proc(5).
+    total=$((total + $(sed -E 's/^.*\) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12+$13+$14+$15}' || echo 0)))
+  done
+  echo "$total"
+}
+
+# cpu_ticks [PID WORK]: "JVM PostgreSQL" ticks: the service's JVM (with the embedded broker), and
+# PostgreSQL's postmaster with its live children (those that ended are in the postmaster's own count);
+# by default the service this script started ($pid on $work).
+cpu_ticks() {
+  local postmaster
+  postmaster=$(pgrep -f -- "postgres -D ${2:-$work}/data/postgres" | head -1 || true)
+  echo "$(ticks "${1:-$pid}") $(if [ -n "$postmaster" ]; then ticks "$postmaster" $(pgrep -P "$postmaster"); else echo 0; fi)"
+}
+
+# cpu_ms "BEFORE" "AFTER": "total_ms jvm_ms pg_ms" between two cpu_ticks readings.
+cpu_ms() {
+  local jvm0 pg0 jvm1 pg1
+  read -r jvm0 pg0 <<< "$1"
+  read -r jvm1 pg1 <<< "$2"
+  echo "$(( (jvm1 - jvm0 + pg1 - pg0) * tick_ms )) $(( (jvm1 - jvm0) * tick_ms )) $(( (pg1 - pg0) * tick_ms ))"
+}
