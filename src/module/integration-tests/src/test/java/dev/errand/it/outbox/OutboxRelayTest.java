@@ -16,15 +16,24 @@ import dev.errand.testing.Broker;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * The relay sends a batch at once and deletes, of it, what the broker stored. Artemis only: the
  * refusal is made by taking away the send permission on one address, which RabbitMQ's AMQP 1.0 plugin
  * (it declares a missing queue's link failed, not one message refused) does not offer the same way.
- * A refused message fails alone ({@code RefusedSendTest}), so this test shares the application.
+ * <p>
+ * A profile of its own: once the connector has given up on the refused send it closes its AMQP client
+ * (SmallRye's {@code SRMSG16225}) and the outbound channel stays cancelled, so this application is not
+ * shared with other test classes.
  */
 @QuarkusTest
+@TestProfile(OutboxRelayTest.Alone.class)
 class OutboxRelayTest {
+
+    public static class Alone implements QuarkusTestProfile {
+    }
 
     private static final String REFUSED = "errand.test-refused";
     /** Made by the first message sent to it (auto-created); nobody consumes it, so what was stored is counted. */
@@ -49,6 +58,8 @@ class OutboxRelayTest {
                     outbox.enqueue(work(QUEUE, "batch-" + i));
                 }
             });
+            // The pass ends when every send has its outcome, or after its wait for them (20 s): the connector
+            // retries a refused send itself (SmallRye AMQP's retry-on-fail-attempts) before it reports it.
             await().atMost(Duration.ofSeconds(60)).until(() -> outbox.backlog(QUEUE).messages() == 0);
             // While the relay keeps trying the refused one, the five were stored once each: 5 on the queue,
             // not 5 more for every pass that sends the refused one again.

@@ -6,6 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Sender;
@@ -14,46 +17,53 @@ import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.contract.EventTypes;
 import dev.errand.internal.contract.EventsConfig;
+import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.broker.RecentFlow;
 import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.tracing.Tracing;
 import dev.errand.internal.trust.MessageSigner;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.amqp.AmqpMessageBuilder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import org.apache.qpid.proton.amqp.Symbol;
-import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 
 /**
  * Sends messages to any address. The returned stage completes only when the broker has accepted
- * (stored) the message, and fails ({@link NotStored}) when it refused it or could not be reached:
- * callers never report success for a message the broker did not store, and a refused message fails
- * alone, the ones sent beside and after it go on.
+ * (stored) the message, and fails when it refused it or could not be reached: callers never report
+ * success for a message the broker did not store.
  * <p>
- * Everything goes through {@link LinkSender}: one anonymous-relay link on a broker that offers the
- * relay (Artemis), one link per address on one that does not (RabbitMQ's AMQP 1.0 plugin before 4.0).
+ * On a broker with an anonymous relay (Artemis) everything goes through the connector's one link
+ * without a target. On one without (RabbitMQ's AMQP 1.0 plugin before 4.0) it goes through
+ * {@link LinkPerAddressSender}, one link per address.
  */
 @ApplicationScoped
 public class ErrandSender implements Sender {
 
+    /** The outgoing channel; configured with {@code use-anonymous-sender=true}. */
+    public static final String CHANNEL = "errand-outbound";
+
+    private final Instance<OutboundChannel> connector;
     private final RecentFlow recent;
     private final ErrandMetrics metrics;
     private final Tracing tracing;
-    private final LinkSender links;
+    private final BrokerProbe broker;
+    private final LinkPerAddressSender links;
     private final String addressPrefix;
     private final EventsConfig events;
     private final MessageSigner signer;
 
-    public ErrandSender(RecentFlow recent, ErrandMetrics metrics, Tracing tracing, LinkSender links,
+    public ErrandSender(Instance<OutboundChannel> connector, RecentFlow recent, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
             BrokerConfig config, EventsConfig events, MessageSigner signer) {
         this.signer = signer;
         this.events = events;
+        this.connector = connector;
         this.recent = recent;
         this.metrics = metrics;
         this.tracing = tracing;
+        this.broker = broker;
         this.links = links;
         this.addressPrefix = config.addressPrefix().orElse("");
     }
@@ -80,7 +90,9 @@ public class ErrandSender implements Sender {
         Map<String, Object> properties = tracing.carrying(Context.current().with(span), outbound.properties());
         CompletionStage<Void> stored;
         try {
-            stored = links.send(address, amqpMessage(outbound, address, properties));
+            stored = broker.capabilities().anonymousRelay()
+                    ? throughConnector(outbound, address, properties)
+                    : links.send(address, amqpMessage(outbound, address, properties));
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
@@ -105,6 +117,48 @@ public class ErrandSender implements Sender {
         return BrokerAddresses.onBroker(addressPrefix, address);
     }
 
+    private CompletionStage<Void> throughConnector(OutboundMessage outbound, String address,
+            Map<String, Object> properties) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        OutgoingAmqpMetadata.OutgoingAmqpMetadataBuilder metadata = OutgoingAmqpMetadata.builder()
+                .withAddress(address)
+                .withMessageId(outbound.messageId())
+                .withDurable(true)
+                .withPriority((short) outbound.priority())
+                .withContentType(WireContract.sentContentType(outbound.contentType()))
+                // The broker measures a queue's lag (its oldest message's age) from this.
+                .withCreationTime(System.currentTimeMillis());
+        if (outbound.subject() != null) {
+            metadata.withSubject(outbound.subject());
+        }
+        if (outbound.correlationId() != null) {
+            metadata.withCorrelationId(outbound.correlationId());
+        }
+        String group = groupId(outbound);
+        if (group != null) {
+            metadata.withGroupId(group);
+        }
+        if (outbound.deliverAt() != null) {
+            metadata.withMessageAnnotations(WireContract.DELIVERY_TIME_ANNOTATION, outbound.deliverAt().toEpochMilli());
+        }
+        if (!properties.isEmpty()) {
+            metadata.withApplicationProperties(new JsonObject(new LinkedHashMap<>(properties)));
+        }
+        Message<Object> message = Message.of((Object) body(outbound))
+                .addMetadata(metadata.build())
+                .withAck(() -> {
+                    stored.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(error -> {
+                    stored.completeExceptionally(error);
+                    return CompletableFuture.completedFuture(null);
+                });
+        connector.get().emitter().send(message);
+        return stored;
+    }
+
+    /** The same message for a plain link: the fields the connector's metadata would have set. */
     private static AmqpMessage amqpMessage(OutboundMessage outbound, String address, Map<String, Object> properties) {
         AmqpMessageBuilder message = AmqpMessage.create()
                 .address(address)
@@ -127,14 +181,9 @@ public class ErrandSender implements Sender {
         if (!properties.isEmpty()) {
             message.applicationProperties(new JsonObject(new LinkedHashMap<>(properties)));
         }
-        AmqpMessage built = message.build();
-        // Only where the broker schedules deliveries (Artemis); elsewhere retries wait in the consumer
-        // (see Delivery) and nothing asks for a delivery time.
-        if (outbound.deliverAt() != null) {
-            built.unwrap().setMessageAnnotations(new MessageAnnotations(Map.of(
-                    Symbol.valueOf(WireContract.DELIVERY_TIME_ANNOTATION), outbound.deliverAt().toEpochMilli())));
-        }
-        return built;
+        // No delivery time: a broker without an anonymous relay (RabbitMQ's plugin) has no scheduled
+        // delivery either, and retries wait in the consumer (see Delivery).
+        return message.build();
     }
 
     /**
