@@ -1,11 +1,14 @@
 package dev.errand.embedded;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -138,12 +141,26 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
     public static final String TEST_AMQPS_TRUST_STORE = "test.amqps-trust-store";
     public static final String TEST_AMQPS_TRUST_STORE_PASSWORD = "test.amqps-trust-store-password";
 
-    /** For tests against an external broker: the embedded database alone, until the JVM exits. */
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("Could not delete the test servers' folder %s: %s", folder, e);
+        }
+    }
+
+    /**
+     * For tests against an external broker: the embedded database alone, until the JVM exits; the
+     * folder (a fresh one of the test run's) is deleted then.
+     */
     public static Map<String, String> startDatabaseForTests(Path dataDir) throws Exception {
         return startUntilExit(dataDir, List.of(), false);
     }
 
-    /** For tests and tools that start the servers themselves, on a free port, until the JVM exits. */
+    /**
+     * For tests that start the servers themselves, on a free port, until the JVM exits; the folder (a
+     * fresh one of the test run's) is deleted then.
+     */
     public static Map<String, String> startForTests(Path dataDir, List<String> queues) throws Exception {
         return startUntilExit(dataDir, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE), true);
     }
@@ -152,7 +169,12 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
             throws Exception {
         EmbeddedSettings settings = EmbeddedSettings.forTests(dataDir, queues);
         EmbeddedServers servers = EmbeddedServers.start(settings, withBroker, true);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(servers), "errand-embedded-test-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close(servers);
+            // The run's folder goes with it: a test run leaves 200 MB (PostgreSQL's binaries and cluster,
+            // the broker's journal), and a few hundred runs filled this machine's disk.
+            deleteQuietly(dataDir);
+        }, "errand-embedded-test-stop"));
         Map<String, String> properties = new java.util.LinkedHashMap<>(servers.connectionProperties());
         if (withBroker) {
             properties.put(TEST_SENDER_USERNAME, servers.senderUser().username());
