@@ -72,7 +72,8 @@ fi
 start_service "${client_limit[@]}"
 [ "$sim_process" = 1 ] || sim_admin=$admin
 
-sim() { curl -fs -u "$sim_admin" "$@"; }
+# lib.sh's api, as the simulator's admin (the same service when it is not a process of its own).
+sim() { admin=$sim_admin api "$@"; }
 configure_simulator() {
   sim -X PUT "$sim_base/simulator/promo/config" -H 'Content-Type: application/json' \
     -d "{\"errorRate\": $error_rate, \"rateLimit\": $rate_limit, \"latencyMs\": $latency_ms, \"honourIdempotencyKey\": true, \"outage\": false}" > /dev/null
