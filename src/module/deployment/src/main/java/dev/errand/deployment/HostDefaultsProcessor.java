@@ -58,6 +58,15 @@ class HostDefaultsProcessor {
             // pgjdbc gives up on a server silent for 75 s. Longer than the statement timeout, so that a live
             // server always answers first with its own error, and only a hung one is cut off here.
             Map.entry("quarkus.datasource.jdbc.additional-jdbc-properties.socketTimeout", "75"),
+            // A replica that starts while the database gives no connection (down, or out of connection
+            // slots while other replicas hold them) waits at the migrations, trying again after 1, 2, 4,
+            // then every 10 s, for about 10 minutes, instead of dying at once. Errand's own migration
+            // takes the same settings.
+            Map.entry("quarkus.flyway.connect-retries", "60"),
+            Map.entry("quarkus.flyway.connect-retries-interval", "10s"),
+            // Connections idle for a minute are closed, so that a replica gives back what a burst made
+            // it open, and other replicas (or one starting again) find free slots.
+            Map.entry("quarkus.datasource.jdbc.idle-removal-interval", "1M"),
             // The AMQP connector keeps reconnecting through a broker outage (every channel of the service).
             Map.entry("mp.messaging.connector.smallrye-amqp.reconnect-attempts", "1000"),
             Map.entry("mp.messaging.connector.smallrye-amqp.reconnect-interval", "1"));

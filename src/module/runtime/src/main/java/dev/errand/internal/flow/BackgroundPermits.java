@@ -29,6 +29,8 @@ public class BackgroundPermits {
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger ceiling = new AtomicInteger();
     private volatile int limit = Integer.MAX_VALUE;
+    /** What the database's connections allow the background, whatever the controller says. */
+    private volatile int connectionCap = Integer.MAX_VALUE;
     private volatile int peakInUse;
     private final Set<Runnable> waiting = ConcurrentHashMap.newKeySet();
 
@@ -36,7 +38,7 @@ public class BackgroundPermits {
     public boolean tryAcquire() {
         while (true) {
             int used = inUse.get();
-            if (used >= limit) {
+            if (used >= limit || used >= connectionCap) {
                 return false;
             }
             if (inUse.compareAndSet(used, used + 1)) {
@@ -81,7 +83,7 @@ public class BackgroundPermits {
      */
     public void wakeWhenFree(Runnable wakeUp) {
         waiting.add(wakeUp);
-        if (inUse.get() < limit) {
+        if (inUse.get() < Math.min(limit, connectionCap)) {
             // Freed between the failed acquire and the registration: nobody else would wake it.
             wakeWaiters();
         }
@@ -111,6 +113,19 @@ public class BackgroundPermits {
     }
 
     public int ceiling() {
+        return Math.max(1, Math.min(ceiling.get(), connectionCap));
+    }
+
+    /**
+     * Caps the background at the connections its runs may hold (each holds one of the pool's while it
+     * runs), so that a run never waits on the pool for another run's connection.
+     */
+    public void capAt(int connections) {
+        connectionCap = Math.max(1, connections);
+    }
+
+    /** The sum of every consumer's own concurrency, whatever caps it. */
+    public int wanted() {
         return Math.max(1, ceiling.get());
     }
 

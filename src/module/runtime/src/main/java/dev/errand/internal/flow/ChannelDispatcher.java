@@ -42,6 +42,9 @@ import io.github.bucket4j.Bucket;
  * wait, so the connector stops taking messages from the broker when the consumer cannot keep up;</li>
  * <li><b>drain:</b> on shutdown nothing new starts, waiting messages go back to the broker and
  * running ones get a grace period.</li>
+ * <li><b>a database outage gives back:</b> while the replica gets no database connection nothing
+ * starts, and every message it holds or is handed goes back to the broker, for the replicas that
+ * can work; the channel stops asking for more.</li>
  * <li><b>group commit:</b> with a {@link BatchRunner}, a worker that starts while messages wait takes
  * several at once (at most {@code maxBatch}, and no more than its share of what waits among the free
  * workers), which the runner handles in one transaction. A batch never waits to fill: it is made of
@@ -226,7 +229,7 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     public CompletionStage<Void> submit(W work) {
         CompletableFuture<Void> room;
         synchronized (this) {
-            if (pausedFor.contains(PauseReason.SHUTTING_DOWN)) {
+            if (pausedFor.contains(PauseReason.SHUTTING_DOWN) || pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE)) {
                 room = null;
             } else {
                 waiting++;
@@ -240,7 +243,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
             }
         }
         if (room == null) {
-            // Arrived after the drain began: back to the broker, the channel moving on once it is sent.
+            // Arrived after the drain began, or while the database is out: back to the broker, the channel
+            // moving on once it is sent.
             return work.release();
         }
         pump();
@@ -265,7 +269,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
             long now = System.nanoTime();
             while (lanes.hasReady() && running < limit.current()) {
                 boolean probe = false;
-                if (pausedFor.contains(PauseReason.SHUTTING_DOWN) || pausedFor.contains(PauseReason.OPERATOR)) {
+                if (pausedFor.contains(PauseReason.SHUTTING_DOWN) || pausedFor.contains(PauseReason.OPERATOR)
+                        || pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE)) {
                     break;
                 }
                 if (pausedFor.contains(PauseReason.CIRCUIT_BREAKER_OPEN)) {
@@ -439,7 +444,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     private void runAgain(Entry entry) {
         boolean release;
         synchronized (this) {
-            release = pausedFor.contains(PauseReason.SHUTTING_DOWN);
+            release = pausedFor.contains(PauseReason.SHUTTING_DOWN)
+                    || pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE);
             if (release) {
                 waiting--;
                 lanes.finished(entry);
@@ -493,7 +499,7 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
         synchronized (this) {
             // The rate limit waits for milliseconds: the bounded intake covers it without flapping the link.
             pause = pausedFor.contains(PauseReason.CIRCUIT_BREAKER_OPEN) || pausedFor.contains(PauseReason.SHUTTING_DOWN)
-                    || pausedFor.contains(PauseReason.OPERATOR);
+                    || pausedFor.contains(PauseReason.OPERATOR) || pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE);
             if (pause == channelPaused) {
                 return;
             }
@@ -517,6 +523,40 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
         }
         LOG.infof("Consumer %s %s by an operator", channel, pause ? "paused" : "resumed");
         pump();
+    }
+
+    /**
+     * The database gives no connection ({@code out}), or does again. Out, nothing starts, the channel
+     * stops asking for more, and every waiting message goes back to the broker at once, as does each
+     * one the channel still hands over; running ones finish (those that need the database give their
+     * message back themselves). Back, the consumer takes messages again.
+     */
+    public void databaseOut(boolean out) {
+        List<Entry> toRelease = new ArrayList<>();
+        List<CompletableFuture<Void>> roomMade = new ArrayList<>();
+        synchronized (this) {
+            if (out) {
+                if (!pausedFor.add(PauseReason.DATABASE_UNAVAILABLE)) {
+                    return;
+                }
+                toRelease.addAll(lanes.takeAllWaiting());
+                waiting -= toRelease.size();
+                roomMade.addAll(intake);
+                intake.clear();
+            } else if (!pausedFor.remove(PauseReason.DATABASE_UNAVAILABLE)) {
+                return;
+            }
+        }
+        if (out) {
+            LOG.infof("Consumer %s paused: no database connection; %d waiting messages go back to the broker",
+                    channel, toRelease.size());
+            updateChannelPause();
+            toRelease.forEach(entry -> entry.work.release());
+            roomMade.forEach(room -> room.complete(null));
+        } else {
+            LOG.infof("Consumer %s resumed: the database gives connections again", channel);
+            pump();
+        }
     }
 
     /**

@@ -13,6 +13,11 @@ public enum PauseReason {
     FOREGROUND_FIRST,
     /** An operator paused it ({@code POST /errand/consumers/<channel>/pause}) until they resume it. */
     OPERATOR,
+    /**
+     * The database gives this replica no connection: nothing starts, and what the consumer held went
+     * back to the broker for the replicas that can work, until a connection comes.
+     */
+    DATABASE_UNAVAILABLE,
     /** The service is shutting down: in-flight messages finish, the rest go back to the broker. */
     SHUTTING_DOWN
 }

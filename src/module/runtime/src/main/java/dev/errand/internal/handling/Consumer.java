@@ -17,6 +17,7 @@ import dev.errand.TaskHandler;
 import dev.errand.internal.contract.ContractViolation;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
+import dev.errand.internal.database.DatabaseOutage;
 import dev.errand.internal.flow.AimdLimit;
 import dev.errand.internal.flow.ChannelDispatcher;
 import dev.errand.internal.flow.ConcurrencyLimit;
@@ -159,6 +160,10 @@ public final class Consumer {
 
     ChannelDispatcher<Delivery<?>> dispatcher() {
         return dispatcher;
+    }
+
+    DatabaseOutage databaseOutage() {
+        return pipeline.outage;
     }
 
     IdempotentExecutor idempotent() {

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
+import dev.errand.internal.database.DatabaseUnavailable;
 import dev.errand.internal.broker.BrokerAddresses;
 import dev.errand.internal.broker.BrokerConfig;
 import dev.errand.internal.handling.ConsumersConfig.Adaptive;
@@ -106,6 +107,8 @@ public class ConsumerPolicies {
                 // An open breaker is the flow's business (the consumer pauses), not a retry's.
                 .whenException(error -> !stopping && classifier.isTransient(error)
                         && !(error instanceof Failures.OutOfAttempts)
+                        // No connection: the consumer pauses and gives the message back, not a retry's.
+                        && !DatabaseUnavailable.causedBy(error)
                         && Failures.find(error, CircuitBreakerOpenException.class) == null)
                 .withCustomBackoff().strategy(() -> new ExponentialJitterBackoff(maxDelay)).done()
                 .done()

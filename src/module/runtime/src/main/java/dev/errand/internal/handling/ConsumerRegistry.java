@@ -55,6 +55,7 @@ public class ConsumerRegistry {
         this.policies = policies;
         this.shutdownSettings = shutdownSettings;
         this.pipeline = pipeline;
+        pipeline.outage.onChange(out -> consumers.values().forEach(consumer -> consumer.dispatcher().databaseOut(out)));
     }
 
     /**
@@ -103,6 +104,9 @@ public class ConsumerRegistry {
     private Consumer create(String channel) {
         Consumer consumer = new Consumer(policies.forConsumer(channel), pipeline, timer, pause -> pause(channel, pause));
         gauges.register(consumer.dispatcher());
+        if (pipeline.outage.isOut()) {
+            consumer.dispatcher().databaseOut(true);
+        }
         return consumer;
     }
 

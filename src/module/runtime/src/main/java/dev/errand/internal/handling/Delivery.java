@@ -11,6 +11,7 @@ import dev.errand.Task;
 import dev.errand.WireContract;
 import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
+import dev.errand.internal.database.DatabaseUnavailable;
 import dev.errand.internal.flow.ChannelDispatcher;
 import dev.errand.internal.idempotency.IdempotentExecutor;
 import dev.errand.internal.metrics.ErrandMetrics.HandlerOutcome;
@@ -136,6 +137,11 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             Tracing.end(span, "failed", true);
         }
         Throwable cause = result.failure() == null ? null : Failures.unwrap(result.failure());
+        if (cause != null && consumer.databaseOutage().reportedBy(cause)) {
+            ChannelDispatcher.Result after = givenBack();
+            consumer.metrics().handled(consumer.channel(), outcome, Duration.ofNanos(batchNanos));
+            return after;
+        }
         if (result.outcome() == IdempotentExecutor.Outcome.FAILED && cause != null && countsAsAttempt(cause)) {
             // The batch's attempt counts as one, as it would have alone.
             history.failed(cause, consumer.clock().instant());
@@ -165,6 +171,9 @@ final class Delivery<T> implements ChannelDispatcher.Work {
                     consumer.settler().settle(message, ran ? Outcome.ACCEPTED : Outcome.ACCEPTED_DUPLICATE, envelope));
         } catch (Exception e) {
             Throwable error = Failures.unwrap(e);
+            if (consumer.databaseOutage().reportedBy(error)) {
+                return givenBack();
+            }
             boolean permanent = history.lastError() != null && retry.classifier().isPermanent(history.lastError());
             if (!permanent && (Failures.find(error, CircuitBreakerOpenException.class) != null
                     || consumer.breakerOpen())) {
@@ -181,6 +190,15 @@ final class Delivery<T> implements ChannelDispatcher.Work {
             }
             return afterFailure(retry);
         }
+    }
+
+    /**
+     * The database gave no connection: nothing of the run was committed, and it was no attempt at the
+     * message, which goes back to the broker unharmed for a replica that can work (this one pauses).
+     */
+    private ChannelDispatcher.Result givenBack() {
+        outcome = HandlerOutcome.RELEASED;
+        return new ChannelDispatcher.Done(false, consumer.settler().settle(message, Outcome.RELEASED, envelope));
     }
 
     /**
@@ -256,8 +274,8 @@ final class Delivery<T> implements ChannelDispatcher.Work {
                 envelope.correlationId(), orderingKey, history.nextAttempt(), payload, consumer.steps(), envelope.origin());
     }
 
-    /** A call refused by an open breaker is no attempt. */
+    /** A call refused by an open breaker is no attempt, nor is a run the database gave no connection. */
     private static boolean countsAsAttempt(Throwable cause) {
-        return Failures.find(cause, CircuitBreakerOpenException.class) == null;
+        return Failures.find(cause, CircuitBreakerOpenException.class) == null && !DatabaseUnavailable.causedBy(cause);
     }
 }

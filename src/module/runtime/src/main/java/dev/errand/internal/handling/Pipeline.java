@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import dev.errand.Steps;
 import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.contract.EnvelopeReader;
+import dev.errand.internal.database.DatabaseOutage;
 import dev.errand.internal.flow.BackgroundPermits;
 import dev.errand.internal.idempotency.IdempotentExecutor;
 import dev.errand.internal.metrics.ErrandMetrics;
@@ -34,11 +35,12 @@ public class Pipeline {
     final BreakerBinding breakers;
     final ConsumerPolicies policies;
     final BackgroundPermits background;
+    final DatabaseOutage outage;
     final Clock clock = Clock.systemUTC();
 
     Pipeline(EnvelopeReader reader, MessageAdmission admission, IdempotentExecutor idempotent, Settler settler,
             ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, Steps steps, BreakerBinding breakers,
-            ConsumerPolicies policies, BackgroundPermits background) {
+            ConsumerPolicies policies, BackgroundPermits background, DatabaseOutage outage) {
         this.reader = reader;
         this.admission = admission;
         this.idempotent = idempotent;
@@ -50,5 +52,6 @@ public class Pipeline {
         this.breakers = breakers;
         this.policies = policies;
         this.background = background;
+        this.outage = outage;
     }
 }

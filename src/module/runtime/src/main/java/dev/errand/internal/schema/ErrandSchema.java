@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -46,8 +47,19 @@ public final class ErrandSchema {
      * as an older release of Errand left it.
      */
     public static void migrate(DataSource dataSource, String targetVersion) {
+        migrate(dataSource, targetVersion, 0, Duration.ofSeconds(120));
+    }
+
+    /**
+     * The same, trying to connect again {@code connectRetries} times, the wait doubling from a second up
+     * to {@code retryInterval}, while the database gives no connection (the start-up's, from
+     * {@code quarkus.flyway.connect-retries} and {@code -interval}).
+     */
+    public static void migrate(DataSource dataSource, String targetVersion, int connectRetries, Duration retryInterval) {
         var result = Flyway.configure(ErrandSchema.class.getClassLoader())
                 .dataSource(dataSource)
+                .connectRetries(connectRetries)
+                .connectRetriesInterval((int) Math.max(1, retryInterval.toSeconds()))
                 .target(targetVersion)
                 .table(HISTORY_TABLE)
                 // A database that already holds the service's own tables is no reason to refuse ours.

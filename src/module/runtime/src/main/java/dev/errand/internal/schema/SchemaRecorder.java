@@ -9,6 +9,10 @@ import io.quarkus.runtime.annotations.Recorder;
 public class SchemaRecorder {
 
     public void migrate() {
-        ErrandSchema.migrate(Arc.container().select(AgroalDataSource.class).get());
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        int retries = config.getOptionalValue("quarkus.flyway.connect-retries", Integer.class).orElse(0);
+        java.time.Duration interval = config.getOptionalValue("quarkus.flyway.connect-retries-interval",
+                java.time.Duration.class).orElse(java.time.Duration.ofSeconds(120));
+        ErrandSchema.migrate(Arc.container().select(AgroalDataSource.class).get(), "latest", retries, interval);
     }
 }

@@ -1,4 +1,4 @@
-package dev.errand.internal.web;
+package dev.errand.internal.database;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

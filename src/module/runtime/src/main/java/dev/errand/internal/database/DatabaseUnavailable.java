@@ -1,4 +1,4 @@
-package dev.errand.internal.web;
+package dev.errand.internal.database;
 
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
@@ -13,14 +13,14 @@ import org.hibernate.exception.JDBCConnectionException;
  * {@code Retry-After}, not a 500. A hung database shows only as timeouts (the pool's acquisition
  * timeout, pgjdbc's socket and login timeouts, the server's statement timeout), so each counts.
  */
-final class DatabaseUnavailable {
+public final class DatabaseUnavailable {
 
-    static final int RETRY_AFTER_SECONDS = 5;
+    public static final int RETRY_AFTER_SECONDS = 5;
 
     private DatabaseUnavailable() {
     }
 
-    static boolean causedBy(Throwable error) {
+    public static boolean causedBy(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof JDBCConnectionException || t instanceof SQLTimeoutException
                     || t instanceof SocketTimeoutException) {
