@@ -34,6 +34,17 @@ public final class BrokerAddresses {
         return queues;
     }
 
+    /**
+     * The queues the service reads, by the names an operator declares them under: every incoming
+     * channel's queue, a subscription's without its events address, in name order.
+     */
+    public static java.util.SortedSet<String> declaredQueues(org.eclipse.microprofile.config.Config config,
+            String prefix) {
+        java.util.SortedSet<String> queues = new java.util.TreeSet<>();
+        consumedQueues(config, prefix).forEach(queue -> queues.add(queuePart(queue)));
+        return queues;
+    }
+
     /** The plain queue name of a configured address. */
     public static String queueName(String prefix, String address) {
         return !prefix.isEmpty() && address.startsWith(prefix) ? address.substring(prefix.length()) : address;

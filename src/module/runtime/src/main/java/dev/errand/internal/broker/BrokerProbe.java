@@ -47,6 +47,9 @@ public class BrokerProbe {
     void probe(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 100) StartupEvent startup) {
         capabilities = examine();
         LOG.infof("Broker capabilities: %s", capabilities.describe());
+        // What an operator declares on an external broker (docs/operations/running.md), from this build.
+        LOG.infof("Queues this service reads: %s",
+                String.join(", ", BrokerAddresses.declaredQueues(config, settings.addressPrefix().orElse(""))));
         if (incomplete(capabilities)) {
             // Until the broker answers, Errand works as on Artemis; once it does, as on what it is.
             // RabbitMQ's management plugin may also come up after its AMQP listener.
