@@ -112,8 +112,8 @@ public class ConnectionBudget {
             int max = row.getInt(1);
             int reserved = row.getInt(2);
             int used = row.getInt(3);
-            return String.format(" (here max_connections %d, %d reserved, %d in use now: room for %d replicas like"
-                    + " this one)", max, reserved, used, Math.max(0, (max - reserved) / Math.max(1, budget.connections())));
+            return String.format(" (here max_connections %d, %d reserved, %d in use now: %d such replicas fit)", max,
+                    reserved, used, Math.max(0, (max - reserved) / Math.max(1, budget.connections())));
         } catch (Exception e) {
             return " (the server's limits could not be read: " + e.getMessage() + ")";
         }
