@@ -119,20 +119,24 @@ class BehindPgBouncerTest {
     void aStatementRunMoreOftenThanPrepareThresholdKeepsWorkingWhenItsConnectionMovesToAnotherServerConnection()
             throws Exception {
         // pgjdbc names a statement on the server from its fifth run on (prepareThreshold, 5 by default). Here
-        // one pooled connection runs the same statement over and over while another takes, between its
-        // runs, the server connection it last used: PgBouncer hands the most recently used one out first.
+        // one pooled connection runs the same statement over and over, each run a transaction as Errand's
+        // are (in autocommit pgjdbc would quietly prepare it again), while another connection takes, between
+        // its runs, the server connection it last used: PgBouncer hands the most recently used one out first.
         Set<Integer> serversSeen = new HashSet<>();
         try (Connection moving = dataSource.getConnection();
                 PreparedStatement backend = moving.prepareStatement("select pg_backend_pid() where ? > 0")) {
+            moving.setAutoCommit(false);
             for (int round = 0; round < 20 && serversSeen.size() < 3; round++) {
                 for (int run = 0; run < 6; run++) {
                     serversSeen.add(backendOf(backend));
+                    moving.commit();
                 }
                 try (Connection other = dataSource.getConnection()) {
                     other.setAutoCommit(false);
                     try (Statement hold = other.createStatement()) {
                         hold.execute("select 1");
                         serversSeen.add(backendOf(backend));
+                        moving.commit();
                     }
                     other.rollback();
                 }
