@@ -158,7 +158,8 @@ public final class PgBouncer implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("pgbouncer did not listen on " + port + " within " + START_TIMEOUT + ":\n" + log());
+        throw new IllegalStateException("pgbouncer did not listen on " + port + " within " + START_TIMEOUT + ":\n"
+                + log());
     }
 
     private static boolean asRoot() {

@@ -90,12 +90,13 @@ class BehindPgBouncerTest {
 
     @Test
     void theServiceMigratedItsTablesThroughThePoolerAndFlywaysLockEndedWithItsTransaction() throws Exception {
-        assertTrue(config("quarkus.datasource.jdbc.url").contains(":" + config(PgBouncerServersResource.POOLER_PORT) + "/"),
+        String pooler = ":" + config(PgBouncerServersResource.POOLER_PORT) + "/";
+        assertTrue(config("quarkus.datasource.jdbc.url").contains(pooler),
                 "the service's datasource points at PgBouncer");
         try (Connection direct = direct(); Statement statement = direct.createStatement()) {
             // A fresh database, so every one of Errand's migrations ran through the pooler at start.
-            assertEquals(6, count(statement, "select count(*) from errand_schema_history where success and version is not null"
-                    + " and version <> '0'"));
+            assertEquals(6, count(statement, "select count(*) from errand_schema_history"
+                    + " where success and version is not null and version <> '0'"));
             // Flyway's PostgreSQL lock is pg_try_advisory_xact_lock (postgresql.transactional.lock's default):
             // it went with the migration's transaction. A session lock would be left behind on whichever
             // server connection took it, while the unlock ran on another.
@@ -225,8 +226,8 @@ class BehindPgBouncerTest {
 
     /** A connection straight to PostgreSQL, past the pooler: what the server itself holds. */
     private static Connection direct() throws SQLException {
-        return DriverManager.getConnection(config(PgBouncerServersResource.DIRECT_URL), config("quarkus.datasource.username"),
-                config("quarkus.datasource.password"));
+        return DriverManager.getConnection(config(PgBouncerServersResource.DIRECT_URL),
+                config("quarkus.datasource.username"), config("quarkus.datasource.password"));
     }
 
     private static String config(String name) {
