@@ -61,6 +61,18 @@ public final class Broker {
         }
     }
 
+    /** Consumers attached to the queue, as the broker counts them. */
+    public static long consumers(String queue) {
+        if (RabbitMq.selected()) {
+            return RabbitMq.consumers(queue);
+        }
+        try {
+            return ((Number) server().getAttribute(new ObjectName(queueName(queue)), "ConsumerCount")).longValue();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not read the consumers of " + queue, e);
+        }
+    }
+
     /**
      * From now on the broker refuses every message sent to {@code address} (the service's role loses
      * its send permission there; Artemis takes the most specific match alone), until
