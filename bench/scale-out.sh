@@ -64,14 +64,16 @@ external_options=(--work "$external" --amqp-port "${BENCH_EXTERNAL_AMQP_PORT:-56
 declare -A pids=()
 sampler= rabbit_started=0 sim_pid=
 cleanup() {
+  local status=$? p
+  # Everything is tried, whatever fails.
+  set +e
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
-  local p
   for p in "${pids[@]}" $sim_pid; do kill "$p" 2>/dev/null || true; done
   [ -n "$sim_pid" ] && { wait "$sim_pid" 2>/dev/null || true; }
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   "$root/bench/external/stop.sh" --work "$external" > /dev/null 2>&1 || true
   [ "$rabbit_started" = 1 ] && "$root/bench/rabbitmq/stop.sh"
-  true
+  exit "$status"
 }
 trap cleanup EXIT
 
