@@ -85,6 +85,10 @@ admin_digest=$(printf 'admin:Quarkus:%s' "$admin_password" | sha256sum | cut -d'
 
 if [ "$broker" = rabbitmq ]; then
   # As .ci/run: the node runs as the rabbitmq user, which must not need to read this clone.
+  # The node (errand@localhost, port 5682) is shared by everything on this box: never stop another's.
+  if rabbitmqctl -q -n errand@localhost await_startup --timeout 2 > /dev/null 2>&1; then
+    echo "a RabbitMQ node errand@localhost is running already: stop it first (bench/rabbitmq/stop.sh)" >&2; exit 1
+  fi
   private=$(mktemp -d)
   cp -r "$root/bench/rabbitmq" "$private/"
   bash "$private/rabbitmq/start.sh" >&2
@@ -147,10 +151,12 @@ snapshot() {
   echo "$out$(postgres_ticks "$external_pg_dir/data") $(ticks "$broker_process") $((sim_jvm + sim_pg)) $(box_ticks)" \
     "$(pg_query "select xact_commit from pg_stat_database where datname = 'errand'")"
 }
-# Connections to the service's database, twice a second: open, and of those not idle.
+# Connections to the service's database, twice a second: open, of those not idle, and of those idle
+# in a transaction (held by a handler between statements).
 start_connection_sampler() {
   (while :; do
-     pg_query "select count(*), count(*) filter (where state <> 'idle') from pg_stat_activity where datname = 'errand' and pid <> pg_backend_pid()" \
+     pg_query "select count(*), count(*) filter (where state <> 'idle'),
+       count(*) filter (where state = 'idle in transaction') from pg_stat_activity where datname = 'errand' and pid <> pg_backend_pid()" \
        || true
      sleep 0.5
    done) > "$top/n$n/connections" 2>/dev/null &
@@ -159,12 +165,13 @@ start_connection_sampler() {
 stop_connection_sampler() {
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
   sampler=
-  awk '$1 > open {open = $1} $2 > busy {busy = $2} END {printf "%d %d", open, busy}' "$top/n$n/connections"
+  awk '$1 > open {open = $1} $2 > busy {busy = $2} $3 > held {held = $3} END {printf "%d %d %d", open, busy, held}' \
+    "$top/n$n/connections"
 }
 
 # ---- One replica count ---------------------------------------------------------------------------
 tsv="$top/scale-out.tsv"
-printf 'broker\treplicas\tusers\tcampaign_s\tgrants_per_s\texport_users\texport_s\texported_per_s\tpeak_connections\tpeak_busy_connections\tcpu_jvms_pct\tcpu_pg_pct\tcpu_broker_pct\tcpu_simulators_pct\tbox_busy_pct\tcommits_per_s\tkill_users\tkill_granted\tkill_coupons\tkill_duplicates\tkill_lost\tkilled_at_granted\trestart_ready_s\tkilled_replica_handled\tkill_ok\n' > "$tsv"
+printf 'broker\treplicas\tusers\tcampaign_s\tgrants_per_s\texport_users\texport_s\texported_per_s\tpeak_connections\tpeak_busy_connections\tpeak_idle_in_transaction\tcpu_jvms_pct\tcpu_pg_pct\tcpu_broker_pct\tcpu_simulators_pct\tbox_busy_pct\tcommits_per_s\tkill_users\tkill_granted\tkill_coupons\tkill_duplicates\tkill_lost\tkilled_at_granted\trestart_ready_s\tkilled_replica_handled\tkill_ok\n' > "$tsv"
 
 for n in $replicas; do
   echo "== $n replica(s) on $broker" >&2
@@ -206,7 +213,7 @@ for n in $replicas; do
   id=$(upload_users "n$n-user" "$users" "scale-out-$n")
   state=$(await_completion "$id" "$timeout")
   s1=$(snapshot) t1=$(date +%s%N)
-  read -r peak_open peak_busy <<< "$(stop_connection_sampler)"
+  read -r peak_open peak_busy peak_held <<< "$(stop_connection_sampler)"
   campaign=$(/usr/bin/python3 - "$state" "$s0" "$s1" "$(( (t1 - t0) / 1000000 ))" "$tick_ms" "$(nproc)" <<'PY'
 import json, sys
 from datetime import datetime
@@ -284,8 +291,8 @@ print(f"{users}\t{c['granted']}\t{s['coupons']} of {users + follow}\t{s['duplica
 PY
 )
   echo "kill: $kill_row" >&2
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$broker" "$n" "$users" "$(cut -f1,2 <<< "$campaign")" \
-    "$export_users" "$export_s" "$export_rate" "$peak_open" "$peak_busy" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$broker" "$n" "$users" "$(cut -f1,2 <<< "$campaign")" \
+    "$export_users" "$export_s" "$export_rate" "$peak_open" "$peak_busy" "$peak_held" \
     "$(cut -f3- <<< "$campaign")	$kill_row" >> "$tsv"
 
   stop_replicas
@@ -296,11 +303,11 @@ done
 /usr/bin/python3 - "$tsv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-print("| broker | replicas | campaign grants/s | export users/s | peak connections (busy) | CPU % JVMs | CPU % PostgreSQL | CPU % broker | CPU % simulators | box busy % | commits/s | kill -9 mid-campaign (+ follow-up) | killed replica: ready after (s), handled | ok |")
+print("| broker | replicas | campaign grants/s | export users/s | peak connections (busy, idle in transaction) | CPU % JVMs | CPU % PostgreSQL | CPU % broker | CPU % simulators | box busy % | commits/s | kill -9 mid-campaign (+ follow-up) | killed replica: ready after (s), handled | ok |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     print(f"| {r['broker']} | {r['replicas']} | {r['grants_per_s']} ({r['users']} in {r['campaign_s']} s) | {r['exported_per_s']} "
-          f"| {r['peak_connections']} ({r['peak_busy_connections']}) | {r['cpu_jvms_pct']} | {r['cpu_pg_pct']} | {r['cpu_broker_pct']} | {r['cpu_simulators_pct']} "
+          f"| {r['peak_connections']} ({r['peak_busy_connections']}, {r['peak_idle_in_transaction']}) | {r['cpu_jvms_pct']} | {r['cpu_pg_pct']} | {r['cpu_broker_pct']} | {r['cpu_simulators_pct']} "
           f"| {r['box_busy_pct']} | {r['commits_per_s']} | granted {r['kill_granted']} of {r['kill_users']}, coupons {r['kill_coupons']}, "
           f"duplicates {r['kill_duplicates']}, lost {r['kill_lost']} "
           f"| {r['restart_ready_s']}, {r['killed_replica_handled']} | {r['kill_ok']} |")
