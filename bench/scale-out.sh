@@ -62,7 +62,7 @@ external_options=(--work "$external" --amqp-port "${BENCH_EXTERNAL_AMQP_PORT:-56
 [ "$broker" = rabbitmq ] && external_options+=(--no-artemis)
 
 declare -A pids=()
-sampler= rabbit_started=0 sim_pid=
+sampler= rabbit_started=0 sim_pid= private=
 cleanup() {
   local status=$? p
   # Everything is tried, whatever fails.
@@ -72,7 +72,9 @@ cleanup() {
   [ -n "$sim_pid" ] && { wait "$sim_pid" 2>/dev/null || true; }
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   "$root/bench/external/stop.sh" --work "$external" > /dev/null 2>&1 || true
-  [ "$rabbit_started" = 1 ] && "$root/bench/rabbitmq/stop.sh"
+  # PostgreSQL's folder is outside the run's (in /tmp, for the postgres user): it goes with the run.
+  [ -f "$external/postgres.dir" ] && rm -rf "$(cat "$external/postgres.dir")"
+  [ "$rabbit_started" = 1 ] && { "$root/bench/rabbitmq/stop.sh"; rm -rf "$private"; }
   exit "$status"
 }
 trap cleanup EXIT
