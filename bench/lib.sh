@@ -66,6 +66,26 @@ await_completion() {
   done
 }
 
+# fetch_artemis: sets $artemis to the standalone ActiveMQ Artemis distribution
+# (org.apache.artemis:apache-artemis:2.56.0:tar.gz:bin), fetched through Maven once and cached in
+# ~/.cache/errand-bench (copied from the local Maven repository when it is there).
+artemis_version=2.56.0
+artemis=
+fetch_artemis() {
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/errand-bench"
+  local local_dist="$HOME/.m2/repository/org/apache/artemis/apache-artemis/$artemis_version/apache-artemis-$artemis_version-bin.tar.gz"
+  artemis="$cache/apache-artemis-$artemis_version"
+  [ -x "$artemis/bin/artemis" ] && return 0
+  mkdir -p "$cache"
+  if [ -f "$local_dist" ]; then
+    cp "$local_dist" "$cache/"
+  else
+    (cd "$root" && ./mvnw -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+      -Dartifact=org.apache.artemis:apache-artemis:$artemis_version:tar.gz:bin -DoutputDirectory="$cache")
+  fi
+  tar xzf "$cache/apache-artemis-$artemis_version-bin.tar.gz" -C "$cache"
+}
+
 # CPU accounting, for the scripts that report CPU per message.
 tick_ms=$((1000 / $(getconf CLK_TCK)))
 
@@ -83,9 +103,14 @@ ticks() {
 # PostgreSQL's postmaster with its live children (those that ended are in the postmaster's own count);
 # by default the service this script started ($pid on $work).
 cpu_ticks() {
+  echo "$(ticks "${1:-$pid}") $(postgres_ticks "${2:-$work}/data/postgres")"
+}
+
+# postgres_ticks PGDATA: ticks of the PostgreSQL running on that data folder, its live children with it.
+postgres_ticks() {
   local postmaster
-  postmaster=$(pgrep -f -- "postgres -D ${2:-$work}/data/postgres" | head -1 || true)
-  echo "$(ticks "${1:-$pid}") $(if [ -n "$postmaster" ]; then ticks "$postmaster" $(pgrep -P "$postmaster"); else echo 0; fi)"
+  postmaster=$(pgrep -f -- "postgres -D $1" | head -1 || true)
+  if [ -n "$postmaster" ]; then ticks "$postmaster" $(pgrep -P "$postmaster"); else echo 0; fi
 }
 
 # cpu_ms "BEFORE" "AFTER": "total_ms jvm_ms pg_ms" between two cpu_ticks readings.

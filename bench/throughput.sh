@@ -56,20 +56,7 @@ work="$top"
 sampler=
 trap '[ -n "$sampler" ] && kill "$sampler" 2>/dev/null; stop_service' EXIT
 
-artemis_version=2.56.0
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/errand-bench"
-artemis="$cache/apache-artemis-$artemis_version"
-local_dist="$HOME/.m2/repository/org/apache/artemis/apache-artemis/$artemis_version/apache-artemis-$artemis_version-bin.tar.gz"
-if [ ! -x "$artemis/bin/artemis" ] && [[ ",$rows," == *,raw,* || ",$rows," == *,raw-drain,* ]]; then
-  mkdir -p "$cache"
-  if [ -f "$local_dist" ]; then
-    cp "$local_dist" "$cache/"
-  else
-    (cd "$root" && ./mvnw -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-      -Dartifact=org.apache.artemis:apache-artemis:$artemis_version:tar.gz:bin -DoutputDirectory="$cache")
-  fi
-  tar xzf "$cache/apache-artemis-$artemis_version-bin.tar.gz" -C "$cache"
-fi
+if [[ ",$rows," == *,raw,* || ",$rows," == *,raw-drain,* ]]; then fetch_artemis; fi
 
 # The JVM's peak RSS while a row runs: sampled twice a second into $work/rss.
 start_rss_sampler() {

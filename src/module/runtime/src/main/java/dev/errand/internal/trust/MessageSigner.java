@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -189,12 +190,27 @@ public class MessageSigner {
         mac.update(bytes);
     }
 
-    /** Loaded at start, so the first message, maybe on an I/O thread, needs no database. */
+    /**
+     * Loaded at start, so the first message, maybe on an I/O thread (where a blocking load is refused),
+     * needs no database. A start that found no free connection (a replica started again beside others
+     * that hold them) tries again every 2 s on a thread of its own until the key is in.
+     */
     void preload(@Observes StartupEvent start) {
+        preload(1);
+    }
+
+    private void preload(int attempt) {
         try {
             key();
+            if (attempt > 1) {
+                LOG.infof("The message signing key is loaded (attempt %d)", attempt);
+            }
         } catch (RuntimeException e) {
-            LOG.warnf("The message signing key is not loaded yet (%s); it will be on first use", e.toString());
+            if (attempt == 1) {
+                LOG.warnf("The message signing key is not loaded yet (%s); trying again every 2 s", e.toString());
+            }
+            CompletableFuture.runAsync(() -> preload(attempt + 1),
+                    CompletableFuture.delayedExecutor(2, java.util.concurrent.TimeUnit.SECONDS));
         }
     }
 
