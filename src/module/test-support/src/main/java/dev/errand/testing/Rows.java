@@ -55,6 +55,15 @@ public final class Rows {
                 config.getValue("quarkus.datasource.password", String.class));
     }
 
+    /** A server setting as this connection sees it ({@code show NAME}), e.g. {@code "1min"}. */
+    public static String setting(java.sql.Connection connection, String name) throws java.sql.SQLException {
+        try (java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet row = statement.executeQuery("show " + name)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
     /** How many consumers have marked this message processed. */
     public static long processedMarkers(EntityManager em, String messageId) {
         return count(em, "select count(*) from errand_processed_message where message_id = ?1", messageId);

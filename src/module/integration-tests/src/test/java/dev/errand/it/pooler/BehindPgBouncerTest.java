@@ -108,11 +108,8 @@ class BehindPgBouncerTest {
     void theStatementTimeoutHoldsBehindThePoolerThatDropsItsStartupParameter() throws Exception {
         // Errand asks for it with options=-c statement_timeout=60s, which the pooler must ignore; the
         // role's setting gives it to every server connection instead.
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery("show statement_timeout")) {
-            row.next();
-            assertEquals("1min", row.getString(1));
+        try (Connection connection = dataSource.getConnection()) {
+            assertEquals("1min", Rows.setting(connection, "statement_timeout"));
         }
     }
 
