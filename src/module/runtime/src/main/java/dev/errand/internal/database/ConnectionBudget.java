@@ -63,9 +63,7 @@ public class ConnectionBudget {
         if (decided.background() < background.wanted()) {
             background.capAt(decided.background());
         }
-        if (!decided.setBy().startsWith("the service")) {
-            dataSource.getConfiguration().connectionPoolConfiguration().setMaxSize(decided.connections());
-        }
+        dataSource.getConfiguration().connectionPoolConfiguration().setMaxSize(decided.connections());
         LOG.infof("This replica may open up to %d PostgreSQL connections (%s): consumers %d%s, Errand's loops %d, "
                 + "requests %d. N replicas need N x %d below max_connections less superuser_reserved_connections%s",
                 decided.connections(), decided.setBy(), decided.consumers(),
@@ -80,7 +78,8 @@ public class ConnectionBudget {
     static Budget decide(int consumers, int requests, Optional<Integer> serviceMaxSize, Optional<Integer> maxConnections) {
         int wanted = consumers + OWN_LOOPS + requests;
         if (serviceMaxSize.isPresent()) {
-            int ceiling = serviceMaxSize.get();
+            // An operator's lower errand.database.max-connections still holds under the service's pool.
+            int ceiling = Math.min(serviceMaxSize.get(), maxConnections.orElse(Integer.MAX_VALUE));
             return new Budget(ceiling, consumers, Math.max(1, Math.min(consumers, ceiling - OWN_LOOPS - requests)),
                     OWN_LOOPS, requests, "the service (" + POOL_MAX_SIZE + ")");
         }

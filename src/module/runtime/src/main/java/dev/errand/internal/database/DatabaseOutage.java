@@ -55,7 +55,12 @@ public class DatabaseOutage {
      * @return whether the error is the database's unavailability
      */
     public boolean reportedBy(Throwable error) {
-        if (!DatabaseUnavailable.causedBy(error)) {
+        if (!DatabaseUnavailable.noConnection(error)) {
+            return false;
+        }
+        if (!isOut() && connects()) {
+            // A connection comes now: the run met a passing shortage (a burst of requests holding the
+            // pool, a connection the server had just closed), an attempt that failed like any other.
             return false;
         }
         boolean began;
@@ -69,10 +74,27 @@ public class DatabaseOutage {
         if (began) {
             LOG.warnf("The database gives this replica no connection (%s): its consumers pause and give their messages"
                     + " back until it does", error.getMessage());
-            listeners.forEach(listener -> listener.accept(true));
+            // On the probe's thread, as the resume is: the consumers hear of both in the order they happened.
+            notifyOnProber(true);
             scheduleProbe();
         }
         return true;
+    }
+
+    private boolean connects() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void notifyOnProber(boolean isOut) {
+        try {
+            prober.execute(() -> listeners.forEach(listener -> listener.accept(isOut)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down.
+        }
     }
 
     public synchronized boolean isOut() {
@@ -88,13 +110,8 @@ public class DatabaseOutage {
     }
 
     private void probe() {
-        try (Connection connection = dataSource.getConnection()) {
-            if (!connection.isValid(2)) {
-                scheduleProbe();
-                return;
-            }
-        } catch (Exception e) {
-            LOG.debugf("Still no database connection: %s", e.getMessage());
+        if (!connects()) {
+            LOG.debug("Still no database connection");
             scheduleProbe();
             return;
         }

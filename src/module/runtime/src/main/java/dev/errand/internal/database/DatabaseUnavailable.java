@@ -47,6 +47,33 @@ public final class DatabaseUnavailable {
     }
 
     /**
+     * Narrower than {@link #causedBy}, for the consumers: whether the error says this process got no
+     * connection at all (the pool's acquisition timeout, a refused or failed connection, no free
+     * slot, a server shutting down or closed to connections). A statement that timed out, or a
+     * handler's own socket timeout, is an attempt that failed like any other, not an outage.
+     */
+    public static boolean noConnection(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JDBCConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (poolTimedOut(sql) || (state != null && (state.startsWith("08") || "53300".equals(state)
+                        || "57P01".equals(state) || "57P02".equals(state) || "57P03".equals(state)
+                        || ("55000".equals(state) && String.valueOf(sql.getMessage()).contains("not currently accepting"))))) {
+                    return true;
+                }
+            }
+            if (t.getMessage() != null && (t.getMessage().startsWith("Unable to acquire JDBC Connection")
+                    || t.getMessage().startsWith("Interrupted while attempting to connect"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * SQLSTATE classes 08 (connection exception: pgjdbc's socket and login timeouts are 08006 and
      * 08001), 53 (insufficient resources), 57P (operator intervention: shutdown, cannot connect now),
      * 57014 (query cancelled: the statement timeout), and 55000 for a database closed to connections.

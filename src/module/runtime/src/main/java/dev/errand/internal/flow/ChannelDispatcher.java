@@ -229,8 +229,15 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     public CompletionStage<Void> submit(W work) {
         CompletableFuture<Void> room;
         synchronized (this) {
-            if (pausedFor.contains(PauseReason.SHUTTING_DOWN) || pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE)) {
+            if (pausedFor.contains(PauseReason.SHUTTING_DOWN)) {
                 room = null;
+            } else if (pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE)) {
+                // Back to the broker at once, unless a message of its key is still here: then after it.
+                waiting++;
+                lanes.add(new Entry(work, sequence++));
+                List<Entry> back = takeForGiveBack();
+                return back.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : releaseInOrder(back, CompletableFuture.completedFuture(null));
             } else {
                 waiting++;
                 lanes.add(new Entry(work, sequence++));
@@ -243,8 +250,7 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
             }
         }
         if (room == null) {
-            // Arrived after the drain began, or while the database is out: back to the broker, the channel
-            // moving on once it is sent.
+            // Arrived after the drain began: back to the broker, the channel moving on once it is sent.
             return work.release();
         }
         pump();
@@ -395,6 +401,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     private void finished(List<Entry> entries, List<Result> results, long took) {
         Entry lead = entries.get(0);
         Result result = results.get(0);
+        List<Entry> giveBack = List.of();
+        List<CompletableFuture<?>> settledFirst = new ArrayList<>();
         // A breaker may close without telling (a reset): a probe that got through asks it directly.
         boolean stillOpen = lead.probe && !(result instanceof Parked) && anyBreakerOpen.getAsBoolean();
         synchronized (this) {
@@ -430,10 +438,41 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
                 // One sample per worker run: the adaptive limit bounds workers, and a batch is one.
                 limit.record(took, overloaded);
             }
+            if (pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE)) {
+                giveBack = takeForGiveBack();
+                for (int i = 0; i < entries.size(); i++) {
+                    if (results.get(i) instanceof Done done) {
+                        settledFirst.add(done.settled().toCompletableFuture());
+                    }
+                }
+            }
             notifyAll();
         }
         background.release();
+        if (!giveBack.isEmpty()) {
+            // After what just finished has gone back: a key's followers must not reach the broker first.
+            releaseInOrder(giveBack, CompletableFuture.allOf(settledFirst.toArray(CompletableFuture[]::new)));
+        }
         pump();
+    }
+
+    /**
+     * While the database is out: the ready messages, each with those waiting behind its key, taken out
+     * to go back to the broker. Under the lock.
+     */
+    private List<Entry> takeForGiveBack() {
+        List<Entry> back = lanes.takeReadyWithTheirLanes();
+        waiting -= back.size();
+        return back;
+    }
+
+    /** Releases the entries one after the other, once {@code after} is done, so a key keeps its order. */
+    private static CompletionStage<Void> releaseInOrder(List<Entry> entries, CompletionStage<?> after) {
+        CompletionStage<Void> chain = after.handle((ignored, error) -> null);
+        for (Entry entry : entries) {
+            chain = chain.thenCompose(ignored -> entry.work.release()).handle((ignored, error) -> null);
+        }
+        return chain;
     }
 
     private synchronized void settled() {
@@ -443,18 +482,25 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
 
     private void runAgain(Entry entry) {
         boolean release;
+        List<Entry> followers = List.of();
         synchronized (this) {
             release = pausedFor.contains(PauseReason.SHUTTING_DOWN)
                     || pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE);
             if (release) {
                 waiting--;
                 lanes.finished(entry);
+                if (pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE)) {
+                    followers = takeForGiveBack();
+                }
             } else {
                 lanes.readyAgain(entry);
             }
         }
         if (release) {
-            entry.work.release();
+            CompletionStage<Void> released = entry.work.release();
+            if (!followers.isEmpty()) {
+                releaseInOrder(followers, released);
+            }
         }
         pump();
     }
@@ -539,8 +585,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
                 if (!pausedFor.add(PauseReason.DATABASE_UNAVAILABLE)) {
                     return;
                 }
-                toRelease.addAll(lanes.takeAllWaiting());
-                waiting -= toRelease.size();
+                // A running message's followers stay behind it, and go back after it ({@link #finished}).
+                toRelease.addAll(takeForGiveBack());
                 roomMade.addAll(intake);
                 intake.clear();
             } else if (!pausedFor.remove(PauseReason.DATABASE_UNAVAILABLE)) {
@@ -551,7 +597,7 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
             LOG.infof("Consumer %s paused: no database connection; %d waiting messages go back to the broker",
                     channel, toRelease.size());
             updateChannelPause();
-            toRelease.forEach(entry -> entry.work.release());
+            releaseInOrder(toRelease, CompletableFuture.completedFuture(null));
             roomMade.forEach(room -> room.complete(null));
         } else {
             LOG.infof("Consumer %s resumed: the database gives connections again", channel);

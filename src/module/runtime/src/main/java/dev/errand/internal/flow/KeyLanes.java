@@ -20,12 +20,14 @@ import java.util.function.Function;
 final class KeyLanes<E> {
 
     private final PriorityQueue<E> ready;
+    private final Comparator<E> order;
     private final Function<E, String> keyOf;
     /** Keys with a message ready, running or waiting to run again; the deque holds the ones behind it. */
     private final Map<String, ArrayDeque<E>> lanes = new HashMap<>();
 
     KeyLanes(Comparator<E> order, Function<E, String> keyOf) {
         this.ready = new PriorityQueue<>(order);
+        this.order = order;
         this.keyOf = keyOf;
     }
 
@@ -75,6 +77,27 @@ final class KeyLanes<E> {
         } else {
             ready.add(following);
         }
+    }
+
+    /**
+     * Every ready message, each followed by the ones waiting behind its key, taken out in the order
+     * they must go back to the broker; their keys are free again. A key whose message runs (or waits to
+     * run again) keeps its lane, to go back after it.
+     */
+    List<E> takeReadyWithTheirLanes() {
+        List<E> heads = new ArrayList<>(ready);
+        ready.clear();
+        heads.sort(order);
+        List<E> all = new ArrayList<>(heads.size());
+        for (E head : heads) {
+            all.add(head);
+            String key = keyOf.apply(head);
+            ArrayDeque<E> lane = key == null ? null : lanes.remove(key);
+            if (lane != null) {
+                all.addAll(lane);
+            }
+        }
+        return all;
     }
 
     /** Every message not running, taken out (the lanes' keys stay, so a running one still blocks its key). */

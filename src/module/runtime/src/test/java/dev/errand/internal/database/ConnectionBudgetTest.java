@@ -28,10 +28,17 @@ class ConnectionBudgetTest {
     }
 
     @Test
-    void theServicesOwnPoolSizeWinsAndStillCapsTheConsumers() {
-        ConnectionBudget.Budget budget = ConnectionBudget.decide(64, 10, Optional.of(40), Optional.of(30));
+    void theServicesOwnPoolSizeIsTheCeilingAndStillCapsTheConsumers() {
+        ConnectionBudget.Budget budget = ConnectionBudget.decide(64, 10, Optional.of(40), Optional.empty());
         assertEquals(40, budget.connections());
         assertEquals(28, budget.background());
+    }
+
+    @Test
+    void anOperatorsLowerCeilingHoldsUnderTheServicesOwnPoolSize() {
+        ConnectionBudget.Budget budget = ConnectionBudget.decide(64, 10, Optional.of(40), Optional.of(30));
+        assertEquals(30, budget.connections());
+        assertEquals(18, budget.background());
     }
 
     @Test

@@ -58,6 +58,38 @@ class ChannelDispatcherTest {
     }
 
     @Test
+    void withoutTheDatabaseWorkGoesBackKeyByKeyInOrderAndTheKeysRunAgainWhenItReturns() throws Exception {
+        ChannelDispatcher dispatcher = dispatcher(2, 20);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        dispatcher.submit(work("a1", 4, "a", probe -> {
+            running.countDown();
+            awaitLatch(finish);
+            return new ChannelDispatcher.Done(false);
+        }));
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+        dispatcher.databaseOut(true);
+        // a2 and a3 wait behind the running a1; b1 and b2 are all of key b.
+        dispatcher.submit(work("a2", 4, "a", done()));
+        dispatcher.submit(work("b1", 4, "b", done()));
+        dispatcher.submit(work("b2", 4, "b", done()));
+        dispatcher.submit(work("a3", 4, "a", done()));
+        assertEquals(List.of("b1", "b2"), released, "key b had nothing here: back at once, in order");
+
+        finish.countDown();
+        // a1 ends (here it ran; a run that met the outage gives its message back itself), then its followers go.
+        await().atMost(Duration.ofSeconds(5)).until(() -> released.size() == 4);
+        assertEquals(List.of("b1", "b2", "a2", "a3"), released);
+        assertEquals(0, dispatcher.view().waiting(), "nothing held");
+
+        dispatcher.databaseOut(false);
+        dispatcher.submit(work("a4", 4, "a", done()));
+        dispatcher.submit(work("b3", 4, "b", done()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ran.containsAll(List.of("a4", "b3")));
+        assertEquals(List.of("a1", "a4", "b3"), ran.stream().sorted().toList(), "no key left blocked");
+    }
+
+    @Test
     void theMostUrgentWaitingWorkStartsFirstAndOneKeyRunsInOrderThroughARetry() throws Exception {
         ChannelDispatcher dispatcher = dispatcher(1, 10);
         CountDownLatch gate = new CountDownLatch(1);
