@@ -55,4 +55,18 @@ class DatabaseUnavailableTest {
         assertFalse(DatabaseUnavailable.causedBy(new SQLException("something else")));
         assertFalse(DatabaseUnavailable.causedBy(new IllegalStateException("timeout of another kind")));
     }
+
+    @Test
+    void forTheConsumersOnlyNoConnectionAtAllIsAnOutageNotATimedOutStatementOrHandlerCall() {
+        assertTrue(DatabaseUnavailable.noConnection(new SQLException("Sorry, acquisition timeout!")));
+        assertTrue(DatabaseUnavailable.noConnection(new SQLException(
+                "FATAL: remaining connection slots are reserved for non-replication superuser connections", "53300")));
+        assertTrue(DatabaseUnavailable.noConnection(new SQLException("Connection refused", "08001")));
+        assertTrue(DatabaseUnavailable.noConnection(new SQLException(
+                "FATAL: database \"errand\" is not currently accepting connections", "55000")));
+        assertFalse(DatabaseUnavailable.noConnection(new SQLException(
+                "ERROR: canceling statement due to statement timeout", "57014")));
+        assertFalse(DatabaseUnavailable.noConnection(new RuntimeException(new java.net.SocketTimeoutException("Read timed out"))));
+        assertFalse(DatabaseUnavailable.noConnection(new SQLException("out of memory", "53200")));
+    }
 }
