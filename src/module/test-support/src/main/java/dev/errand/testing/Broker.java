@@ -54,11 +54,7 @@ public final class Broker {
         if (RabbitMq.selected()) {
             return RabbitMq.depth(queue);
         }
-        try {
-            return ((Number) server().getAttribute(new ObjectName(queueName(queue)), "MessageCount")).longValue();
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not read the depth of " + queue, e);
-        }
+        return queueCount(queue, "MessageCount");
     }
 
     /** Consumers attached to the queue, as the broker counts them. */
@@ -66,10 +62,15 @@ public final class Broker {
         if (RabbitMq.selected()) {
             return RabbitMq.consumers(queue);
         }
+        return queueCount(queue, "ConsumerCount");
+    }
+
+    /** One of the embedded Artemis queue's counts, over JMX. */
+    private static long queueCount(String queue, String attribute) {
         try {
-            return ((Number) server().getAttribute(new ObjectName(queueName(queue)), "ConsumerCount")).longValue();
+            return ((Number) server().getAttribute(new ObjectName(queueName(queue)), attribute)).longValue();
         } catch (Exception e) {
-            throw new IllegalStateException("Could not read the consumers of " + queue, e);
+            throw new IllegalStateException("Could not read " + attribute + " of " + queue, e);
         }
     }
 

@@ -21,25 +21,23 @@ public final class DatabaseUnavailable {
     }
 
     public static boolean causedBy(Throwable error) {
+        return noConnection(error) || timedOut(error);
+    }
+
+    /**
+     * Waits the database did not answer in time: pgjdbc's socket timeout, the server's statement
+     * timeout (SQLSTATE 57014, or Hibernate's and JPA's own exception for it), and the rest of the
+     * classes 53 (insufficient resources) and 57P (operator intervention).
+     */
+    private static boolean timedOut(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JDBCConnectionException || t instanceof SQLTimeoutException
-                    || t instanceof SocketTimeoutException) {
+            if (t instanceof SQLTimeoutException || t instanceof SocketTimeoutException
+                    || t instanceof org.hibernate.QueryTimeoutException
+                    || t instanceof jakarta.persistence.QueryTimeoutException) {
                 return true;
             }
-            // Hibernate's and JPA's own, for a statement the server cancelled after statement_timeout.
-            if (t instanceof org.hibernate.QueryTimeoutException || t instanceof jakarta.persistence.QueryTimeoutException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && (unreachable(sql) || poolTimedOut(sql))) {
-                return true;
-            }
-            // Hibernate's wording when the pool gives no connection (Agroal's acquisition timeout).
-            if (t.getMessage() != null && t.getMessage().startsWith("Unable to acquire JDBC Connection")) {
-                return true;
-            }
-            // pgjdbc's, when the pool gave up on a new connection that did not come in time and
-            // interrupted it; it surfaces as SQLState 99999 ("Something unusual has occurred").
-            if (t.getMessage() != null && t.getMessage().startsWith("Interrupted while attempting to connect")) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("53")
+                    || sql.getSQLState().startsWith("57P") || "57014".equals(sql.getSQLState()))) {
                 return true;
             }
         }
@@ -71,18 +69,6 @@ public final class DatabaseUnavailable {
             }
         }
         return false;
-    }
-
-    /**
-     * SQLSTATE classes 08 (connection exception: pgjdbc's socket and login timeouts are 08006 and
-     * 08001), 53 (insufficient resources), 57P (operator intervention: shutdown, cannot connect now),
-     * 57014 (query cancelled: the statement timeout), and 55000 for a database closed to connections.
-     */
-    private static boolean unreachable(SQLException sql) {
-        String state = sql.getSQLState();
-        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-                || "57014".equals(state)
-                || ("55000".equals(state) && String.valueOf(sql.getMessage()).contains("not currently accepting")));
     }
 
     /**
