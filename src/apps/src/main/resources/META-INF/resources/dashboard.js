@@ -138,6 +138,14 @@ async function refreshSnapshot() {
   renderProgress(snapshot.progress);
   renderFlow(snapshot.breakers, snapshot.consumers);
   renderBackground(snapshot.background);
+  renderHistory(snapshot.history);
+}
+
+// What Errand keeps (markers, steps, calls, dead letters) and whether retention keeps up with it.
+function renderHistory(history) {
+  const line = document.getElementById('history');
+  line.textContent = history.summary;
+  line.className = history.pastRetention ? 'paused' : '';
 }
 
 // The background's limit as the foreground-first controller set it, and why.

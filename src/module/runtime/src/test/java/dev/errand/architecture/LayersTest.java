@@ -30,7 +30,8 @@ class LayersTest {
             "dev.errand.internal.schema..", "dev.errand.internal.config..", "dev.errand.internal.embedded..",
             "dev.errand.internal.steps..", "dev.errand.internal.database.." };
     private static final String[] FEATURES = { "dev.errand.internal.events..", "dev.errand.internal.functions..",
-            "dev.errand.internal.deadletter..", "dev.errand.internal.outbox..", "dev.errand.internal.backpressure.." };
+            "dev.errand.internal.deadletter..", "dev.errand.internal.outbox..", "dev.errand.internal.backpressure..",
+            "dev.errand.internal.retention.." };
     private static final String[] WEB = { "dev.errand.internal.web..", "dev.errand.internal.security..",
             "dev.errand.internal.operator..", "dev.errand.internal.foreground.." };
 

@@ -20,6 +20,7 @@ public final class TestWorkMessages {
     private boolean asAmqpValue;
     private String body;
     private String correlationId;
+    private java.time.Instant madeAt;
 
     private TestWorkMessages(String id) {
         this.id = id;
@@ -87,6 +88,12 @@ public final class TestWorkMessages {
         return "test-work:" + id;
     }
 
+    /** Its AMQP creation-time, as a sender that made it then would set it. */
+    public TestWorkMessages madeAt(java.time.Instant at) {
+        this.madeAt = at;
+        return this;
+    }
+
     public AmqpMessage build() {
         String json = body != null ? body
                 : new JsonObject().put("id", id).put("failures", failures).put("millis", millis).put("gate", gate)
@@ -105,6 +112,9 @@ public final class TestWorkMessages {
         }
         if (correlationId != null) {
             builder.correlationId(correlationId);
+        }
+        if (madeAt != null) {
+            builder.creationTime(madeAt.toEpochMilli());
         }
         if (key != null) {
             builder.applicationProperties(new JsonObject().put(WireContract.ORDERING_KEY, key)).groupId(key);

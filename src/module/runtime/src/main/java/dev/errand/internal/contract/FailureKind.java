@@ -12,7 +12,12 @@ public enum FailureKind {
      * It came from outside the service (no valid signature) to a consumer that takes only the service's
      * own messages. Never processed, never marked as processed.
      */
-    UNTRUSTED_SENDER;
+    UNTRUSTED_SENDER,
+    /**
+     * Made longer ago than the processed-message retention: whether it ran can no longer be told. Never
+     * run, never marked; a replay runs it.
+     */
+    PAST_MARKER_RETENTION;
 
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

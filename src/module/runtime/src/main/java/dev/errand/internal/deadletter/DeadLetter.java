@@ -66,6 +66,10 @@ public class DeadLetter {
     @Column(nullable = false)
     public DeadLetterStatus status;
 
+    /** When an operator replayed or discarded it: its retention counts from then. */
+    @Column(name = "resolved_at")
+    public Instant resolvedAt;
+
     @Column(name = "replay_count", nullable = false)
     public int replayCount;
 

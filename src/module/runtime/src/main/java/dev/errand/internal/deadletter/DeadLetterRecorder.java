@@ -110,6 +110,7 @@ public class DeadLetterRecorder {
         letter.history = SafeText.of(envelope.property(WireContract.HISTORY));
         letter.deadLetteredAt = Instant.now();
         letter.status = DeadLetterStatus.DEAD_LETTERED;
+        letter.resolvedAt = null;
         if (letter.id == null) {
             deadLetters.persist(letter);
         }

@@ -2,6 +2,7 @@ package dev.errand.internal.deadletter;
 
 import dev.errand.DeadLetterStatus;
 import dev.errand.ProblemException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,7 +122,10 @@ public class DeadLetterReplayer {
     public Selection discardSelected(List<Long> ids) {
         List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
             List<DeadLetter> waiting = waiting(ids);
-            waiting.forEach(letter -> letter.status = DeadLetterStatus.DISCARDED);
+            waiting.forEach(letter -> {
+                letter.status = DeadLetterStatus.DISCARDED;
+                letter.resolvedAt = Instant.now();
+            });
             return waiting;
         });
         return Selection.of(ids, letters);
@@ -167,6 +171,7 @@ public class DeadLetterReplayer {
             throw new DeadLetterNotReplayable(letter.id, letter.originalAddress);
         }
         letter.status = DeadLetterStatus.REPLAYED;
+        letter.resolvedAt = Instant.now();
         letter.replayCount++;
         return letter;
     }
@@ -202,6 +207,7 @@ public class DeadLetterReplayer {
             DeadLetter letter = deadLetters.findById(id);
             if (letter != null && letter.status == DeadLetterStatus.REPLAYED) {
                 letter.status = DeadLetterStatus.DEAD_LETTERED;
+                letter.resolvedAt = null;
             }
         });
     }

@@ -149,21 +149,26 @@ public class CallStore {
                 callId, function, reason, origin);
     }
 
-    /** A call as recorded: what its worker runs, whatever its message says. */
-    public record RecordedCall(NewCall call, Origin origin) {
+    /**
+     * A call as recorded: what its worker runs, whatever its message says.
+     *
+     * @param succeeded whether it is done for good: a late copy of its message runs nothing
+     */
+    public record RecordedCall(NewCall call, Origin origin, boolean succeeded) {
     }
 
     public Optional<RecordedCall> find(String id) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
-                        "select id, function, workflow, parent_id, arguments, origin from errand_call where id = ?")) {
+                        "select id, function, workflow, parent_id, arguments, origin, status from errand_call where id = ?")) {
             query.setString(1, id);
             try (ResultSet rows = query.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
                 return Optional.of(new RecordedCall(new NewCall(rows.getString(1), rows.getString(2), rows.getBoolean(3),
-                        rows.getString(4), rows.getString(5)), Origin.ofWireName(rows.getString(6))));
+                        rows.getString(4), rows.getString(5)), Origin.ofWireName(rows.getString(6)),
+                        CallStatus.State.SUCCEEDED.name().equals(rows.getString(7))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read durable call " + id, e);

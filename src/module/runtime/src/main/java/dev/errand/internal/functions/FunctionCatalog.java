@@ -15,6 +15,7 @@ import jakarta.interceptor.Interceptor;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.errand.internal.handling.LateCopies;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -24,7 +25,7 @@ import io.quarkus.runtime.StartupEvent;
  * both write and read stops the start, so that no call is ever recorded that no worker could run.
  */
 @Singleton
-public class FunctionCatalog {
+public class FunctionCatalog implements LateCopies.RunRecords {
 
     private static volatile List<FunctionSpec> specs = List.of();
 
@@ -125,5 +126,11 @@ public class FunctionCatalog {
     public List<Function> functions() {
         resolve();
         return List.copyOf(byName.values());
+    }
+
+    /** A durable call's record says whether it ran, after its message's marker is gone. */
+    @Override
+    public boolean recordsRunsOf(String channel) {
+        return functions().stream().anyMatch(function -> function.channel().equals(channel));
     }
 }

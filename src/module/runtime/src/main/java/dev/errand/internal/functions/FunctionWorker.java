@@ -128,6 +128,11 @@ public class FunctionWorker {
             throw new PermanentFailure("call " + task.messageId() + " is recorded for function "
                     + row.get().call().function() + ", not " + function.name());
         }
+        if (row.isPresent() && row.get().succeeded()) {
+            // A late copy of its message (its marker may be gone by now, errand.retention): nothing to do.
+            LOG.debugf("Durable call %s has succeeded already; its message is settled", SafeText.forLog(task.messageId()));
+            return null;
+        }
         if (task.origin() == Origin.SERVICE) {
             return row.map(CallStore.RecordedCall::call).orElseThrow(() -> new PermanentFailure(
                     "call " + task.messageId() + " has no record: no workflow or caller of this service started it"));

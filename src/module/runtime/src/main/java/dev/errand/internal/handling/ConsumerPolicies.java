@@ -140,6 +140,34 @@ public class ConsumerPolicies {
     }
 
     /**
+     * How a consumer's messages come back after failing, without the rest of its policy: what the
+     * retention's start-up check weighs ({@code internal/retention}).
+     */
+    public record Redelivery(int maxAttempts, Duration redeliveryDelay, Duration maxRedeliveryDelay) {
+
+        /**
+         * The longest a message keeps coming back: every scheduled redelivery's delay (doubling from
+         * {@code redelivery-delay} up to {@code max-redelivery-delay}, jitter included) over its attempts.
+         */
+        public Duration span() {
+            Duration span = Duration.ZERO;
+            Duration delay = redeliveryDelay;
+            for (int attempt = 1; attempt < maxAttempts; attempt++) {
+                span = span.plus(delay.compareTo(maxRedeliveryDelay) < 0 ? delay : maxRedeliveryDelay);
+                delay = delay.multipliedBy(2);
+            }
+            return span;
+        }
+    }
+
+    public Redelivery redelivery(String channel) {
+        Settings settings = new Settings(consumers.consumers().get(channel), consumers.everyConsumer());
+        return new Redelivery(settings.pick(ConsumerSettings::maxAttempts, EveryConsumer::maxAttempts),
+                settings.pick(ConsumerSettings::redeliveryDelay, EveryConsumer::redeliveryDelay),
+                settings.pick(ConsumerSettings::maxRedeliveryDelay, EveryConsumer::maxRedeliveryDelay));
+    }
+
+    /**
      * Each message of a batch runs under a savepoint; PostgreSQL keeps 64 subtransactions per
      * transaction in shared memory and slows every session down past that.
      */

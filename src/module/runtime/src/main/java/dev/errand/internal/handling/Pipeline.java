@@ -36,11 +36,13 @@ public class Pipeline {
     final ConsumerPolicies policies;
     final BackgroundPermits background;
     final DatabaseOutage outage;
+    final LateCopies lateCopies;
     final Clock clock = Clock.systemUTC();
 
     Pipeline(EnvelopeReader reader, MessageAdmission admission, IdempotentExecutor idempotent, Settler settler,
             ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, Steps steps, BreakerBinding breakers,
-            ConsumerPolicies policies, BackgroundPermits background, DatabaseOutage outage) {
+            ConsumerPolicies policies, BackgroundPermits background, DatabaseOutage outage,
+            LateCopies lateCopies) {
         this.reader = reader;
         this.admission = admission;
         this.idempotent = idempotent;
@@ -53,5 +55,6 @@ public class Pipeline {
         this.policies = policies;
         this.background = background;
         this.outage = outage;
+        this.lateCopies = lateCopies;
     }
 }

@@ -22,6 +22,7 @@ import dev.errand.internal.flow.ChannelDispatcher;
 import dev.errand.internal.foreground.ForegroundFirst;
 import dev.errand.internal.handling.BreakerBinding;
 import dev.errand.internal.handling.ConsumerRegistry;
+import dev.errand.internal.retention.HistoryReadings;
 import dev.errand.internal.web.ProblemMapping;
 import dev.errand.Roles;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
@@ -49,7 +50,20 @@ public class DashboardResource {
 
     public record Snapshot(Instant at, List<QueueTrends.QueueView> queues, QueueTrends.OutboxView outbox,
             List<ChannelDispatcher.View> consumers, List<BreakerBinding.BreakerView> breakers,
-            List<ProgressView> progress, ForegroundFirst.View background) {
+            List<ProgressView> progress, ForegroundFirst.View background, HistoryView history) {
+    }
+
+    /**
+     * What Errand keeps, as the last retention pass read it.
+     *
+     * @param summary one line: each kind's rows and oldest row against its window
+     * @param pastRetention whether some kind keeps rows well past its window (its sweep does not keep up)
+     */
+    public record HistoryView(String summary, boolean pastRetention, HistoryReadings.Reading reading) {
+
+        static HistoryView of(HistoryReadings.Reading reading, Instant now) {
+            return new HistoryView(reading.summary(now), !reading.pastRetention(now).isEmpty(), reading);
+        }
     }
 
     private final QueueTrends queues;
@@ -57,22 +71,24 @@ public class DashboardResource {
     private final BreakerBinding breakers;
     private final Instance<ProgressSource> sources;
     private final ForegroundFirst foreground;
+    private final HistoryReadings history;
     private final Throughput throughput = new Throughput();
 
     public DashboardResource(QueueTrends queues, ConsumerRegistry consumers, BreakerBinding breakers,
-            Instance<ProgressSource> sources, ForegroundFirst foreground) {
+            Instance<ProgressSource> sources, ForegroundFirst foreground, HistoryReadings history) {
         this.queues = queues;
         this.consumers = consumers;
         this.breakers = breakers;
         this.sources = sources;
         this.foreground = foreground;
+        this.history = history;
     }
 
     @GET
     @RolesAllowed(Roles.VIEWER)
     public Snapshot snapshot() {
         return new Snapshot(Instant.now(), queues.queues(), queues.outbox(), consumers.views(), breakers.views(),
-                progress(), foreground.view());
+                progress(), foreground.view(), HistoryView.of(history.last(), Instant.now()));
     }
 
     private List<ProgressView> progress() {

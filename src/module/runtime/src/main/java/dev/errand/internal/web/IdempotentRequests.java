@@ -2,10 +2,8 @@ package dev.errand.internal.web;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.Priority;
 import jakarta.interceptor.AroundInvoke;
@@ -35,13 +33,11 @@ public class IdempotentRequests {
 
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
     private static final int MAX_KEY_LENGTH = 255;
-    private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
 
     private final EntityManager em;
     private final CurrentVertxRequest request;
     private final ObjectMapper mapper;
     private final HttpConfig config;
-    private final AtomicLong lastPurge = new AtomicLong();
 
     public IdempotentRequests(EntityManager em, CurrentVertxRequest request, ObjectMapper mapper, HttpConfig config) {
         this.em = em;
@@ -63,7 +59,6 @@ public class IdempotentRequests {
         }
         String scope = scope(invocation);
         String fingerprint = fingerprint(invocation);
-        purgeExpiredNowAndThen();
         try {
             return QuarkusTransaction.joiningExisting().call(() -> answer(invocation, scope, key, fingerprint));
         } catch (io.quarkus.narayana.jta.QuarkusTransactionException e) {
@@ -144,19 +139,6 @@ public class IdempotentRequests {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every JVM has SHA-256", e);
         }
-    }
-
-    /** Expired keys go in small batches, at most once a minute, on the way of a request. */
-    private void purgeExpiredNowAndThen() {
-        long now = System.nanoTime();
-        long last = lastPurge.get();
-        if (last != 0 && now - last < PURGE_EVERY.toNanos() || !lastPurge.compareAndSet(last, now)) {
-            return;
-        }
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
-                delete from errand_idempotency_key where ctid in (
-                    select ctid from errand_idempotency_key where expires_at < now() limit 1000)""")
-                .executeUpdate());
     }
 
     private Response problem(int status, String type, String title, String detail) {

@@ -1,0 +1,199 @@
+package dev.errand.it.retention;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.internal.retention.HistoryReadings;
+import dev.errand.internal.retention.RetentionSweeper;
+import dev.errand.testing.Rows;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Retention removes what is past its window and nothing else: a waiting dead letter, a running
+ * workflow with its steps and children, a call whose parent runs, and a marker younger than its window
+ * all stay. Rows are written as Errand writes them, then aged in the database. Broker-free: it runs on
+ * Artemis only (the broker's part, a late copy, is {@link LateCopyTest}'s, on both brokers).
+ */
+@QuarkusTest
+class RetentionTest {
+
+    @Inject
+    RetentionSweeper sweeper;
+
+    @Inject
+    HistoryReadings readings;
+
+    String run;
+
+    @BeforeEach
+    void aRunOfItsOwn() {
+        run = "ret-" + UUID.randomUUID();
+    }
+
+    @Test
+    void markersGoOnceOlderThanTheirWindowAndYoungerOnesStay() {
+        marker("old", "4 days");
+        marker("young", "2 days");
+        marker("new", "0 days");
+
+        swept(() -> count("select count(*) from errand_processed_message where message_id = ?", id("old")) == 0);
+
+        assertEquals(1, count("select count(*) from errand_processed_message where message_id = ?", id("young")));
+        assertEquals(1, count("select count(*) from errand_processed_message where message_id = ?", id("new")));
+    }
+
+    @Test
+    void aTasksOldStepsGoUnlessItsMessageWaitsAsADeadLetter() {
+        taskStep("done", "4 days");
+        taskStep("waiting", "4 days");
+        taskStep("recent", "1 day");
+        deadLetter("waiting", "DEAD_LETTERED", null);
+
+        swept(() -> count("select count(*) from errand_step where owner_id = ?", id("done")) == 0);
+
+        assertEquals(1, count("select count(*) from errand_step where owner_id = ?", id("waiting")),
+                "the steps of a message waiting as a dead letter stay: its replay resumes after them");
+        assertEquals(1, count("select count(*) from errand_step where owner_id = ?", id("recent")));
+    }
+
+    @Test
+    void aFinishedCallGoesWithItsStepsButARunningWorkflowItsChildrenAndTheirParentsStay() {
+        // A finished workflow with a finished child: both go, with their steps.
+        call("done", null, "SUCCEEDED", "8 days");
+        call("done/1", id("done"), "SUCCEEDED", "8 days");
+        workflowStep("done");
+        // A workflow that still runs, started long ago, with a finished child and a step.
+        call("running", null, "WAITING", null);
+        call("running/1", id("running"), "SUCCEEDED", "8 days");
+        workflowStep("running");
+        // A finished workflow with a child that still runs.
+        call("parent", null, "FAILED", "8 days");
+        call("parent/1", id("parent"), "RUNNING", null);
+        // A failed call whose dead letter waits: its replay runs it from its record.
+        call("failed", null, "FAILED", "8 days");
+        deadLetter("failed", "DEAD_LETTERED", null);
+        // Finished, but not long ago.
+        call("recent", null, "SUCCEEDED", "6 days");
+
+        swept(() -> count("select count(*) from errand_call where id = ?", id("done")) == 0);
+
+        assertEquals(0, count("select count(*) from errand_call where id = ?", id("done/1")));
+        assertEquals(0, count("select count(*) from errand_step where owner_id = ?", id("done")));
+        assertEquals(1, count("select count(*) from errand_call where id = ?", id("running")));
+        assertEquals(1, count("select count(*) from errand_call where id = ?", id("running/1")),
+                "a call whose parent still runs stays");
+        assertEquals(1, count("select count(*) from errand_step where owner_id = ?", id("running")),
+                "a running workflow's steps stay");
+        assertEquals(1, count("select count(*) from errand_call where id = ?", id("parent")),
+                "a call with a child that still runs stays");
+        assertEquals(1, count("select count(*) from errand_call where id = ?", id("parent/1")));
+        assertEquals(1, count("select count(*) from errand_call where id = ?", id("failed")),
+                "a failed call whose dead letter waits stays");
+        assertEquals(1, count("select count(*) from errand_call where id = ?", id("recent")));
+    }
+
+    @Test
+    void resolvedDeadLettersGoAfterTheirWindowAndAWaitingOneNever() {
+        deadLetter("replayed", "REPLAYED", "31 days");
+        deadLetter("discarded", "DISCARDED", "31 days");
+        deadLetter("waiting", "DEAD_LETTERED", null);
+        deadLetter("lately", "DISCARDED", "29 days");
+        Rows.execute("update errand_dead_letter set dead_lettered_at = now() - interval '400 days' where message_id = ?",
+                id("waiting"));
+
+        swept(() -> count("select count(*) from errand_dead_letter where message_id = ?", id("replayed")) == 0);
+
+        assertEquals(0, count("select count(*) from errand_dead_letter where message_id = ?", id("discarded")));
+        assertEquals(1, count("select count(*) from errand_dead_letter where message_id = ?", id("waiting")),
+                "a dead letter that waits for an operator is never removed, however old");
+        assertEquals(1, count("select count(*) from errand_dead_letter where message_id = ?", id("lately")));
+    }
+
+    @Test
+    void expiredIdempotencyKeysGoAndLiveOnesStay() {
+        idempotencyKey("expired", "-1 hour");
+        idempotencyKey("live", "1 hour");
+
+        swept(() -> count("select count(*) from errand_idempotency_key where key = ?", id("expired")) == 0);
+
+        assertEquals(1, count("select count(*) from errand_idempotency_key where key = ?", id("live")));
+    }
+
+    @Test
+    void theReadingsWeighEachTableAndFindEachKindsOldestRow() {
+        marker("weighed", "2 days");
+        // Held past its window by a rule, so not counted as late: a waiting dead letter's step.
+        taskStep("held", "5 days");
+        deadLetter("held", "DEAD_LETTERED", null);
+        swept(() -> true);
+
+        HistoryReadings.Reading reading = readings.read();
+
+        HistoryReadings.Table markers = reading.tables().stream()
+                .filter(table -> table.name().equals("errand_processed_message")).findFirst().orElseThrow();
+        assertTrue(markers.bytes() > 0, markers.toString());
+        HistoryReadings.Kind oldest = reading.kinds().stream()
+                .filter(kind -> kind.name().equals("processed-messages")).findFirst().orElseThrow();
+        assertTrue(oldest.oldestAge(reading.at()).compareTo(Duration.ofDays(2).minusMinutes(1)) >= 0, oldest.toString());
+        assertEquals(Duration.ofDays(3), oldest.window());
+        assertTrue(reading.pastRetention(reading.at()).isEmpty(), reading.toString());
+    }
+
+    /** Sweeps until the condition holds: the background's own pass may hold the sweep at that moment. */
+    private void swept(java.util.concurrent.Callable<Boolean> done) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            sweeper.sweep();
+            return done.call();
+        });
+    }
+
+    private String id(String name) {
+        return run + "-" + name;
+    }
+
+    private void marker(String name, String age) {
+        Rows.execute("insert into errand_processed_message (consumer, message_id, processed_at)"
+                + " values ('retention-test', ?, now() - ?::interval)", id(name), age);
+    }
+
+    private void taskStep(String name, String age) {
+        Rows.execute("insert into errand_step (consumer, owner_id, name, result, done_at)"
+                + " values ('retention-test', ?, 'charge', '1', now() - ?::interval)", id(name), age);
+    }
+
+    private void workflowStep(String call) {
+        Rows.execute("insert into errand_step (consumer, owner_id, seq, name, result, done_at)"
+                + " values ('', ?, 1, 'step', '1', now() - interval '9 days')", id(call));
+    }
+
+    private void call(String name, String parent, String status, String finishedAgo) {
+        Rows.execute("insert into errand_call (id, function, workflow, parent_id, status, created_at, finished_at)"
+                + " values (?, 'retention-test', ?, ?, ?, now() - interval '10 days',"
+                + " now() - cast(? as interval))", id(name), parent == null, parent, status,
+                finishedAgo == null ? null : finishedAgo);
+    }
+
+    private void deadLetter(String name, String status, String resolvedAgo) {
+        Rows.execute("insert into errand_dead_letter (message_id, original_address, consumer, dead_lettered_at, status,"
+                + " resolved_at) values (?, 'retention-test', 'retention-test', now() - interval '40 days', ?,"
+                + " now() - cast(? as interval))", id(name), status, resolvedAgo);
+    }
+
+    private void idempotencyKey(String name, String expiresIn) {
+        Rows.execute("insert into errand_idempotency_key (scope, key, fingerprint, status, expires_at)"
+                + " values ('retention-test', ?, 'f', 200, now() + ?::interval)", id(name), expiresIn);
+    }
+
+    private static long count(String sql, String id) {
+        return Rows.execute(sql, id);
+    }
+}

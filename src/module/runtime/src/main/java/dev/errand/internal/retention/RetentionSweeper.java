@@ -1,0 +1,218 @@
+package dev.errand.internal.retention;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import dev.errand.BackgroundWork;
+import dev.errand.internal.config.RetentionConfig;
+import dev.errand.internal.flow.BackgroundPermits;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Removes what is past its window ({@link RetentionConfig}), every {@code interval}, one batch per
+ * transaction. One replica sweeps at a time: each batch first takes a transaction-level advisory lock
+ * (which PgBouncer's transaction mode keeps), and a replica that does not get it leaves the pass to the
+ * one that did. A batch waits for no lock: the rows it removes are old, nobody writes them, and a lock
+ * it would wait on means someone else is at them; it gives up after {@link #LOCK_TIMEOUT} and the next
+ * pass tries again. Between batches it takes a background permit, so that requests come first.
+ */
+@ApplicationScoped
+public class RetentionSweeper {
+
+    private static final Logger LOG = Logger.getLogger(RetentionSweeper.class);
+    private static final String LOOP = "retention";
+    /** Any number that no other user of advisory locks in the service is likely to pick. */
+    static final long LOCK_KEY = 0x6572726e_64726574L;
+    private static final String LOCK_TIMEOUT = "2s";
+    private static final String STATEMENT_TIMEOUT = "60s";
+    private static final long HELD_BACK_AT_MOST_MILLIS = 1000;
+
+    private final AgroalDataSource dataSource;
+    private final RetentionConfig config;
+    private final BackgroundWork background;
+    private final BackgroundPermits permits;
+    private final HistoryReadings readings;
+    private final RetentionIndexes indexes;
+    private final Map<HistoryKind, Counter> removed = new EnumMap<>(HistoryKind.class);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile boolean stopping;
+    private Thread worker;
+
+    RetentionSweeper(AgroalDataSource dataSource, RetentionConfig config, BackgroundWork background,
+            BackgroundPermits permits, HistoryReadings readings, RetentionIndexes indexes, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.background = background;
+        this.permits = permits;
+        this.readings = readings;
+        this.indexes = indexes;
+        for (HistoryKind kind : HistoryKind.values()) {
+            removed.put(kind, Counter.builder("errand.retention.removed")
+                    .description("Rows removed by the retention sweep, by kind").tag("kind", kind.tag)
+                    .register(registry));
+        }
+    }
+
+    // Before ConnectionBudget (APPLICATION + 600) counts the background's connections: the sweep holds one.
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 500) StartupEvent startup) {
+        permits.addCapacity(1);
+        worker = new Thread(this::run, "errand-retention");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void run() {
+        while (!stopping) {
+            try {
+                if (config.enabled()) {
+                    sweep();
+                }
+                readings.read(indexes.ensure());
+                background.succeeded(LOOP);
+            } catch (RuntimeException e) {
+                background.failed(LOOP, e);
+                LOG.warnf("Retention: could not sweep (%s); trying again in %s", e, config.interval());
+            }
+            if (!pause()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * One pass: each kind whose index is ready in turn, batch after batch until it has nothing past its
+     * window or another replica holds the sweep.
+     *
+     * @return the rows removed, by kind
+     */
+    public Map<HistoryKind, Long> sweep() {
+        Map<HistoryKind, Long> pass = new EnumMap<>(HistoryKind.class);
+        for (HistoryKind kind : indexes.ensure()) {
+            double windowSeconds = kind.window(config).toMillis() / 1000.0;
+            long total = 0;
+            while (!stopping) {
+                Long batch = removeBatch(kind, windowSeconds);
+                if (batch == null) {
+                    return pass;
+                }
+                total += batch;
+                removed.get(kind).increment(batch);
+                if (batch < config.batchSize()) {
+                    break;
+                }
+            }
+            if (total > 0) {
+                pass.put(kind, total);
+                LOG.debugf("Retention: removed %d rows of %s older than %s", total, kind.tag, kind.window(config));
+            }
+        }
+        return pass;
+    }
+
+    /** @return the rows removed, or null when another replica sweeps now */
+    private Long removeBatch(HistoryKind kind, double windowSeconds) {
+        boolean permit = acquirePermit();
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection connection = dataSource.getConnection()) {
+                    if (!sweepLock(connection)) {
+                        return null;
+                    }
+                    try (PreparedStatement remove = connection.prepareStatement(kind.removeBatch())) {
+                        // Measured on the database's clock, the one that stamped the rows.
+                        remove.setDouble(1, windowSeconds);
+                        remove.setInt(2, config.batchSize());
+                        if (remove.execute()) {
+                            try (ResultSet count = remove.getResultSet()) {
+                                count.next();
+                                return count.getLong(1);
+                            }
+                        }
+                        return (long) remove.getUpdateCount();
+                    }
+                }
+            });
+        } finally {
+            if (permit) {
+                permits.release();
+            }
+        }
+    }
+
+    private static boolean sweepLock(Connection connection) throws SQLException {
+        try (Statement limits = connection.createStatement()) {
+            limits.execute("set local lock_timeout = '" + LOCK_TIMEOUT + "'");
+            limits.execute("set local statement_timeout = '" + STATEMENT_TIMEOUT + "'");
+        }
+        try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, LOCK_KEY);
+            try (ResultSet taken = lock.executeQuery()) {
+                return taken.next() && taken.getBoolean(1);
+            }
+        }
+    }
+
+    private boolean acquirePermit() {
+        try {
+            return permits.acquire(HELD_BACK_AT_MOST_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** @return false when the service stops */
+    private boolean pause() {
+        lock.lock();
+        try {
+            if (!stopping) {
+                wake.await(config.interval().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return !stopping;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) ShutdownEvent shutdown) {
+        lock.lock();
+        try {
+            stopping = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (worker != null) {
+            try {
+                worker.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        background.ended(LOOP);
+    }
+}
