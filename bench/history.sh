@@ -150,9 +150,10 @@ fill_markers() {
     'BEGIN {printf "fill %d %.1f %.1f %.0f\n", size, t1 - t0, t2 - t1, added / (t1 - t0)}' | tee -a "$results" >&2
 }
 
-# buckets CONSUMER: the consumer's errand_handler_duration_seconds histogram, "le count" lines.
+# buckets CONSUMER: the consumer's errand_handler_duration_seconds histogram, "le count" lines (without
+# the OpenMetrics exemplars, "# {span_id=...} value time", that traced buckets carry after their count).
 buckets() {
-  api "$base/q/metrics" | sed -nE "s/^errand_handler_duration_seconds_bucket\{(.*,)?consumer=\"$1\"(,.*)?\} ([0-9.eE+-]+)$/\1\2 \3/p" |
+  api "$base/q/metrics" | sed -E 's/ # \{.*$//' | sed -nE "s/^errand_handler_duration_seconds_bucket\{(.*,)?consumer=\"$1\"(,.*)?\} ([0-9.eE+-]+)$/\1\2 \3/p" |
     sed -E 's/.*le="([^"]+)".* ([0-9.eE+-]+)$/\1 \2/'
 }
 
