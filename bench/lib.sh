@@ -120,3 +120,61 @@ cpu_ms() {
   read -r jvm1 pg1 <<< "$2"
   echo "$(( (jvm1 - jvm0 + pg1 - pg0) * tick_ms )) $(( (jvm1 - jvm0) * tick_ms )) $(( (pg1 - pg0) * tick_ms ))"
 }
+
+# The drains of throughput.sh's noop and insert rows (history.sh runs them too): the demo's benchmark
+# handlers (dev.errand.apps.bench), their queues filled through /bench while their consumer is paused.
+
+# The JVM's peak RSS while a row runs: sampled twice a second into $work/rss.
+sampler=
+start_rss_sampler() {
+  (while kill -0 "$pid" 2>/dev/null; do awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; sleep 0.5; done) \
+    > "$work/rss" 2>/dev/null &
+  sampler=$!
+}
+stop_rss_sampler() {
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  sampler=
+  sort -n "$work/rss" | tail -1 | awk '{printf "%d", $1 / 1024}'
+}
+
+# bench_handled CHANNEL: how many messages the benchmark handler has handled since the service started.
+bench_handled() {
+  api "$base/bench/$1" | sed -E 's/.*"handled":([0-9]+).*/\1/'
+}
+
+now() { date +%s.%N; }
+
+# With jfr=1, each row's measured window is recorded with Java Flight Recorder.
+jfr_start() {
+  if [ "${jfr:-0}" = 1 ]; then jcmd "$pid" JFR.start name=row settings=profile > /dev/null; fi
+}
+# jfr_stop ROW: saves the row's recording and prints its summary to stderr.
+jfr_stop() {
+  if [ "${jfr:-0}" = 1 ]; then
+    jcmd "$pid" JFR.stop name=row filename="$work/$1.jfr" > /dev/null
+    /usr/bin/python3 "$root/bench/jfr-summary.py" "$work/$1.jfr" > "$work/$1.profile.txt"
+    echo "profile of $1: $work/$1.profile.txt" >&2
+  fi
+}
+
+# row_drain CHANNEL RUN: fills the paused channel's queue with $messages messages (ids bench-RUN-n, so
+# RUN must be new to this database), then times its drain. Prints
+# "rate cpu_ms_per_msg peak_rss_mb jvm_ms_per_msg pg_ms_per_msg 0".
+row_drain() {
+  local channel=$1 before c0 c1 t0 t1
+  api -X POST "$base/errand/consumers/$channel/pause" > /dev/null
+  api -X POST "$base/bench/$channel/fill?count=$messages&run=$2" > /dev/null
+  before=$(bench_handled "$channel")
+  start_rss_sampler
+  c0=$(cpu_ticks)
+  jfr_start
+  t0=$(now)
+  api -X POST "$base/errand/consumers/$channel/resume" > /dev/null
+  while [ "$(bench_handled "$channel")" -lt $((before + messages)) ]; do sleep 0.2; done
+  t1=$(now)
+  c1=$(cpu_ticks)
+  jfr_stop "$channel"
+  read -r cpu jvm pg <<< "$(cpu_ms "$c0" "$c1")"
+  awk -v n="$messages" -v t0="$t0" -v t1="$t1" -v cpu="$cpu" -v jvm="$jvm" -v pg="$pg" -v rss="$(stop_rss_sampler)" \
+    'BEGIN {printf "%.0f %.3f %s %.3f %.3f 0\n", n / (t1 - t0), cpu / n, rss, jvm / n, pg / n}'
+}

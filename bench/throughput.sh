@@ -53,40 +53,9 @@ mkdir -p "$top"
 work="$top"
 . "$root/bench/lib.sh"
 [ "$build" = 1 ] && build_service
-sampler=
 trap '[ -n "$sampler" ] && kill "$sampler" 2>/dev/null; stop_service' EXIT
 
 if [[ ",$rows," == *,raw,* || ",$rows," == *,raw-drain,* ]]; then fetch_artemis; fi
-
-# The JVM's peak RSS while a row runs: sampled twice a second into $work/rss.
-start_rss_sampler() {
-  (while kill -0 "$pid" 2>/dev/null; do awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; sleep 0.5; done) \
-    > "$work/rss" 2>/dev/null &
-  sampler=$!
-}
-stop_rss_sampler() {
-  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-  sampler=
-  sort -n "$work/rss" | tail -1 | awk '{printf "%d", $1 / 1024}'
-}
-
-handled() {
-  api "$base/bench/$1" | sed -E 's/.*"handled":([0-9]+).*/\1/'
-}
-
-now() { date +%s.%N; }
-
-jfr_start() {
-  if [ "$jfr" = 1 ]; then jcmd "$pid" JFR.start name=row settings=profile > /dev/null; fi
-}
-# jfr_stop ROW: saves the row's recording and prints its summary to stderr.
-jfr_stop() {
-  if [ "$jfr" = 1 ]; then
-    jcmd "$pid" JFR.stop name=row filename="$work/$1.jfr" > /dev/null
-    /usr/bin/python3 "$root/bench/jfr-summary.py" "$work/$1.jfr" > "$work/$1.profile.txt"
-    echo "profile of $1: $work/$1.profile.txt" >&2
-  fi
-}
 
 # Each row prints "rate cpu_ms_per_msg peak_rss_mb".
 row_raw() {
@@ -150,26 +119,6 @@ cpu, jvm, pg = (int(x) for x in sys.argv[2].split())
 client = int(sys.argv[3])
 print(f"{n / seconds:.0f} {(cpu + client) / n:.3f} {sys.argv[4]} {jvm / n:.3f} {pg / n:.3f} {client / n:.3f}")
 PY
-}
-
-# row_drain CHANNEL RUN: fills the paused channel's queue, then times its drain.
-row_drain() {
-  local channel=$1 before c0 c1 t0 t1
-  api -X POST "$base/errand/consumers/$channel/pause" > /dev/null
-  api -X POST "$base/bench/$channel/fill?count=$messages&run=$2" > /dev/null
-  before=$(handled "$channel")
-  start_rss_sampler
-  c0=$(cpu_ticks)
-  jfr_start
-  t0=$(now)
-  api -X POST "$base/errand/consumers/$channel/resume" > /dev/null
-  while [ "$(handled "$channel")" -lt $((before + messages)) ]; do sleep 0.2; done
-  t1=$(now)
-  c1=$(cpu_ticks)
-  jfr_stop "$channel"
-  read -r cpu jvm pg <<< "$(cpu_ms "$c0" "$c1")"
-  awk -v n="$messages" -v t0="$t0" -v t1="$t1" -v cpu="$cpu" -v jvm="$jvm" -v pg="$pg" -v rss="$(stop_rss_sampler)" \
-    'BEGIN {printf "%.0f %.3f %s %.3f %.3f 0\n", n / (t1 - t0), cpu / n, rss, jvm / n, pg / n}'
 }
 
 # row_campaign NAME: one campaign; NAME names its users and its profile.
