@@ -191,8 +191,26 @@ retention_supported() {
   unzip -Z1 "$app"/lib/main/dev.errand.errand-[0-9]*.jar 2>/dev/null | grep -qiE '/retention/|RetentionConfig'
 }
 
+# index_build SIZE: the upgrade's one costly step, measured: drops the sweep's marker index and builds it
+# again as the sweep does after an upgrade (create index concurrently), while a noop drain runs beside it.
+index_build() {
+  local t0 t1 done_file="$top/index-built"
+  rm -f "$done_file"
+  sql "drop index if exists errand_processed_message_age" > /dev/null
+  t0=$(now)
+  (sql "set statement_timeout = 0" \
+     "create index concurrently errand_processed_message_age on errand_processed_message (processed_at)" > /dev/null
+   now > "$done_file") &
+  local builder=$!
+  drain "$1" noop-during-index-build "s$1-index-build" bench-noop
+  wait "$builder"
+  t1=$(cat "$done_file")
+  log "index-build $1 $(awk -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.1f", t1 - t0}')"
+}
+
 # ---- Sizes -------------------------------------------------------------------------------------
-start_service
+# The history is left to grow here (the filled markers are up to 10 days old): retention comes after.
+if retention_supported; then start_service -Derrand.retention.enabled=false; else start_service; fi
 # One unmeasured drain of each row first, so that the first size does not pay for the JIT's warm-up
 # (throughput.sh's noop row comes after others too); their 2 x --messages markers count in the first size.
 echo "warm-up: one noop and one insert drain of $messages messages" >&2
@@ -207,6 +225,7 @@ for size in ${sizes//,/ }; do
   done
   echo "tables at $size markers:" >&2
   table_sizes "$size"
+  if [ "$size" = 10000000 ] && retention_supported; then index_build "$size"; fi
   last_size=$size
 done
 
@@ -250,8 +269,8 @@ elif [ "$soak" -gt 0 ]; then
   mkdir -p "$work"
   echo "soak: $soak messages, $soak_chunk at a time, a 3-minute marker window (a refusal at start-up names the settings to lower)" >&2
   # shellcheck disable=SC2086
-  start_service -Derrand.retention.processed-messages=3m -Derrand.retention.interval=10s \
-    -Derrand.consumers.max-redelivery-delay=1m ${BENCH_SOAK_OPTS:-}
+  start_service -Derrand.retention.processed-messages=3m -Derrand.retention.task-steps=3m -Derrand.retention.interval=10s \
+    -Derrand.consumers.max-attempts=5 -Derrand.consumers.max-redelivery-delay=30s ${BENCH_SOAK_OPTS:-}
   t0=$(now)
   messages=$soak_chunk
   for chunk in $(seq 1 $(( (soak + soak_chunk - 1) / soak_chunk ))); do
@@ -284,7 +303,7 @@ for line in open(sys.argv[1]):
         notes.append(line.strip())
     elif f[0] == "soak":
         soak.append([float(x) for x in f[1:]])
-    elif f[0] == "retention":
+    elif f[0] in ("retention", "index-build"):
         notes.append(line.strip())
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")) / 1024 / 1024
@@ -304,8 +323,9 @@ for size in sizes:
         print(f"{marker_counts[size]:>10} {float(fill[0]):>7.0f} {fill[2]:>8} {row:<7} {med(0):>7.0f} {'/'.join(str(r[0]) for r in runs):>16} "
               f"{med(1):>10.3f} {med(2):>6.3f} {med(3):>6.3f} {runs[len(runs) // 2][4]:>7} {mb(t[0]) + ' (' + mb(t[1]) + '+' + mb(t[2]) + ')':>22}")
 for (size, row), runs in sorted(drains.items()):
-    if row == "noop-during-sweep":
-        print(f"noop drain during the retention sweep: {runs[0][0]} msg/s, {runs[0][1]:.3f} CPU ms/msg, p99 {runs[0][4]} ms")
+    if row in ("noop-during-sweep", "noop-during-index-build"):
+        what = "the retention sweep" if row == "noop-during-sweep" else f"the marker index's build at {size} markers"
+        print(f"noop drain during {what}: {runs[0][0]} msg/s, {runs[0][1]:.3f} CPU ms/msg, p99 {runs[0][4]} ms")
 for note in notes:
     print(note)
 for phase in ("before-retention", "after-retention", "after-vacuum"):
