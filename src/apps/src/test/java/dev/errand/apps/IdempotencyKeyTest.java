@@ -2,6 +2,7 @@ package dev.errand.apps;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -17,6 +18,7 @@ import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.testing.Rows;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -51,6 +53,20 @@ class IdempotencyKeyTest {
         post("/orders", key, order("second@example.com")).then().statusCode(422)
                 .contentType("application/problem+json").body("type", equalTo("/problems/idempotency-key-reused"));
         assertEquals(0, orders("second@example.com"));
+    }
+
+    @Test
+    void anExpiredKeyIsANewRequestWhetherOrNotRetentionRemovedItYet() {
+        String key = UUID.randomUUID().toString();
+        post("/orders", key, order("expired-first@example.com")).then().statusCode(202);
+        // Its time is up; the retention sweep has not come by yet.
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "update errand_idempotency_key set expires_at = now() - interval '1 second' where key = ?1")
+                .setParameter(1, key).executeUpdate());
+
+        post("/orders", key, order("expired-second@example.com")).then().statusCode(202)
+                .header("Idempotent-Replayed", nullValue());
+        assertEquals(1, orders("expired-second@example.com"));
     }
 
     @Test

@@ -24,6 +24,14 @@ public interface RetentionConfig {
     @WithDefault("1m")
     Duration interval();
 
+    /**
+     * The share of time the sweep may work, between 0 and 1: after a batch that took t it rests
+     * {@code t x (1 - pace) / pace}, so that a large backlog (the first passes after an upgrade) leaves
+     * the database to the handlers most of the time. 1 sweeps flat out.
+     */
+    @WithDefault("0.25")
+    double pace();
+
     /** Rows removed per transaction: small enough that no statement holds much at once. */
     @WithDefault("5000")
     int batchSize();

@@ -73,6 +73,12 @@ public class DeadLetter {
     @Column(name = "replay_count", nullable = false)
     public int replayCount;
 
+    /** Deleted by an operator: kept as a record, its retention counting from now. */
+    public void discard() {
+        status = DeadLetterStatus.DISCARDED;
+        resolvedAt = Instant.now();
+    }
+
     /** {@code service}, or {@code outside} for a message an outside sender wrote (its fields are its say). */
     @Column(nullable = false)
     public String origin = "service";

@@ -122,10 +122,7 @@ public class DeadLetterReplayer {
     public Selection discardSelected(List<Long> ids) {
         List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
             List<DeadLetter> waiting = waiting(ids);
-            waiting.forEach(letter -> {
-                letter.status = DeadLetterStatus.DISCARDED;
-                letter.resolvedAt = Instant.now();
-            });
+            waiting.forEach(DeadLetter::discard);
             return waiting;
         });
         return Selection.of(ids, letters);

@@ -84,6 +84,8 @@ public class CallStore {
                     values (?, ?, true, null, ?, 'RUNNING', now())
                     on conflict (id) do update set
                         status = case when errand_call.status = 'SUCCEEDED' then errand_call.status else 'RUNNING' end,
+                        -- A failed workflow replayed runs again: not finished, so retention keeps it.
+                        finished_at = case when errand_call.status = 'SUCCEEDED' then errand_call.finished_at end,
                         started_at = coalesce(errand_call.started_at, now())
                     returning children_started""")) {
                 upsert.setString(1, call.id());

@@ -15,7 +15,6 @@ import jakarta.interceptor.Interceptor;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.errand.internal.handling.LateCopies;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -25,7 +24,7 @@ import io.quarkus.runtime.StartupEvent;
  * both write and read stops the start, so that no call is ever recorded that no worker could run.
  */
 @Singleton
-public class FunctionCatalog implements LateCopies.RunRecords {
+public class FunctionCatalog {
 
     private static volatile List<FunctionSpec> specs = List.of();
 
@@ -126,11 +125,5 @@ public class FunctionCatalog implements LateCopies.RunRecords {
     public List<Function> functions() {
         resolve();
         return List.copyOf(byName.values());
-    }
-
-    /** A durable call's record says whether it ran, after its message's marker is gone. */
-    @Override
-    public boolean recordsRunsOf(String channel) {
-        return functions().stream().anyMatch(function -> function.channel().equals(channel));
     }
 }

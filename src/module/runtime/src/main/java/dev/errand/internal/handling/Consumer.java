@@ -100,7 +100,8 @@ public final class Consumer {
             pipeline.metrics.counted(channel, ErrandMetrics.HandlerOutcome.DEAD_LETTERED);
             return pipeline.settler.deadLetter(channel, message, envelope, FailureKind.UNTRUSTED_SENDER, history);
         }
-        String tooLate = pipeline.lateCopies.tooLate(channel, message, pipeline.clock.instant());
+        String tooLate = pipeline.lateCopies.tooLate(channel, message, envelope.messageId(),
+                pipeline.clock.instant());
         if (tooLate != null) {
             // Not run and not marked: a replay is a new copy, made now, and runs.
             history.failed(new PastMarkerRetention(tooLate), pipeline.clock.instant());

@@ -151,10 +151,11 @@ public class ConsumerPolicies {
          */
         public Duration span() {
             Duration span = Duration.ZERO;
-            Duration delay = redeliveryDelay;
+            Duration delay = redeliveryDelay.compareTo(maxRedeliveryDelay) < 0 ? redeliveryDelay : maxRedeliveryDelay;
             for (int attempt = 1; attempt < maxAttempts; attempt++) {
-                span = span.plus(delay.compareTo(maxRedeliveryDelay) < 0 ? delay : maxRedeliveryDelay);
-                delay = delay.multipliedBy(2);
+                span = span.plus(delay);
+                // Capped as it doubles: a long run of attempts must not overflow.
+                delay = delay.multipliedBy(2).compareTo(maxRedeliveryDelay) < 0 ? delay.multipliedBy(2) : maxRedeliveryDelay;
             }
             return span;
         }

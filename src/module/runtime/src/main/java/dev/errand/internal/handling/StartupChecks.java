@@ -8,6 +8,8 @@ import java.util.TreeSet;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.Config;
 
@@ -25,15 +27,23 @@ public class StartupChecks {
 
     private final ConsumersConfig config;
     private final Config rawConfig;
+    private final List<StartupProblems> features;
 
-    StartupChecks(ConsumersConfig config, Config rawConfig) {
+    @Inject
+    StartupChecks(ConsumersConfig config, Config rawConfig, Instance<StartupProblems> features) {
+        this(config, rawConfig, features.stream().toList());
+    }
+
+    StartupChecks(ConsumersConfig config, Config rawConfig, List<StartupProblems> features) {
         this.config = config;
         this.rawConfig = rawConfig;
+        this.features = features;
     }
 
     // Before the consumers' first messages and Errand's other start-up work.
     void check(@Observes @Priority(1) StartupEvent startup) {
-        List<String> problems = problems();
+        List<String> problems = new ArrayList<>(problems());
+        features.forEach(feature -> problems.addAll(feature.problems()));
         if (!problems.isEmpty()) {
             throw new ConfigurationException("Errand cannot start:\n  - " + String.join("\n  - ", problems));
         }

@@ -173,7 +173,7 @@ public class DeadLetterResource {
             if (letter == null) {
                 throw new DeadLetterReplayer.DeadLetterNotFound();
             }
-            letter.status = DeadLetterStatus.DISCARDED;
+            letter.discard();
         });
         return Response.noContent().build();
     }

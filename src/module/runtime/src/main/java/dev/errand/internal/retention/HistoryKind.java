@@ -21,27 +21,31 @@ enum HistoryKind {
             "errand_processed_message_age", "errand_processed_message (processed_at)"),
 
     /**
-     * A task's recorded steps ({@code Task.step}). Those of a message waiting as a dead letter stay: its
-     * replay resumes after them, and must not run them again.
+     * A task's recorded steps ({@code Task.step}). Those of a message waiting as a dead letter stay (its
+     * replay resumes after them, and must not run them again), and so do those of one replayed within
+     * the window, whose copy may not have run yet.
      */
     TASK_STEPS("task-steps", "errand_step", "done_at", "ctid", """
             and seq is null
-            and not exists (select 1 from errand_dead_letter d where d.status = 'DEAD_LETTERED'
-                            and d.message_id = errand_step.owner_id and d.consumer = errand_step.consumer)""", "",
-            "errand_step_task_age", "errand_step (done_at) where seq is null"),
+            and not exists (select 1 from errand_dead_letter d
+                            where d.message_id = errand_step.owner_id and d.consumer = errand_step.consumer
+                              and (d.status = 'DEAD_LETTERED' or d.status = 'REPLAYED' and d.resolved_at > :before))""",
+            "", "errand_step_task_age", "errand_step (done_at) where seq is null"),
 
     /**
-     * Finished durable calls, with their steps. Kept: a call whose parent still runs, one with a child
-     * that still runs, and a failed one whose dead letter waits (its replay runs it from its record).
+     * Finished durable calls, with their steps, top down: a child goes once its parent has gone. Kept:
+     * a call that runs again (a replayed workflow keeps its old {@code finished_at} until it ends), one
+     * whose parent is still recorded, one with a child that still runs, and a failed one whose dead
+     * letter waits or was replayed within the window (its replay runs it from its record).
      */
     FINISHED_CALLS("finished-calls", "errand_call", "finished_at", "id", """
-            and finished_at is not null
-            and (parent_id is null or not exists (select 1 from errand_call p
-                 where p.id = errand_call.parent_id and p.status not in ('SUCCEEDED', 'FAILED')))
+            and finished_at is not null and status in ('SUCCEEDED', 'FAILED')
+            and (parent_id is null or not exists (select 1 from errand_call p where p.id = errand_call.parent_id))
             and not exists (select 1 from errand_call k
                             where k.parent_id = errand_call.id and k.status not in ('SUCCEEDED', 'FAILED'))
-            and not exists (select 1 from errand_dead_letter d where d.status = 'DEAD_LETTERED'
-                            and d.message_id = errand_call.id)""",
+            and not exists (select 1 from errand_dead_letter d
+                            where d.message_id = errand_call.id
+                              and (d.status = 'DEAD_LETTERED' or d.status = 'REPLAYED' and d.resolved_at > :before))""",
             "delete from errand_step s using gone where s.owner_id = gone.id and s.seq is not null",
             "errand_call_finished", "errand_call (finished_at) where finished_at is not null"),
 
@@ -54,6 +58,16 @@ enum HistoryKind {
     IDEMPOTENCY_KEYS("idempotency-keys", "errand_idempotency_key", "expires_at", "ctid", """
             and expires_at < now()""", "",
             "errand_idempotency_key_expiry", "errand_idempotency_key (expires_at)");
+
+    /**
+     * How long past its window a marker (and a task's step) is kept: a copy the age guard let in at the
+     * very end of the window, or whose sender's clock runs ahead of the database's, still finds them. An
+     * hour, or a tenth of a shorter window's length.
+     */
+    static Duration edgeGrace(Duration window) {
+        Duration tenth = window.dividedBy(10);
+        return tenth.compareTo(Duration.ofHours(1)) < 0 ? tenth : Duration.ofHours(1);
+    }
 
     /** The tables whose size is reported; the outbox is emptied as it is published. */
     static final String[] TABLES = { "errand_processed_message", "errand_step", "errand_call", "errand_dead_letter",
@@ -86,27 +100,42 @@ enum HistoryKind {
     }
 
     /**
-     * Removes one batch: up to {@code ?2} rows that may go and are older than {@code ?1} seconds, oldest
-     * first, with what goes alongside them; answers the rows removed.
+     * Removes one batch: up to the last parameter's count of rows that may go and are older than the
+     * window (every other parameter: its length in seconds), oldest first, with what goes alongside
+     * them; answers the rows removed.
      */
     String removeBatch() {
-        return "with gone as (delete from " + table + " where " + key + " = any(array(select " + key + " from " + table
-                + " where " + since + " < now() - make_interval(secs => ?) " + mayGo.strip() + " order by " + since
+        return bound("with gone as (delete from " + table + " where " + key + " = any(array(select " + key + " from "
+                + table + " where " + since + " < :before " + mayGo.strip() + " order by " + since
                 + " limit ?)) returning " + (key.equals("ctid") ? "1 as one" : key + " as id") + ")"
                 + (alongside.isEmpty() ? "" : ", alongside as (" + alongside + ")")
-                + " select count(*) from gone";
+                + " select count(*) from gone");
     }
 
-    /** The oldest row retention may remove, whether its window is past or not. */
+    /** The oldest row retention may remove, its window past or not (every parameter: the window in seconds). */
     String oldest() {
-        return "select " + since + " from " + table + " where " + since + " is not null " + mayGo.strip()
-                + " order by " + since + " limit 1";
+        return bound("select " + since + " from " + table + " where " + since + " is not null " + mayGo.strip()
+                + " order by " + since + " limit 1");
     }
 
+    /**
+     * The window's start, on the database's clock (the one that stamped the rows), written out where it
+     * is used rather than joined in: a constant bound lets the planner walk the index in order.
+     */
+    private static String bound(String sql) {
+        return sql.replace(":before", "now() - make_interval(secs => ?)");
+    }
+
+    /** The parameters of one of these statements (none of them holds a literal question mark). */
+    static int parameters(String sql) {
+        return (int) sql.chars().filter(c -> c == '?').count();
+    }
+
+    /** How long the kind is kept: its setting, and {@link #edgeGrace} for what a late copy needs. */
     Duration window(RetentionConfig config) {
         return switch (this) {
-            case PROCESSED_MESSAGES -> config.processedMessages();
-            case TASK_STEPS -> config.taskSteps();
+            case PROCESSED_MESSAGES -> config.processedMessages().plus(edgeGrace(config.processedMessages()));
+            case TASK_STEPS -> config.taskSteps().plus(edgeGrace(config.taskSteps()));
             case FINISHED_CALLS -> config.finishedCalls();
             case DEAD_LETTERS -> config.deadLetters();
             case IDEMPOTENCY_KEYS -> config.idempotencyKeys();

@@ -8,8 +8,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -110,14 +112,14 @@ public class HistoryReadings {
 
     /** Reads the tables' weights and each kind's oldest row. */
     public Reading read() {
-        return read(java.util.EnumSet.allOf(HistoryKind.class));
+        return read(EnumSet.allOf(HistoryKind.class));
     }
 
     /**
      * Reads the tables' weights, and the oldest row of the kinds given: those whose index is built
      * (without it, the oldest row is a scan of the whole table).
      */
-    Reading read(java.util.Set<HistoryKind> indexed) {
+    Reading read(Set<HistoryKind> indexed) {
         try (Connection connection = dataSource.getConnection()) {
             List<Table> weighed = new ArrayList<>();
             try (PreparedStatement weigh = connection.prepareStatement("""
@@ -133,10 +135,14 @@ public class HistoryReadings {
             }
             List<Kind> oldest = new ArrayList<>();
             for (HistoryKind kind : indexed) {
-                try (PreparedStatement read = connection.prepareStatement(kind.oldest());
-                        ResultSet row = read.executeQuery()) {
-                    Timestamp at = row.next() ? row.getTimestamp(1) : null;
-                    oldest.add(new Kind(kind.tag, at == null ? null : at.toInstant(), kind.window(config)));
+                try (PreparedStatement read = connection.prepareStatement(kind.oldest())) {
+                    for (int i = 1; i <= HistoryKind.parameters(kind.oldest()); i++) {
+                        read.setDouble(i, kind.window(config).toMillis() / 1000.0);
+                    }
+                    try (ResultSet row = read.executeQuery()) {
+                        Timestamp at = row.next() ? row.getTimestamp(1) : null;
+                        oldest.add(new Kind(kind.tag, at == null ? null : at.toInstant(), kind.window(config)));
+                    }
                 }
             }
             weighed.forEach(table -> tables.put(table.name(), table));

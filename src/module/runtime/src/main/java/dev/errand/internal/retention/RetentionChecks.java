@@ -4,23 +4,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import dev.errand.internal.config.RetentionConfig;
 import dev.errand.internal.handling.ConsumerPolicies;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
+import dev.errand.internal.handling.StartupProblems;
 
 /**
  * Refuses to start with a retention that could let a message run twice: a marker (or a task's steps)
  * must outlive the longest time a message of any consumer can keep coming back, its scheduled retries
- * all taken; and a finished call must outlive its message's marker, since past the marker the call's
- * record is what stops a late copy of its message from running it again.
+ * all taken; a task's steps must outlive its message's marker, since a copy the marker window lets in
+ * resumes after them; and a finished call must outlive its message's marker, since past the marker the
+ * call's record is what stops a late copy of its message from running it again. Reported with the
+ * other settings' problems ({@code StartupChecks}).
  */
 @ApplicationScoped
-public class RetentionChecks {
+public class RetentionChecks implements StartupProblems {
 
     private final RetentionConfig config;
     private final ConsumerPolicies policies;
@@ -30,15 +29,8 @@ public class RetentionChecks {
         this.policies = policies;
     }
 
-    // With the other checks of the settings, before any consumer takes a message.
-    void check(@Observes @Priority(1) StartupEvent startup) {
-        List<String> problems = problems();
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException("Errand cannot start:\n  - " + String.join("\n  - ", problems));
-        }
-    }
-
-    List<String> problems() {
+    @Override
+    public List<String> problems() {
         List<String> problems = new ArrayList<>();
         String longest = null;
         Duration span = Duration.ZERO;
@@ -66,6 +58,11 @@ public class RetentionChecks {
                         + " would remove a task's recorded steps while it may still be retried, and its retry"
                         + " would run them again: " + why);
             }
+        }
+        if (config.taskSteps().compareTo(config.processedMessages()) < 0) {
+            problems.add("errand.retention.task-steps=" + config.taskSteps()
+                    + " is shorter than errand.retention.processed-messages=" + config.processedMessages()
+                    + ": a copy let in by its marker's window resumes after its recorded steps, which must still be there");
         }
         if (config.finishedCalls().compareTo(config.processedMessages()) < 0) {
             problems.add("errand.retention.finished-calls=" + config.finishedCalls()

@@ -1,17 +1,21 @@
 package dev.errand.internal.retention;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.EnumSet;
+import java.util.Properties;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import dev.errand.internal.flow.BackgroundPermits;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -21,54 +25,86 @@ import io.agroal.api.AgroalDataSource;
  * (flyway/flyway#3682), and its session lock instead would stay behind on a server connection of
  * PgBouncer's transaction mode. So the sweep builds them itself, one at a time, outside any
  * transaction, before it sweeps that kind; a replica that finds one being built leaves it to its
- * builder, and an invalid one left by a builder that died is dropped and built again.
+ * builder, and an invalid one left by a builder that died is dropped and built again. A replica with
+ * {@code errand.retention.enabled=false} builds none.
  */
 @ApplicationScoped
 public class RetentionIndexes {
 
     private static final Logger LOG = Logger.getLogger(RetentionIndexes.class);
 
+    private static final String DATASOURCE = "quarkus.datasource.";
+    private static final String JDBC_PROPERTIES = DATASOURCE + "jdbc.additional-jdbc-properties.";
+
     private final AgroalDataSource dataSource;
+    private final BackgroundPermits permits;
+    private final Config config;
     private final EnumSet<HistoryKind> ready = EnumSet.noneOf(HistoryKind.class);
 
-    RetentionIndexes(AgroalDataSource dataSource) {
+    RetentionIndexes(AgroalDataSource dataSource, BackgroundPermits permits, Config config) {
         this.dataSource = dataSource;
+        this.permits = permits;
+        this.config = config;
     }
 
     /** @return the kinds whose index is there and valid, building what is missing first */
     synchronized Set<HistoryKind> ensure() {
+        return check(true);
+    }
+
+    /** @return the kinds whose index is there and valid, building nothing */
+    synchronized Set<HistoryKind> valid() {
+        return check(false);
+    }
+
+    private Set<HistoryKind> check(boolean build) {
         for (HistoryKind kind : HistoryKind.values()) {
-            if (!ready.contains(kind) && ensure(kind)) {
+            if (!ready.contains(kind) && ensure(kind, build)) {
                 ready.add(kind);
             }
         }
         return EnumSet.copyOf(ready);
     }
 
-    private boolean ensure(HistoryKind kind) {
+    private boolean ensure(HistoryKind kind, boolean build) {
         try (Connection connection = dataSource.getConnection()) {
             Boolean valid = valid(connection, kind);
-            if (Boolean.TRUE.equals(valid)) {
-                return true;
+            if (Boolean.TRUE.equals(valid) || !build) {
+                return Boolean.TRUE.equals(valid);
             }
+            if (Boolean.FALSE.equals(valid) && beingBuilt(connection, kind)) {
+                return false;
+            }
+        } catch (SQLException e) {
+            LOG.debugf("Retention: could not look at index %s (%s)", kind.index, e.getMessage());
+            return false;
+        }
+        // The build holds a connection for as long as it takes: a background permit's worth of the budget.
+        if (!acquirePermit()) {
+            return false;
+        }
+        try (Connection connection = untimedConnection()) {
+            Boolean valid = valid(connection, kind);
             if (Boolean.FALSE.equals(valid)) {
                 if (beingBuilt(connection, kind)) {
                     return false;
                 }
                 LOG.infof("Retention: index %s was left invalid by a build that did not finish; building it again",
                         kind.index);
-                untimed(connection, "drop index concurrently if exists " + kind.index);
+                execute(connection, "drop index concurrently if exists " + kind.index);
             }
             long started = System.nanoTime();
             LOG.infof("Retention: building index %s on %s, concurrently (inserts go on meanwhile)", kind.index,
                     kind.indexOn);
-            untimed(connection, "create index concurrently if not exists " + kind.index + " on " + kind.indexOn);
+            execute(connection, "create index concurrently if not exists " + kind.index + " on " + kind.indexOn);
             LOG.infof("Retention: index %s built in %d ms", kind.index, (System.nanoTime() - started) / 1_000_000);
             return Boolean.TRUE.equals(valid(connection, kind));
         } catch (SQLException e) {
             // Another replica started the same build at the same moment, or the database is away: next pass.
-            LOG.debugf("Retention: index %s not ready (%s)", kind.index, e.getMessage());
+            LOG.infof("Retention: index %s not built (%s); trying again at the next pass", kind.index, e.getMessage());
             return false;
+        } finally {
+            permits.release();
         }
     }
 
@@ -96,21 +132,41 @@ public class RetentionIndexes {
     }
 
     /**
-     * Outside a transaction (as {@code concurrently} must be), without the service's statement timeout:
-     * a large table's build takes minutes, and cancelling it leaves an invalid index to build again.
+     * A connection of its own, outside the pool, with no statement timeout: a large table's build takes
+     * minutes, and cancelling it leaves an invalid index to build again. The timeout is lifted by a
+     * startup option ({@code options=-c statement_timeout=0}), not by {@code SET}, which PgBouncer's
+     * transaction mode would leave behind on a server connection for another client; behind PgBouncer
+     * (which ignores the option) the role's own timeout applies (docs/operations/running.md).
      */
-    private static void untimed(Connection connection, String sql) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(true);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("set statement_timeout = 0");
-            try {
-                statement.execute(sql);
-            } finally {
-                statement.execute("reset statement_timeout");
+    private Connection untimedConnection() throws SQLException {
+        Properties properties = new Properties();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(JDBC_PROPERTIES)) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(value -> properties.setProperty(name.substring(JDBC_PROPERTIES.length()), value));
             }
-        } finally {
-            connection.setAutoCommit(autoCommit);
+        }
+        config.getOptionalValue(DATASOURCE + "username", String.class).ifPresent(user -> properties.setProperty("user", user));
+        config.getOptionalValue(DATASOURCE + "password", String.class)
+                .ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("options", "-c statement_timeout=0");
+        properties.setProperty("ApplicationName", "errand-retention-index");
+        return DriverManager.getConnection(config.getValue(DATASOURCE + "jdbc.url", String.class), properties);
+    }
+
+    /** Outside a transaction, as {@code concurrently} must be. */
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private boolean acquirePermit() {
+        try {
+            return permits.acquire(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -34,7 +34,10 @@ import io.quarkus.runtime.StartupEvent;
  * (which PgBouncer's transaction mode keeps), and a replica that does not get it leaves the pass to the
  * one that did. A batch waits for no lock: the rows it removes are old, nobody writes them, and a lock
  * it would wait on means someone else is at them; it gives up after {@link #LOCK_TIMEOUT} and the next
- * pass tries again. Between batches it takes a background permit, so that requests come first.
+ * pass tries again. Each batch holds a background permit (its connection is counted in the budget as
+ * one), so that requests come first: without one within a second, the pass ends. Between full batches
+ * it rests ({@code errand.retention.pace}), so that a backlog is worked off beside the handlers, not
+ * ahead of them.
  */
 @ApplicationScoped
 public class RetentionSweeper {
@@ -45,7 +48,10 @@ public class RetentionSweeper {
     static final long LOCK_KEY = 0x6572726e_64726574L;
     private static final String LOCK_TIMEOUT = "2s";
     private static final String STATEMENT_TIMEOUT = "60s";
+    /** How long a batch waits for a background permit; without one, the pass ends and the next tries. */
     private static final long HELD_BACK_AT_MOST_MILLIS = 1000;
+    /** Batches of one kind in one pass, before the next kind has its turn. */
+    static final int BATCHES_PER_PASS = 20;
 
     private final AgroalDataSource dataSource;
     private final RetentionConfig config;
@@ -84,55 +90,79 @@ public class RetentionSweeper {
 
     private void run() {
         while (!stopping) {
+            boolean more = false;
             try {
                 if (config.enabled()) {
-                    sweep();
+                    more = pass().more();
                 }
-                readings.read(indexes.ensure());
+                // A replica that does not sweep builds no index either: it reads what the indexes allow.
+                readings.read(config.enabled() ? indexes.ensure() : indexes.valid());
                 background.succeeded(LOOP);
             } catch (RuntimeException e) {
                 background.failed(LOOP, e);
                 LOG.warnf("Retention: could not sweep (%s); trying again in %s", e, config.interval());
             }
-            if (!pause()) {
+            // A pass that stopped at its share of a kind goes on at once, the other kinds first.
+            if (!more && !pause()) {
                 return;
             }
         }
     }
 
-    /**
-     * One pass: each kind whose index is ready in turn, batch after batch until it has nothing past its
-     * window or another replica holds the sweep.
-     *
-     * @return the rows removed, by kind
-     */
+    /** What one pass removed, by kind, and whether a kind has more past its window than a pass takes. */
+    record Pass(Map<HistoryKind, Long> removed, boolean more) {
+    }
+
+    /** One pass, for the tests and operators: see {@link #pass()}. */
     public Map<HistoryKind, Long> sweep() {
-        Map<HistoryKind, Long> pass = new EnumMap<>(HistoryKind.class);
+        return pass().removed();
+    }
+
+    /**
+     * One pass: each kind whose index is ready in turn, batch after batch, until it has nothing past its
+     * window or has had {@link #BATCHES_PER_PASS} batches, so that a kind with millions of rows to remove
+     * (the first pass after an upgrade) does not hold the others back. Ends early when another replica
+     * holds the sweep or the requests hold every background permit.
+     */
+    Pass pass() {
+        Map<HistoryKind, Long> removedNow = new EnumMap<>(HistoryKind.class);
+        boolean more = false;
         for (HistoryKind kind : indexes.ensure()) {
             double windowSeconds = kind.window(config).toMillis() / 1000.0;
             long total = 0;
-            while (!stopping) {
-                Long batch = removeBatch(kind, windowSeconds);
+            int batches = 0;
+            Long batch;
+            do {
+                long started = System.nanoTime();
+                batch = stopping ? null : removeBatch(kind, windowSeconds);
                 if (batch == null) {
-                    return pass;
+                    record(kind, total, removedNow);
+                    return new Pass(removedNow, false);
                 }
                 total += batch;
                 removed.get(kind).increment(batch);
-                if (batch < config.batchSize()) {
-                    break;
+                if (batch == config.batchSize()) {
+                    rest(System.nanoTime() - started);
                 }
-            }
-            if (total > 0) {
-                pass.put(kind, total);
-                LOG.debugf("Retention: removed %d rows of %s older than %s", total, kind.tag, kind.window(config));
-            }
+            } while (batch == config.batchSize() && ++batches < BATCHES_PER_PASS);
+            more |= batch == config.batchSize();
+            record(kind, total, removedNow);
         }
-        return pass;
+        return new Pass(removedNow, more);
     }
 
-    /** @return the rows removed, or null when another replica sweeps now */
+    private void record(HistoryKind kind, long total, Map<HistoryKind, Long> removedNow) {
+        if (total > 0) {
+            removedNow.put(kind, total);
+            LOG.debugf("Retention: removed %d rows of %s older than %s", total, kind.tag, kind.window(config));
+        }
+    }
+
+    /** @return the rows removed, or null when another replica sweeps now or no permit came */
     private Long removeBatch(HistoryKind kind, double windowSeconds) {
-        boolean permit = acquirePermit();
+        if (!acquirePermit()) {
+            return null;
+        }
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 try (Connection connection = dataSource.getConnection()) {
@@ -140,9 +170,11 @@ public class RetentionSweeper {
                         return null;
                     }
                     try (PreparedStatement remove = connection.prepareStatement(kind.removeBatch())) {
-                        // Measured on the database's clock, the one that stamped the rows.
-                        remove.setDouble(1, windowSeconds);
-                        remove.setInt(2, config.batchSize());
+                        int parameters = HistoryKind.parameters(kind.removeBatch());
+                        for (int i = 1; i < parameters; i++) {
+                            remove.setDouble(i, windowSeconds);
+                        }
+                        remove.setInt(parameters, config.batchSize());
                         if (remove.execute()) {
                             try (ResultSet count = remove.getResultSet()) {
                                 count.next();
@@ -154,9 +186,7 @@ public class RetentionSweeper {
                 }
             });
         } finally {
-            if (permit) {
-                permits.release();
-            }
+            permits.release();
         }
     }
 
@@ -179,6 +209,25 @@ public class RetentionSweeper {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Rests after a full batch that took {@code nanos}, for the share of time {@code pace} leaves to others. */
+    private void rest(long nanos) {
+        double pace = Math.min(1, Math.max(0.01, config.pace()));
+        long restMillis = (long) (nanos * (1 - pace) / pace / 1_000_000);
+        if (restMillis <= 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!stopping) {
+                wake.await(restMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -70,10 +70,14 @@ public class IdempotentRequests {
     private Object answer(InvocationContext invocation, String scope, String key, String fingerprint) throws Exception {
         int claimed = em.createNativeQuery("""
                 insert into errand_idempotency_key (scope, key, fingerprint, status, expires_at)
-                values (?1, ?2, ?3, 0, ?4) on conflict do nothing""")
+                values (?1, ?2, ?3, 0, ?4)
+                on conflict (scope, key) do update set fingerprint = excluded.fingerprint, status = 0, body = null,
+                    content_type = null, location = null, created_at = now(), expires_at = excluded.expires_at
+                where errand_idempotency_key.expires_at < now()""")
                 .setParameter(1, scope).setParameter(2, key).setParameter(3, fingerprint)
                 .setParameter(4, Instant.now().plus(config.idempotencyKeyTtl()))
                 .executeUpdate();
+        // An expired key is taken over as a new one; the retention sweep removes the others in time.
         if (claimed == 0) {
             return replay(scope, key, fingerprint);
         }

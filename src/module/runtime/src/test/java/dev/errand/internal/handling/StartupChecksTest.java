@@ -67,6 +67,6 @@ class StartupChecksTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ConsumersConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test", 500)).build();
-        return new StartupChecks(config.getConfigMapping(ConsumersConfig.class), config);
+        return new StartupChecks(config.getConfigMapping(ConsumersConfig.class), config, List.of());
     }
 }

@@ -49,9 +49,27 @@ class RetentionChecksTest {
     void taskStepsKeptShorterThanTheRetriesAreRefusedToo() {
         List<String> problems = checks(Map.of("errand.retention.task-steps", "1s")).problems();
 
-        assertEquals(1, problems.size(), problems.toString());
+        assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("errand.retention.task-steps=PT1S would remove a task's recorded steps"),
                 problems.get(0));
+    }
+
+    @Test
+    void taskStepsKeptShorterThanMarkersAreRefused() {
+        List<String> problems = checks(Map.of("errand.retention.task-steps", "1d")).problems();
+
+        assertEquals(List.of("errand.retention.task-steps=PT24H is shorter than errand.retention.processed-messages=PT72H:"
+                + " a copy let in by its marker's window resumes after its recorded steps, which must still be there"),
+                problems);
+    }
+
+    @Test
+    void aLongRunOfAttemptsDoesNotOverflowTheSpan() {
+        ConsumerPolicies policies = policies(config(Map.of("errand.consumers.invoices.max-attempts", "1000",
+                "errand.consumers.invoices.redelivery-delay", "1s",
+                "errand.consumers.invoices.max-redelivery-delay", "1m")));
+
+        assertTrue(policies.redelivery("invoices").span().compareTo(Duration.ofMinutes(990)) > 0);
     }
 
     @Test
