@@ -186,7 +186,7 @@ PY
 drain() {
   local channel=${4:-bench-$2} b0 b1 line
   b0=$(buckets "$channel")
-  line=$(row_drain "$channel" "$3")
+  line=$(row_drain "$channel" "$3") || { echo "the $2 drain failed" >&2; exit 1; }
   b1=$(buckets "$channel")
   log "drain $1 $2 $line $(p99_ms "$b0" "$b1")"
 }
@@ -256,7 +256,8 @@ elif [ "$retention" = 1 ]; then
     pid=
     start_service -Derrand.retention.processed-messages=3d -Derrand.retention.interval=10s -Derrand.retention.pace="$1"
     t0=$(now) d0=$(deleted)
-    drain "$last_size" "noop-during-sweep-$1" "sweep-$1" bench-noop
+    # A run's name is letters, digits and dashes (the fill endpoint refuses others): 0.25 -> 025.
+    drain "$last_size" "noop-during-sweep-$1" "sweep-${1//./}" bench-noop
     sleep 60
     t1=$(now) d1=$(deleted)
     awk -v pace="$1" -v t0="$t0" -v t1="$t1" -v n="$((d1 - d0))" -v old="$old" \

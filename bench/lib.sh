@@ -163,7 +163,8 @@ jfr_stop() {
 row_drain() {
   local channel=$1 before c0 c1 t0 t1
   api -X POST "$base/errand/consumers/$channel/pause" > /dev/null
-  api -X POST "$base/bench/$channel/fill?count=$messages&run=$2" > /dev/null
+  # A refused fill (a bad run name, say) would leave the loop below waiting for ever.
+  api -X POST "$base/bench/$channel/fill?count=$messages&run=$2" > /dev/null || { echo "fill of $channel refused" >&2; return 1; }
   before=$(bench_handled "$channel")
   start_rss_sampler
   c0=$(cpu_ticks)
