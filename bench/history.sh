@@ -3,7 +3,7 @@
 #
 #   bench/history.sh [--sizes 0,10000000,50000000] [--messages 100000] [--runs 1] [--no-build]
 #                    [--no-retention] [--retention-until-done] [--soak N] [--soak-chunk 100000]
-#                    [--fill-chunk 5000000] [--keep]
+#                    [--soak-window 180] [--fill-chunk 5000000] [--keep]
 #
 # Starts the packaged service (target/quarkus-app, or BENCH_APP=<dir> for another build) on ONE data
 # folder kept across the sizes, and for each size of --sizes:
@@ -27,7 +27,7 @@
 # sweep works through the backlog and a minute more, and reports the rows removed per second (from
 # PostgreSQL's n_tup_del) and the backlog's projected hours; --retention-until-done then waits until no
 # marker past the window remains. Then the tables after, and after a plain vacuum.
-# --soak N (same condition): a fresh service with a 3-minute marker window (and
+# --soak N (same condition): a fresh service with a --soak-window seconds marker window (180; and
 # errand.consumers.max-attempts=5, max-redelivery-delay=30s, which that window requires; BENCH_SOAK_OPTS adds -D options)
 # pushes N messages through bench-noop, --soak-chunk at a time, printing the markers and the tables'
 # sizes after each chunk; the summary says whether they were flat after the first window.
@@ -37,7 +37,7 @@
 # (noop msg/s at the first and the last size, the markers at the last size, R = M/N).
 set -euo pipefail
 
-sizes=0,10000000,50000000 messages=100000 runs=1 build=1 retention=1 retention_until_done=0 soak=0 soak_chunk=100000
+sizes=0,10000000,50000000 messages=100000 runs=1 build=1 retention=1 retention_until_done=0 soak=0 soak_chunk=100000 soak_window=180
 fill_chunk=5000000 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -50,6 +50,7 @@ while [ $# -gt 0 ]; do
     --retention-until-done) retention_until_done=1; shift ;;
     --soak) soak=$2; shift 2 ;;
     --soak-chunk) soak_chunk=$2; shift 2 ;;
+    --soak-window) soak_window=$2; shift 2 ;;
     --fill-chunk) fill_chunk=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -286,9 +287,10 @@ elif [ "$soak" -gt 0 ]; then
   pid=
   work="$top/soak"
   mkdir -p "$work"
-  echo "soak: $soak messages, $soak_chunk at a time, a 3-minute marker window (a refusal at start-up names the settings to lower)" >&2
+  echo "soak: $soak messages, $soak_chunk at a time, a ${soak_window}-second marker window (a refusal at start-up names the settings to lower)" >&2
   # shellcheck disable=SC2086
-  start_service -Derrand.retention.processed-messages=3m -Derrand.retention.task-steps=3m -Derrand.retention.interval=10s \
+  start_service -Derrand.retention.processed-messages="${soak_window}s" -Derrand.retention.task-steps="${soak_window}s" \
+    -Derrand.retention.interval=10s \
     -Derrand.consumers.max-attempts=5 -Derrand.consumers.max-redelivery-delay=30s ${BENCH_SOAK_OPTS:-}
   t0=$(now)
   messages=$soak_chunk
@@ -304,7 +306,7 @@ elif [ "$soak" -gt 0 ]; then
 fi
 
 # ---- Report ------------------------------------------------------------------------------------
-/usr/bin/python3 - "$results" "$messages" <<'PY'
+SOAK_WINDOW=$soak_window /usr/bin/python3 - "$results" "$messages" <<'PY'
 import os, platform, statistics, subprocess, sys
 drains, fills, marker_counts, tables, soak, notes = {}, {}, {}, {}, [], []
 for line in open(sys.argv[1]):
@@ -353,7 +355,7 @@ for phase in ("before-retention", "after-retention", "after-vacuum"):
     if t:
         print(f"errand_processed_message {phase}: {mb(t[0])} MB total ({mb(t[1])} heap, {mb(t[2])} indexes), ~{t[3]} rows")
 if soak:
-    window = 208  # 3 minutes of retention, its grace (a tenth: 18 s) and one 10 s interval
+    window = float(os.environ.get("SOAK_WINDOW", "180")) * 1.1 + 10  # the window, its grace (a tenth) and one 10 s interval
     print("soak: chunk, seconds, markers, Errand's tables MB: " + ", ".join(f"{int(c)}/{s:.0f}s/{int(m)}/{mb(b)}" for c, s, m, b in soak))
     late = [b for c, s, m, b in soak if s >= window]
     if len(late) >= 2:
@@ -361,7 +363,7 @@ if soak:
         print(f"soak: after the first window the tables went from {mb(late[0])} to {mb(late[-1])} MB (max {mb(max(late))}): "
               + ("flat" if flat else "still growing"))
     else:
-        print("soak: too short to pass the first window (3 minutes and one interval)")
+        print("soak: too short to pass the first window (the window, its grace and one interval)")
 if sizes and drains.get((sizes[0], "noop")) and drains.get((sizes[-1], "noop")):
     first = statistics.median(r[0] for r in drains[(sizes[0], "noop")])
     last = statistics.median(r[0] for r in drains[(sizes[-1], "noop")])

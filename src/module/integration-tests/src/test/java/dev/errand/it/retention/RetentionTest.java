@@ -63,10 +63,19 @@ class RetentionTest {
         taskStep("recent", "1 day");
         deadLetter("waiting", "DEAD_LETTERED", null);
 
+        // An outside sender's message keeps its steps under "outside:<id>"; its dead letter has the bare id.
+        Rows.execute("insert into errand_step (consumer, owner_id, name, result, done_at)"
+                + " values ('retention-test', ?, 'charge', '1', now() - interval '4 days')", "outside:" + id("outside"));
+        Rows.execute("insert into errand_dead_letter (message_id, original_address, consumer, dead_lettered_at, status,"
+                + " origin) values (?, 'retention-test', 'retention-test', now(), 'DEAD_LETTERED', 'outside')",
+                id("outside"));
+
         swept(() -> count("select count(*) from errand_step where owner_id = ?", id("done")) == 0);
 
         assertEquals(1, count("select count(*) from errand_step where owner_id = ?", id("waiting")),
                 "the steps of a message waiting as a dead letter stay: its replay resumes after them");
+        assertEquals(1, count("select count(*) from errand_step where owner_id = ?", "outside:" + id("outside")),
+                "an outside sender's message's steps stay while its dead letter waits");
         assertEquals(1, count("select count(*) from errand_step where owner_id = ?", id("recent")));
     }
 

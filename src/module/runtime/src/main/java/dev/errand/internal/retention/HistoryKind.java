@@ -28,7 +28,12 @@ enum HistoryKind {
     TASK_STEPS("task-steps", "errand_step", "done_at", "ctid", """
             and seq is null
             and not exists (select 1 from errand_dead_letter d
-                            where d.message_id = errand_step.owner_id and d.consumer = errand_step.consumer
+                            where d.consumer = errand_step.consumer
+                              /* a step is kept under its message's idempotency id: "outside:<id>" for an outside
+                                 sender's, whose dead letter has the bare id (Origin.idempotencyId) */
+                              and d.message_id = case when errand_step.owner_id like 'outside:%'
+                                                      then substr(errand_step.owner_id, 9) else errand_step.owner_id end
+                              and d.origin = case when errand_step.owner_id like 'outside:%' then 'outside' else 'service' end
                               and (d.status = 'DEAD_LETTERED' or d.status = 'REPLAYED' and d.resolved_at > :before))""",
             "", "errand_step_task_age", "errand_step (done_at) where seq is null"),
 
@@ -44,7 +49,7 @@ enum HistoryKind {
             and not exists (select 1 from errand_call k
                             where k.parent_id = errand_call.id and k.status not in ('SUCCEEDED', 'FAILED'))
             and not exists (select 1 from errand_dead_letter d
-                            where d.message_id = errand_call.id
+                            where d.message_id = errand_call.id and d.origin = errand_call.origin
                               and (d.status = 'DEAD_LETTERED' or d.status = 'REPLAYED' and d.resolved_at > :before))""",
             "delete from errand_step s using gone where s.owner_id = gone.id and s.seq is not null",
             "errand_call_finished", "errand_call (finished_at) where finished_at is not null"),
@@ -105,11 +110,23 @@ enum HistoryKind {
      * them; answers the rows removed.
      */
     String removeBatch() {
-        return bound("with gone as (delete from " + table + " where " + key + " = any(array(select " + key + " from "
+        // The outer condition again: a row updated while the delete waited for it (a key taken over, a
+        // workflow resumed) is deleted only if it still may go; a ctid or key match alone would not say.
+        return bound("with gone as (delete from " + table + " where " + since + " < :before " + stillMayGo() + " and "
+                + key + " = any(array(select " + key + " from "
                 + table + " where " + since + " < :before " + mayGo.strip() + " order by " + since
                 + " limit ?)) returning " + (key.equals("ctid") ? "1 as one" : key + " as id") + ")"
                 + (alongside.isEmpty() ? "" : ", alongside as (" + alongside + ")")
                 + " select count(*) from gone");
+    }
+
+    /** What of {@link #mayGo} a row's own update can change: checked again on the row the delete reaches. */
+    private String stillMayGo() {
+        return switch (this) {
+            case FINISHED_CALLS -> "and status in ('SUCCEEDED', 'FAILED')";
+            case DEAD_LETTERS -> "and status <> 'DEAD_LETTERED'";
+            default -> "";
+        };
     }
 
     /** The oldest row retention may remove, its window past or not (every parameter: the window in seconds). */

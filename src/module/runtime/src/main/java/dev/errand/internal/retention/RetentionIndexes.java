@@ -101,7 +101,7 @@ public class RetentionIndexes {
             return Boolean.TRUE.equals(valid(connection, kind));
         } catch (SQLException e) {
             // Another replica started the same build at the same moment, or the database is away: next pass.
-            LOG.infof("Retention: index %s not built (%s); trying again at the next pass", kind.index, e.getMessage());
+            LOG.warnf("Retention: index %s not built (%s); trying again at the next pass", kind.index, e.getMessage());
             return false;
         } finally {
             permits.release();
@@ -149,9 +149,21 @@ public class RetentionIndexes {
         config.getOptionalValue(DATASOURCE + "username", String.class).ifPresent(user -> properties.setProperty("user", user));
         config.getOptionalValue(DATASOURCE + "password", String.class)
                 .ifPresent(password -> properties.setProperty("password", password));
-        properties.setProperty("options", "-c statement_timeout=0");
         properties.setProperty("ApplicationName", "errand-retention-index");
-        return DriverManager.getConnection(config.getValue(DATASOURCE + "jdbc.url", String.class), properties);
+        String url = config.getValue(DATASOURCE + "jdbc.url", String.class);
+        Properties untimed = new Properties();
+        untimed.putAll(properties);
+        // Added to the service's own options (a search_path, say), which still apply.
+        untimed.setProperty("options", (properties.getProperty("options", "") + " -c statement_timeout=0").strip());
+        try {
+            return DriverManager.getConnection(url, untimed);
+        } catch (SQLException refused) {
+            // PgBouncer refuses a startup option it does not track: connect as the service does, timeout and all.
+            LOG.warnf("Retention: the database refused the startup option that lifts statement_timeout for the index"
+                    + " build (%s); building under the usual timeout, which a large table may exceed (see"
+                    + " docs/operations/running.md, \"The indexes\")", refused.getMessage());
+            return DriverManager.getConnection(url, properties);
+        }
     }
 
     /** Outside a transaction, as {@code concurrently} must be. */

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -96,7 +97,9 @@ public class RetentionSweeper {
                     more = pass().more();
                 }
                 // A replica that does not sweep builds no index either: it reads what the indexes allow.
-                readings.read(config.enabled() ? indexes.ensure() : indexes.valid());
+                if (!stopping) {
+                    readings.read(config.enabled() ? indexes.ensure() : indexes.valid());
+                }
                 background.succeeded(LOOP);
             } catch (RuntimeException e) {
                 background.failed(LOOP, e);
@@ -127,7 +130,7 @@ public class RetentionSweeper {
     Pass pass() {
         Map<HistoryKind, Long> removedNow = new EnumMap<>(HistoryKind.class);
         boolean more = false;
-        for (HistoryKind kind : indexes.ensure()) {
+        for (HistoryKind kind : stopping ? Set.<HistoryKind> of() : indexes.ensure()) {
             double windowSeconds = kind.window(config).toMillis() / 1000.0;
             long total = 0;
             int batches = 0;
