@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.errand.Origin;
+import dev.errand.internal.schema.ErrandSchema;
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
 import dev.errand.it.work.TestWorkMessages;
@@ -95,7 +96,7 @@ class BehindPgBouncerTest {
                 "the service's datasource points at PgBouncer");
         try (Connection direct = direct(); Statement statement = direct.createStatement()) {
             // A fresh database, so every one of Errand's migrations ran through the pooler at start.
-            assertEquals(6, count(statement, "select count(*) from errand_schema_history"
+            assertEquals(ErrandSchema.MIGRATIONS.size(), count(statement, "select count(*) from errand_schema_history"
                     + " where success and version is not null and version <> '0'"));
             // Flyway's PostgreSQL lock is pg_try_advisory_xact_lock (postgresql.transactional.lock's default):
             // it went with the migration's transaction. A session lock would be left behind on whichever
