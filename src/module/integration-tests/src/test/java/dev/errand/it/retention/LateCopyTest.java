@@ -14,12 +14,14 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.Origin;
 import dev.errand.internal.retention.RetentionSweeper;
 import dev.errand.it.work.TestWorkMessages;
 import dev.errand.it.work.TestWorkProcessor;
 import dev.errand.it.work.WorkLog;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
+import dev.errand.testing.Rows;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -52,11 +54,15 @@ class LateCopyTest {
 
     @Test
     void aCopyRedeliveredInsideItsWindowRunsOnceThoughRetentionSweptMeanwhile() {
-        send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work(id));
+        TestWorkMessages work = TestWorkMessages.work(id);
+        send(TestWorkProcessor.PARALLEL_QUEUE, work);
         await().atMost(Duration.ofSeconds(20)).until(() -> succeeded() == 1);
         double duplicates = duplicatesSkipped();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> sweeper.sweep() != null);
+        sweeper.sweep();
+        // The marker, young, is still there after the sweep (a pass the background held changes nothing).
+        assertEquals(1, Rows.execute("select count(*) from errand_processed_message where message_id = ?",
+                Origin.OUTSIDE.idempotencyId(work.messageId())));
         // The same message again, made two days ago: inside the three days its marker is kept.
         send(TestWorkProcessor.PARALLEL_QUEUE, TestWorkMessages.work(id).madeAt(Instant.now().minus(Duration.ofDays(2))));
 

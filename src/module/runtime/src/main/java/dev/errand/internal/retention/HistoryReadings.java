@@ -135,9 +135,11 @@ public class HistoryReadings {
             }
             List<Kind> oldest = new ArrayList<>();
             for (HistoryKind kind : indexed) {
-                try (PreparedStatement read = connection.prepareStatement(kind.oldest())) {
-                    for (int i = 1; i <= HistoryKind.parameters(kind.oldest()); i++) {
-                        read.setDouble(i, kind.window(config).toMillis() / 1000.0);
+                String sql = kind.oldest();
+                double windowSeconds = kind.window(config).toMillis() / 1000.0;
+                try (PreparedStatement read = connection.prepareStatement(sql)) {
+                    for (int i = 1; i <= HistoryKind.parameters(sql); i++) {
+                        read.setDouble(i, windowSeconds);
                     }
                     try (ResultSet row = read.executeQuery()) {
                         Timestamp at = row.next() ? row.getTimestamp(1) : null;

@@ -172,8 +172,9 @@ public class RetentionSweeper {
                     if (!sweepLock(connection)) {
                         return null;
                     }
-                    try (PreparedStatement remove = connection.prepareStatement(kind.removeBatch())) {
-                        int parameters = HistoryKind.parameters(kind.removeBatch());
+                    String sql = kind.removeBatch();
+                    try (PreparedStatement remove = connection.prepareStatement(sql)) {
+                        int parameters = HistoryKind.parameters(sql);
                         for (int i = 1; i < parameters; i++) {
                             remove.setDouble(i, windowSeconds);
                         }
@@ -219,27 +220,22 @@ public class RetentionSweeper {
     private void rest(long nanos) {
         double pace = Math.min(1, Math.max(0.01, config.pace()));
         long restMillis = (long) (nanos * (1 - pace) / pace / 1_000_000);
-        if (restMillis <= 0) {
-            return;
-        }
-        lock.lock();
-        try {
-            if (!stopping) {
-                wake.await(restMillis, TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
+        if (restMillis > 0) {
+            waitUnlessStopping(restMillis);
         }
     }
 
     /** @return false when the service stops */
     private boolean pause() {
+        return waitUnlessStopping(config.interval().toMillis());
+    }
+
+    /** Waits up to {@code millis}, woken early by the service's stop; @return false once it stops. */
+    private boolean waitUnlessStopping(long millis) {
         lock.lock();
         try {
             if (!stopping) {
-                wake.await(config.interval().toMillis(), TimeUnit.MILLISECONDS);
+                wake.await(millis, TimeUnit.MILLISECONDS);
             }
             return !stopping;
         } catch (InterruptedException e) {
