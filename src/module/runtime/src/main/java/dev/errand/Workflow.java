@@ -14,7 +14,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
  * <li>{@link #sleep} ends this run and resumes the workflow after the duration, from the broker's
  * scheduled delivery: no thread waits, and a restart does not lose it.</li>
  * <li>{@link #awaitAll} returns once every call has finished, succeeded or failed; until then the
- * workflow waits the same way, looking again every {@code errand.workflows.poll-interval}.</li>
+ * workflow waits the same way, and the last of them to end wakes it.</li>
+ * <li>{@link #awaitSignal} returns the next signal of a name that {@link Signals} sent it, or nothing
+ * once its timeout is over; until then the workflow waits the same way.</li>
  * </ul>
  * Between these, the code runs again on every resume: it must do the same thing each time (no clock,
  * no random numbers, no reads of changing data outside a step).
@@ -68,4 +70,18 @@ public interface Workflow {
 
     /** Waits, holding no thread, until every call has succeeded or failed, and gives their outcomes. */
     <R> Results<R> awaitAll(List<Call<R>> calls, Class<R> resultType);
+
+    /**
+     * Waits, holding no thread and across restarts, for the next signal of this name sent to this
+     * workflow ({@link Signals#send}), at most {@code timeout} from when the workflow first got here.
+     * A signal sent before the wait is kept and taken here at once; signals of one name are taken oldest
+     * first, one per wait. A resumed workflow gets what the wait got the first time.
+     * <pre>{@code
+     * Optional<Approval> approval = workflow.awaitSignal("approval", Approval.class, Duration.ofHours(24));
+     * if (approval.isEmpty()) { ... expired ... }
+     * }</pre>
+     *
+     * @return the signal's payload; empty when the timeout ended the wait
+     */
+    <T> java.util.Optional<T> awaitSignal(String name, Class<T> type, Duration timeout);
 }

@@ -142,6 +142,7 @@ public class TestFunctions {
     /** Fans out to {@code children} squares, every {@code failEvery}th of them negative, and sums the results. */
     @DurableWorkflow(name = "test-fan")
     public Call<Summary> fan(int children, int failEvery) {
+        ran("fan-body:" + workflow.id());
         List<Call<Square>> calls = new ArrayList<>();
         for (int i = 1; i <= children; i++) {
             calls.add(square(i % failEvery == 0 ? -i : i));

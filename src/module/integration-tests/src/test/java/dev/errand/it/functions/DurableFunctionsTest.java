@@ -265,6 +265,16 @@ class DurableFunctionsTest {
         assertEquals(new TestFunctions.Summary(980, 20, sum),
                 calls.result(call, TestFunctions.Summary.class).orElseThrow());
         assertEquals(1, functions.runs("fan-summary:" + call.id()));
+        // Its start, then the wake-up its last child wrote; the 30 s poll is only a safety net. Without the
+        // wake-up (errand.workflows.fan-in-wake-up=false) it waits for the poll.
+        assertTrue(functions.runs("fan-body:" + call.id()) <= 3,
+                "the parent ran " + functions.runs("fan-body:" + call.id()) + " times");
+        CallStatus parent = calls.status(call).orElseThrow();
+        java.time.Instant lastChild = QuarkusTransaction.requiringNew().call(() -> (java.time.Instant) em
+                .createNativeQuery("select max(finished_at) from errand_call where parent_id = ?1")
+                .setParameter(1, call.id()).getSingleResult());
+        assertTrue(Duration.between(lastChild, parent.finishedAt()).compareTo(Duration.ofSeconds(10)) < 0,
+                "the last child woke its parent: " + Duration.between(lastChild, parent.finishedAt()));
         asViewer().get("/errand/workflows/{id}", call.id()).then().statusCode(200)
                 .body("state", equalTo("SUCCEEDED"))
                 .body("children.total", equalTo(1000))

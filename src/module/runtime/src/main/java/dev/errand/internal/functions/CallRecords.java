@@ -24,6 +24,6 @@ public class CallRecords implements LateCopies.RunRecords {
     @Override
     public boolean recorded(String channel, String messageId) {
         return catalog.functions().stream().anyMatch(function -> function.channel().equals(channel))
-                && store.find(messageId).isPresent();
+                && store.find(ResumeMessage.of(messageId).callId()).isPresent();
     }
 }

@@ -112,9 +112,98 @@ public class CallStore {
         update("update errand_call set current_step = ? where id = ?", name, callId);
     }
 
-    public void waiting(String callId, String step) {
-        update("update errand_call set status = 'WAITING', current_step = ? where id = ? and status = 'RUNNING'", step,
-                callId);
+    /**
+     * The workflow waits, in its run's transaction: the wait gets the next number and its due time, which
+     * its timer carries. Takes the call's row lock first, so that the children that end meanwhile are
+     * counted either before (in {@code unfinished}, read after the lock) or after (their ends wait for
+     * this transaction and then see {@code wake_when_done}).
+     *
+     * @param unfinished counts the awaited children not finished yet, read once the row is locked; null
+     *                   when the wait is for no children
+     * @return the wait's number, or empty when there is nothing left to wait for (every awaited child
+     *         ended meanwhile)
+     */
+    public java.util.OptionalInt waiting(String callId, String step, Instant wakeAt,
+            java.util.function.LongSupplier unfinished) {
+        try (Connection connection = dataSource.getConnection()) {
+            int done;
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "select children_done from errand_call where id = ? for update")) {
+                lock.setString(1, callId);
+                try (ResultSet rows = lock.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new IllegalStateException("workflow " + callId + " has no record");
+                    }
+                    done = rows.getInt(1);
+                }
+            }
+            Integer wakeWhenDone = null;
+            if (unfinished != null) {
+                long left = unfinished.getAsLong();
+                if (left == 0) {
+                    return java.util.OptionalInt.empty();
+                }
+                wakeWhenDone = (int) Math.min(Integer.MAX_VALUE, done + left);
+            }
+            try (PreparedStatement update = connection.prepareStatement("""
+                    update errand_call set status = 'WAITING', current_step = ?, wait_seq = wait_seq + 1, wake_at = ?,
+                        wake_when_done = ?
+                    where id = ? returning wait_seq""")) {
+                update.setString(1, step);
+                update.setTimestamp(2, Timestamp.from(wakeAt));
+                update.setObject(3, wakeWhenDone, java.sql.Types.INTEGER);
+                update.setString(4, callId);
+                try (ResultSet rows = update.executeQuery()) {
+                    rows.next();
+                    return java.util.OptionalInt.of(rows.getInt(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not record the wait of workflow " + callId, e);
+        }
+    }
+
+    /**
+     * Counts finished children in their parents, once each, in the transaction that finishes them.
+     *
+     * @return the parents whose count reached the number their wait is to be woken at
+     */
+    public List<NewCall> countEnded(Connection connection, List<String> children) throws SQLException {
+        Map<String, Integer> perParent = new java.util.TreeMap<>();
+        try (PreparedStatement mark = connection.prepareStatement("""
+                update errand_call set counted_in_parent = true
+                where id = any(?) and parent_id is not null and not counted_in_parent
+                  and status in ('SUCCEEDED', 'FAILED')
+                returning parent_id""")) {
+            mark.setArray(1, connection.createArrayOf("text", children.toArray()));
+            try (ResultSet rows = mark.executeQuery()) {
+                while (rows.next()) {
+                    perParent.merge(rows.getString(1), 1, Integer::sum);
+                }
+            }
+        }
+        List<NewCall> toWake = new ArrayList<>();
+        // In one order in every transaction, so that two of them never wait for each other's parents.
+        try (PreparedStatement count = connection.prepareStatement("""
+                update errand_call set children_done = children_done + ?
+                where id = ? returning function, children_done, wake_when_done, status""")) {
+            for (Map.Entry<String, Integer> parent : perParent.entrySet()) {
+                count.setInt(1, parent.getValue());
+                count.setString(2, parent.getKey());
+                try (ResultSet rows = count.executeQuery()) {
+                    if (!rows.next()) {
+                        continue;
+                    }
+                    int after = rows.getInt(2);
+                    int at = rows.getInt(3);
+                    boolean waits = !rows.wasNull() && "WAITING".equals(rows.getString(4));
+                    if (waits && after >= at && after - parent.getValue() < at) {
+                        toWake.add(new NewCall(parent.getKey(), rows.getString(1), true, null, String.valueOf(after)));
+                    }
+                }
+            }
+        }
+        return toWake;
     }
 
     /** The call's result, in the worker's transaction with its processed-message marker. */
@@ -141,28 +230,38 @@ public class CallStore {
      * Dead-lettered: in the transaction that stores the dead letter. Only a call of the dead letter's
      * origin fails: an outside sender's message for the service's call id changes nothing of it.
      */
-    public void failed(String callId, String function, String reason, String origin) {
+    public void failed(String callId, String function, String reason, String origin, String messageId) {
         // A call started from outside, refused before it ran, has no row yet.
         update("""
-                insert into errand_call (id, function, status, error, finished_at, origin)
-                values (?, ?, 'FAILED', ?, now(), ?)
-                on conflict (id) do update set status = 'FAILED', error = excluded.error, finished_at = now()
+                insert into errand_call (id, function, status, error, finished_at, origin, failed_by)
+                values (?, ?, 'FAILED', ?, now(), ?, ?)
+                on conflict (id) do update set status = 'FAILED', error = excluded.error, finished_at = now(),
+                    failed_by = excluded.failed_by
                 where errand_call.status <> 'SUCCEEDED' and errand_call.origin = excluded.origin""",
-                callId, function, reason, origin);
+                callId, function, reason, origin, messageId);
     }
 
     /**
      * A call as recorded: what its worker runs, whatever its message says.
      *
-     * @param succeeded whether it is done for good: a late copy of its message runs nothing
+     * @param state    where it is; {@code SUCCEEDED} is done for good: a late copy of its message runs nothing
+     * @param waitSeq  the number of its latest wait (a workflow's): only that wait's timer runs it
+     * @param wakeAt   when that wait's timer is due
+     * @param failedBy the message whose dead letter failed it: only that message's replay resumes it
      */
-    public record RecordedCall(NewCall call, Origin origin, boolean succeeded) {
+    public record RecordedCall(NewCall call, Origin origin, CallStatus.State state, int waitSeq, Instant wakeAt,
+            String failedBy) {
+
+        public boolean succeeded() {
+            return state == CallStatus.State.SUCCEEDED;
+        }
     }
 
     public Optional<RecordedCall> find(String id) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "select id, function, workflow, parent_id, arguments, origin, status from errand_call where id = ?")) {
+                PreparedStatement query = connection.prepareStatement("""
+                        select id, function, workflow, parent_id, arguments, origin, status, wait_seq, wake_at, failed_by
+                        from errand_call where id = ?""")) {
             query.setString(1, id);
             try (ResultSet rows = query.executeQuery()) {
                 if (!rows.next()) {
@@ -170,7 +269,8 @@ public class CallStore {
                 }
                 return Optional.of(new RecordedCall(new NewCall(rows.getString(1), rows.getString(2), rows.getBoolean(3),
                         rows.getString(4), rows.getString(5)), Origin.ofWireName(rows.getString(6)),
-                        CallStatus.State.SUCCEEDED.name().equals(rows.getString(7))));
+                        CallStatus.State.valueOf(rows.getString(7)), rows.getInt(8), instant(rows.getTimestamp(9)),
+                        rows.getString(10)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read durable call " + id, e);

@@ -1,7 +1,7 @@
 package dev.errand.internal.functions;
 
 import java.lang.reflect.Method;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ final class Execution {
     private int childSeq;
     int childrenStarted;
     final List<CallStore.NewCall> pending = new ArrayList<>();
-    /** Set once the run waits: it ends, and its message comes back after this long. */
-    private Duration comeBackAfter;
+    /** Set once the run waits: it ends, its wait recorded with a timer due then. */
+    private Instant waitsUntil;
 
     private Execution(FunctionCatalog.Function function, String callId, CallStore.WorkflowState state) {
         this.function = function;
@@ -75,17 +75,12 @@ final class Execution {
     }
 
     /** This run waits: nothing more of the workflow runs in it ({@link Unwind}). */
-    void comeBackAfter(Duration after) {
-        comeBackAfter = after;
-    }
-
-    /** Null unless this run waits. */
-    Duration comeBackAfter() {
-        return comeBackAfter;
+    void waitUntil(Instant at) {
+        waitsUntil = at;
     }
 
     boolean waiting() {
-        return comeBackAfter != null;
+        return waitsUntil != null;
     }
 
     /** Ends the body of a run that waits; thrown again by every later call of the run into its workflow. */

@@ -16,10 +16,12 @@ public class FailedCalls {
 
     private final CallStore calls;
     private final FunctionCatalog functions;
+    private final ParentWakeups wakeups;
 
-    public FailedCalls(CallStore calls, FunctionCatalog functions) {
+    public FailedCalls(CallStore calls, FunctionCatalog functions, ParentWakeups wakeups) {
         this.calls = calls;
         this.functions = functions;
+        this.wakeups = wakeups;
     }
 
     void onDeadLetter(@Observes DeadLetterRecorded letter) {
@@ -33,7 +35,11 @@ public class FailedCalls {
         if (letter.origin() == Origin.OUTSIDE && FunctionWorker.reservedIdProblem(letter.messageId()) != null) {
             return;
         }
-        calls.failed(letter.messageId(), functions.nameOf(letter.consumer()), letter.reason() + ": " + letter.error(),
-                letter.origin().wireName());
+        // A workflow's timer or wake-up stands for its call.
+        String callId = letter.origin() == Origin.SERVICE ? ResumeMessage.of(letter.messageId()).callId()
+                : letter.messageId();
+        calls.failed(callId, functions.nameOf(letter.consumer()), letter.reason() + ": " + letter.error(),
+                letter.origin().wireName(), letter.messageId());
+        wakeups.ended(callId, calls);
     }
 }

@@ -1,5 +1,7 @@
 package dev.errand.internal.functions;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.errand.Call;
+import dev.errand.CallStatus;
 import dev.errand.Origin;
 import dev.errand.PermanentFailure;
 import dev.errand.Task;
@@ -52,16 +55,24 @@ public class FunctionWorker {
 
     private static final Logger LOG = Logger.getLogger(FunctionWorker.class);
 
+    /** How soon a message of a workflow that another message runs now looks again. */
+    private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
+
     private final FunctionCatalog catalog;
     private final CallStore store;
     private final CallStarter starter;
     private final ObjectMapper mapper;
+    private final RunLock runLock;
+    private final ParentWakeups wakeups;
 
-    public FunctionWorker(FunctionCatalog catalog, CallStore store, CallStarter starter, ObjectMapper mapper) {
+    public FunctionWorker(FunctionCatalog catalog, CallStore store, CallStarter starter, ObjectMapper mapper,
+            RunLock runLock, ParentWakeups wakeups) {
         this.catalog = catalog;
         this.store = store;
         this.starter = starter;
         this.mapper = mapper;
+        this.runLock = runLock;
+        this.wakeups = wakeups;
     }
 
     /** The function a bridge runs, looked up once, when the bridge is made. */
@@ -76,7 +87,20 @@ public class FunctionWorker {
      */
     public RunOutcome run(FunctionCatalog.Function function, Task<CallRequest> task, FunctionBody body)
             throws Exception {
-        CallStore.NewCall call = recorded(function, task);
+        ResumeMessage message = task.origin() == Origin.SERVICE ? ResumeMessage.of(task.messageId())
+                : ResumeMessage.start(task.messageId());
+        if (function.workflow() && !runLock.tryLock(message.callId())) {
+            // Another message of this workflow runs it now; this one looks again in a moment.
+            return RunOutcome.comeBackAfter(BUSY_RETRY);
+        }
+        Optional<CallStore.RecordedCall> row = store.find(message.callId());
+        if (function.workflow() && row.isPresent()) {
+            RunOutcome skip = skip(message, task.messageId(), row.get());
+            if (skip != null) {
+                return skip;
+            }
+        }
+        CallStore.NewCall call = recorded(function, task, message.callId(), row);
         if (call == null) {
             return RunOutcome.DONE;
         }
@@ -86,16 +110,17 @@ public class FunctionWorker {
         CallStore.WorkflowState state = function.workflow()
                 ? QuarkusTransaction.requiringNew().call(() -> store.resume(call))
                 : null;
-        Execution execution = Execution.of(function, task.messageId(), state);
+        Execution execution = Execution.of(function, call.id(), state);
         Execution previous = Execution.enter(execution);
         Call<?> returned;
         try {
             returned = body.call(arguments);
         } catch (Throwable thrown) {
             // The one place a run's end is caught. A run that waits ends as one, however the body let
-            // the end of its run out (as it was, wrapped, or as another failure).
+            // the end of its run out (as it was, wrapped, or as another failure): its wait and its timer
+            // commit with this message's marker.
             if (execution.waiting()) {
-                return RunOutcome.comeBackAfter(execution.comeBackAfter());
+                return RunOutcome.DONE;
             }
             throw thrown;
         } finally {
@@ -103,14 +128,45 @@ public class FunctionWorker {
         }
         if (execution.waiting()) {
             // The body caught the end of its run and returned: it still waits.
-            return RunOutcome.comeBackAfter(execution.comeBackAfter());
+            return RunOutcome.DONE;
         }
         if (function.workflow()) {
             starter.flush(execution);
         }
         Object value = returned == null ? null : returned.returned();
         store.succeeded(call, json(value));
+        if (call.parentId() != null) {
+            wakeups.ended(call.id(), store);
+        }
         return RunOutcome.DONE;
+    }
+
+    /**
+     * Whether this message of a recorded workflow runs it: null when it does, else how its message ends.
+     * A timer runs only its own wait, once due; a wake-up runs a workflow that has started; a failed
+     * workflow runs again only from its dead letter's replay.
+     */
+    private static RunOutcome skip(ResumeMessage message, String messageId, CallStore.RecordedCall row) {
+        if (row.state() == CallStatus.State.FAILED) {
+            boolean replay = messageId.equals(row.failedBy())
+                    || row.failedBy() == null && message.kind() == ResumeMessage.Kind.START;
+            return replay ? null : RunOutcome.DONE;
+        }
+        if (message.kind() == ResumeMessage.Kind.TIMER) {
+            if (message.waitSeq() != row.waitSeq()) {
+                return RunOutcome.DONE;
+            }
+            Instant now = Instant.now();
+            if (row.wakeAt() != null && row.wakeAt().isAfter(now)) {
+                // Early: a broker without scheduled delivery (RabbitMQ) hands timers over at once.
+                return RunOutcome.comeBackAfter(Duration.between(now, row.wakeAt()));
+            }
+        }
+        if (message.kind() == ResumeMessage.Kind.WAKE && row.state() == CallStatus.State.PENDING) {
+            // Its start is on the way, and will see what woke it.
+            return RunOutcome.DONE;
+        }
+        return null;
     }
 
     /**
@@ -122,40 +178,40 @@ public class FunctionWorker {
      *
      * @return null when there is nothing to run
      */
-    private CallStore.NewCall recorded(FunctionCatalog.Function function, Task<CallRequest> task) {
-        Optional<CallStore.RecordedCall> row = store.find(task.messageId());
+    private CallStore.NewCall recorded(FunctionCatalog.Function function, Task<CallRequest> task, String callId,
+            Optional<CallStore.RecordedCall> row) {
         if (row.isPresent() && !row.get().call().function().equals(function.name())) {
-            throw new PermanentFailure("call " + task.messageId() + " is recorded for function "
+            throw new PermanentFailure("call " + callId + " is recorded for function "
                     + row.get().call().function() + ", not " + function.name());
         }
         if (row.isPresent() && row.get().succeeded()) {
             // A late copy of its message (its marker may be gone by now, errand.retention): nothing to do.
-            LOG.debugf("Durable call %s has succeeded already; its message is settled", SafeText.forLog(task.messageId()));
+            LOG.debugf("Durable call %s has succeeded already; its message is settled", SafeText.forLog(callId));
             return null;
         }
         if (task.origin() == Origin.SERVICE) {
             return row.map(CallStore.RecordedCall::call).orElseThrow(() -> new PermanentFailure(
-                    "call " + task.messageId() + " has no record: no workflow or caller of this service started it"));
+                    "call " + callId + " has no record: no workflow or caller of this service started it"));
         }
         if (row.isPresent()) {
             if (row.get().origin() == Origin.OUTSIDE) {
                 return row.get().call();
             }
             LOG.warnf("An outside sender sent call id %s, which this service recorded itself: ignored",
-                    SafeText.forLog(task.messageId()));
+                    SafeText.forLog(callId));
             return null;
         }
-        String reserved = reservedIdProblem(task.messageId());
+        String reserved = reservedIdProblem(callId);
         if (reserved != null) {
             throw new ContractViolation(reserved);
         }
         List<JsonNode> given = task.payload().arguments() == null ? List.of() : task.payload().arguments();
         arguments(function, given);
-        CallStore.NewCall call = new CallStore.NewCall(task.messageId(), function.name(), function.workflow(), null,
+        CallStore.NewCall call = new CallStore.NewCall(callId, function.name(), function.workflow(), null,
                 json(given));
         // Committed on its own: it stays recorded when this run fails and rolls its own transaction back.
         if (!QuarkusTransaction.requiringNew().call(() -> store.insertOutside(call))) {
-            return recorded(function, task);
+            return recorded(function, task, callId, store.find(callId));
         }
         return call;
     }

@@ -45,6 +45,18 @@ public class RunningWorkflow implements Workflow {
     }
 
     @Override
+    public <T> java.util.Optional<T> awaitSignal(String name, Class<T> type, Duration timeout) {
+        if (name == null || name.isBlank() || name.length() > dev.errand.Signals.MAX_LENGTH) {
+            throw new IllegalArgumentException("a signal's name is 1 to " + dev.errand.Signals.MAX_LENGTH
+                    + " characters, was " + name);
+        }
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("a signal's timeout is zero or more, was " + timeout);
+        }
+        return runtime.awaitSignal(name, mapper.constructType(type), timeout);
+    }
+
+    @Override
     public <R> Results<R> awaitAll(List<Call<R>> calls, Class<R> resultType) {
         return runtime.awaitAll(calls, mapper.constructType(resultType));
     }

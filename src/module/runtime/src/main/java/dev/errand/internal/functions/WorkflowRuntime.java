@@ -5,17 +5,25 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.errand.Call;
 import dev.errand.CallStatus;
+import dev.errand.OutboundMessage;
+import dev.errand.Outbox;
 import dev.errand.OutsideTransaction;
 import dev.errand.StepWork;
+import dev.errand.WireContract;
 import dev.errand.Workflow;
 import dev.errand.internal.steps.StepRecorder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -29,17 +37,21 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class WorkflowRuntime {
 
     private final CallStore store;
+    private final SignalStore signals;
     private final CallStarter starter;
     private final ObjectMapper mapper;
     private final OutsideTransaction outsideTransaction;
+    private final Outbox outbox;
     private final WorkflowsConfig config;
 
-    public WorkflowRuntime(CallStore store, CallStarter starter, ObjectMapper mapper,
-            OutsideTransaction outsideTransaction, WorkflowsConfig config) {
+    public WorkflowRuntime(CallStore store, SignalStore signals, CallStarter starter, ObjectMapper mapper,
+            OutsideTransaction outsideTransaction, Outbox outbox, WorkflowsConfig config) {
         this.store = store;
+        this.signals = signals;
         this.starter = starter;
         this.mapper = mapper;
         this.outsideTransaction = outsideTransaction;
+        this.outbox = outbox;
         this.config = config;
     }
 
@@ -85,9 +97,67 @@ public class WorkflowRuntime {
             wakeUp = Instant.now().plus(duration);
             record(workflow, seq, name, wakeUp.toString());
         }
-        Duration left = Duration.between(Instant.now(), wakeUp);
-        if (!left.isNegative() && !left.isZero()) {
-            endRunAndComeBack(workflow, name, left);
+        if (Instant.now().isBefore(wakeUp)) {
+            endRunUntil(workflow, name, wakeUp, null);
+        }
+    }
+
+    public <T> Optional<T> awaitSignal(String name, JavaType type, Duration timeout) {
+        Execution workflow = current();
+        int waitSeq = workflow.nextStep();
+        String wait = "await signal " + name;
+        StepRecorder.Numbered started = recorded(workflow, waitSeq, wait);
+        Instant deadline;
+        if (started != null) {
+            deadline = Instant.parse(started.result());
+        } else {
+            deadline = Instant.now().plus(timeout);
+            record(workflow, waitSeq, wait, deadline.toString());
+        }
+        int seq = workflow.nextStep();
+        String heard = "signal " + name;
+        StepRecorder.Numbered recorded = recorded(workflow, seq, heard);
+        if (recorded == null) {
+            starter.flush(workflow);
+            // The signal is taken and the step recorded together: a crash between them loses neither.
+            String result = QuarkusTransaction.requiringNew().call(() -> {
+                Optional<SignalStore.Taken> taken = signals.take(workflow.callId, name, seq);
+                if (taken.isEmpty() && Instant.now().isBefore(deadline)) {
+                    return null;
+                }
+                String json = taken.map(this::heard).orElse(TIMED_OUT);
+                store.recordStep(workflow.callId, seq, heard, json);
+                return json;
+            });
+            if (result == null) {
+                // A signal sent from now on wakes the workflow; the timer ends the wait at its deadline.
+                endRunUntil(workflow, wait, deadline, null);
+            }
+            recorded = new StepRecorder.Numbered(seq, heard, result);
+            workflow.steps.put(seq, recorded);
+        }
+        try {
+            JsonNode outcome = mapper.readTree(recorded.result());
+            if (outcome.has("timedOut")) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(mapper.readerFor(type).<T>readValue(outcome.get("payload")));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("signal " + name + " of workflow " + workflow.callId + " does not read as "
+                    + type.toCanonical(), e);
+        }
+    }
+
+    private static final String TIMED_OUT = "{\"timedOut\":true}";
+
+    private String heard(SignalStore.Taken taken) {
+        try {
+            ObjectNode node = mapper.createObjectNode();
+            node.put("signal", taken.signalId());
+            node.set("payload", taken.payload() == null ? null : mapper.readTree(taken.payload()));
+            return mapper.writeValueAsString(node);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("signal " + taken.signalId() + " is not JSON", e);
         }
     }
 
@@ -98,9 +168,11 @@ public class WorkflowRuntime {
         String name = "await " + calls.size();
         StepRecorder.Numbered recorded = recorded(workflow, seq, name);
         List<String> ids = calls.stream().map(Call::id).toList();
-        // Counted while it waits; the results are read once, when all are in.
+        // Counted while it waits; the results are read once, when all are in. The last child to end wakes
+        // it; the poll is only a safety net.
         if (recorded == null && QuarkusTransaction.requiringNew().call(() -> store.finished(ids)) < ids.size()) {
-            endRunAndComeBack(workflow, name, config.pollInterval());
+            endRunUntil(workflow, name, Instant.now().plus(config.pollInterval()),
+                    () -> ids.size() - store.finished(ids));
         }
         Map<String, CallStore.Outcome> outcomes = QuarkusTransaction.requiringNew().call(() -> store.outcomes(ids));
         List<R> succeeded = new ArrayList<>();
@@ -145,14 +217,30 @@ public class WorkflowRuntime {
     }
 
     /**
-     * Ends this run: the run's own transaction records the wait and commits, and the call comes back
-     * from the broker after {@code after}, holding no thread meanwhile.
+     * Ends this run: its own transaction records the wait, with the next wait number and a timer for
+     * that number due at {@code wakeAt} (through the outbox), and commits with the run's marker. What
+     * ends the wait sooner (a signal, the last child) writes a wake-up; the timer of a wait that is over
+     * runs nothing. No thread waits meanwhile.
+     *
+     * @param unfinished the awaited children not finished yet, counted under the workflow's row lock; the
+     *                   run goes on (returns) when none is left
      */
-    private void endRunAndComeBack(Execution workflow, String step, Duration after) {
+    private void endRunUntil(Execution workflow, String step, Instant wakeAt, LongSupplier unfinished) {
         starter.flush(workflow);
-        QuarkusTransaction.joiningExisting().run(() -> store.waiting(workflow.callId, step));
-        workflow.comeBackAfter(after);
-        throw workflow.unwind();
+        boolean waits = QuarkusTransaction.joiningExisting().call(() -> {
+            OptionalInt wait = store.waiting(workflow.callId, step, wakeAt, unfinished);
+            if (wait.isEmpty()) {
+                return false;
+            }
+            outbox.enqueue(new OutboundMessage(FunctionSpec.queueOf(workflow.function.name()),
+                    ResumeMessage.timerId(workflow.callId, wait.getAsInt()), workflow.function.name(), null,
+                    OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of(), wakeAt));
+            return true;
+        });
+        if (waits) {
+            workflow.waitUntil(wakeAt);
+            throw workflow.unwind();
+        }
     }
 
     private static Execution current() {

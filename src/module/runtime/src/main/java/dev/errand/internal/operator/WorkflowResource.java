@@ -1,20 +1,27 @@
 package dev.errand.internal.operator;
 
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
 import dev.errand.ProblemException;
 import dev.errand.Roles;
+import dev.errand.Signals;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 
 /**
@@ -29,9 +36,11 @@ import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 public class WorkflowResource {
 
     private final DurableCalls calls;
+    private final Signals signals;
 
-    public WorkflowResource(DurableCalls calls) {
+    public WorkflowResource(DurableCalls calls, Signals signals) {
         this.calls = calls;
+        this.signals = signals;
     }
 
     /** The top-level workflows (or those {@code parent} started), newest first. */
@@ -60,6 +69,33 @@ public class WorkflowResource {
     @RolesAllowed(Roles.VIEWER)
     public CallStatus call(@PathParam("id") String id) {
         return calls.status(id).orElseThrow(() -> notFound("durable call", id));
+    }
+
+    /**
+     * Sends a signal to a waiting workflow: the body is its payload (JSON), {@code signalId} makes a
+     * repeat count once (a fresh id when absent).
+     */
+    @POST
+    @Path("calls/{id}/signals/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    public Response signal(@PathParam("id") String id, @PathParam("name") String name,
+            @QueryParam("signalId") String signalId, JsonNode payload) {
+        String given = signalId == null ? "http:" + UUID.randomUUID() : signalId;
+        boolean kept;
+        try {
+            kept = signals.send(id, name, given, payload);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "invalid-signal", "Invalid signal", e.getMessage());
+        } catch (Signals.Refused e) {
+            throw e.reason() == Signals.Refused.Reason.NO_SUCH_WORKFLOW ? notFound("workflow", id)
+                    : new ProblemException(409, "workflow-finished", "Workflow finished", e.getMessage());
+        }
+        return Response.status(kept ? 202 : 200).entity(new SignalView(id, name, given, !kept)).build();
+    }
+
+    /** A signal as sent: {@code duplicate} when its id had been sent to this workflow before. */
+    public record SignalView(String workflowId, String name, String signalId, boolean duplicate) {
     }
 
     private static CallStatus.State state(String state) {

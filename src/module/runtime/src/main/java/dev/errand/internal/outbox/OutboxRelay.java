@@ -54,7 +54,8 @@ public class OutboxRelay {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final String SELECT = """
-            select id, address, message_id, subject, correlation_id, priority, content_type, body, properties
+            select id, address, message_id, subject, correlation_id, priority, content_type, body, properties,
+                   deliver_at
             from errand_outbox order by id limit ? for update skip locked""";
 
     private final AgroalDataSource dataSource;
@@ -237,8 +238,10 @@ public class OutboxRelay {
     private static OutboundMessage message(ResultSet row) throws SQLException {
         String properties = row.getString(9);
         Map<String, Object> map = properties == null ? Map.of() : new LinkedHashMap<>(new JsonObject(properties).getMap());
+        java.sql.Timestamp deliverAt = row.getTimestamp(10);
+        // A timer (a waiting workflow's) is sent at once and held by the broker until it is due.
         return new OutboundMessage(row.getString(2), row.getString(3), row.getString(4), row.getString(5), row.getInt(6),
-                row.getString(8), row.getString(7), map);
+                row.getString(8), row.getString(7), map, deliverAt == null ? null : deliverAt.toInstant());
     }
 
     /**

@@ -30,7 +30,7 @@ public class TransactionalOutbox implements Outbox {
 
     private static final String INSERT = """
             insert into errand_outbox (address, message_id, subject, correlation_id, priority, content_type, body,
-                                       properties) values (?, ?, ?, ?, ?, ?, ?, ?)""";
+                                       properties, deliver_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** Marks a transaction whose commit already wakes the relay. */
     private static final Object WAKE_UP = new Object();
@@ -69,6 +69,7 @@ public class TransactionalOutbox implements Outbox {
             // The relay sends it later, on another thread: the row keeps the trace of the call that wrote it.
             Map<String, Object> properties = tracing.withCurrentContext(message.properties());
             insert.setString(8, properties.isEmpty() ? null : new JsonObject(properties).encode());
+            insert.setTimestamp(9, message.deliverAt() == null ? null : java.sql.Timestamp.from(message.deliverAt()));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write the outbox", e);

@@ -1,0 +1,193 @@
+package dev.errand.it.functions;
+
+import static dev.errand.testing.Users.asAdmin;
+import static dev.errand.testing.Users.asViewer;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.Test;
+
+import dev.errand.Call;
+import dev.errand.CallStatus;
+import dev.errand.DurableCalls;
+import dev.errand.Signals;
+import dev.errand.it.functions.SignalFunctions.Approval;
+import dev.errand.testing.BothBrokers;
+import dev.errand.testing.Rows;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Signals into waiting workflows, against the real broker and database. */
+@BothBrokers
+@QuarkusTest
+class SignalsTest {
+
+    private static final long HOUR = Duration.ofHours(1).toMillis();
+
+    @Inject
+    SignalFunctions functions;
+
+    @Inject
+    DurableCalls calls;
+
+    @Inject
+    Signals signals;
+
+    @Inject
+    EntityManager em;
+
+    @Test
+    void aSignalWakesAWorkflowThatWaitsForItAtOnceAndItsPayloadIsWhatTheWaitReturns() {
+        String tag = tag();
+        Call<String> call = functions.approval(tag, 0, 1, HOUR);
+        awaitWaitingIn(call, "await signal approval");
+
+        assertTrue(signals.send(call.id(), "approval", "s-1", new Approval(true, "ada")));
+
+        // Its timeout is an hour away: only the signal's wake-up can end the wait this soon.
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        assertEquals("approved by ada", calls.result(call, String.class).orElseThrow());
+        assertEquals(1, functions.runs(tag + ":before"));
+        assertEquals(1, functions.runs(tag + ":after"));
+    }
+
+    @Test
+    void aSignalSentInATransactionThatRollsBackNeverArrives() {
+        String tag = tag();
+        Call<String> call = functions.approval(tag, 0, 1, 4_000);
+        awaitWaitingIn(call, "await signal approval");
+
+        QuarkusTransaction.begin();
+        try {
+            assertTrue(signals.send(call.id(), "approval", "rolled-back", new Approval(true, "mallory")));
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        assertEquals("expired", calls.result(call, String.class).orElseThrow());
+        assertEquals(0L, signalsOf(call));
+    }
+
+    @Test
+    void aSignalSentBeforeTheWorkflowWaitsIsKeptAndTakenWhenItDoes() {
+        String tag = tag();
+        // It sleeps 3 s before it waits; the signal comes during the sleep.
+        Call<String> call = functions.approval(tag, 3_000, 1, HOUR);
+        awaitWaitingIn(call, "sleep PT3S");
+        assertTrue(signals.send(call.id(), "approval", "early", new Approval(false, "grace")));
+
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        assertEquals("rejected by grace", calls.result(call, String.class).orElseThrow());
+    }
+
+    @Test
+    void aSignalSentTwiceWithOneIdCountsOnce() {
+        String tag = tag();
+        Call<String> call = functions.approval(tag, 0, 2, 6_000);
+        awaitWaitingIn(call, "await signal approval");
+
+        assertTrue(signals.send(call.id(), "approval", "once", new Approval(true, "ada")));
+        assertFalse(signals.send(call.id(), "approval", "once", new Approval(true, "ada")));
+
+        // The first wait takes it; the second has nothing to take and times out.
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        assertEquals("approved by ada, expired", calls.result(call, String.class).orElseThrow());
+        assertEquals(1L, signalsOf(call));
+    }
+
+    @Test
+    void aWaitTimesOutOnTimeWithNothingToTake() {
+        String tag = tag();
+        Call<String> call = functions.approval(tag, 0, 1, 3_000);
+        awaitWaitingIn(call, "await signal approval");
+
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        CallStatus status = calls.status(call).orElseThrow();
+        assertEquals("\"expired\"", status.result());
+        Duration waited = Duration.between(status.startedAt(), status.finishedAt());
+        assertTrue(waited.compareTo(Duration.ofSeconds(3)) >= 0, "it waited its 3 s, not less: " + waited);
+        assertEquals(1, functions.runs(tag + ":after"));
+    }
+
+    @Test
+    void aSignalToAnUnknownOrFinishedWorkflowIsRefusedAndNothingIsKept() {
+        Signals.Refused unknown = assertThrows(Signals.Refused.class,
+                () -> signals.send("no-such-workflow", "approval", "s", new Approval(true, "x")));
+        assertEquals(Signals.Refused.Reason.NO_SUCH_WORKFLOW, unknown.reason());
+
+        Call<String> call = functions.approval(tag(), 0, 1, 0);
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        Signals.Refused finished = assertThrows(Signals.Refused.class,
+                () -> signals.send(call.id(), "approval", "late", new Approval(true, "x")));
+        assertEquals(Signals.Refused.Reason.FINISHED, finished.reason());
+        assertEquals(0L, signalsOf(call));
+    }
+
+    @Test
+    void anAdminSignalsOverHttpAndBadInputGetsAProblemThatChangesNothing() {
+        String tag = tag();
+        Call<String> call = functions.approval(tag, 0, 1, HOUR);
+        awaitWaitingIn(call, "await signal approval");
+
+        asViewer().contentType(ContentType.JSON).body("{\"approved\":true,\"by\":\"eve\"}")
+                .post("/errand/calls/{id}/signals/approval", call.id()).then().statusCode(403);
+        asAdmin().contentType(ContentType.JSON).body("{\"approved\":true,\"by\":\"x\"}")
+                .post("/errand/calls/{id}/signals/approval", "no-such-workflow").then().statusCode(404)
+                .contentType("application/problem+json");
+        asAdmin().contentType(ContentType.JSON).body("{\"approved\":true,\"by\":\"x\"}")
+                .post("/errand/calls/{id}/signals/{name}", call.id(), "n".repeat(201)).then().statusCode(400)
+                .contentType("application/problem+json");
+        asAdmin().contentType(ContentType.JSON).body("{not json")
+                .post("/errand/calls/{id}/signals/approval", call.id()).then().statusCode(400);
+        assertEquals(0L, signalsOf(call));
+
+        asAdmin().contentType(ContentType.JSON).queryParam("signalId", "hook-1")
+                .body("{\"approved\":true,\"by\":\"bob\"}")
+                .post("/errand/calls/{id}/signals/approval", call.id()).then().statusCode(202)
+                .body("duplicate", equalTo(false)).body("signalId", equalTo("hook-1"));
+        asAdmin().contentType(ContentType.JSON).queryParam("signalId", "hook-1")
+                .body("{\"approved\":true,\"by\":\"bob\"}")
+                .post("/errand/calls/{id}/signals/approval", call.id()).then().statusCode(200)
+                .body("duplicate", equalTo(true));
+
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        assertEquals("approved by bob", calls.result(call, String.class).orElseThrow());
+        asAdmin().contentType(ContentType.JSON).queryParam("signalId", "hook-1")
+                .body("{\"approved\":true,\"by\":\"bob\"}")
+                .post("/errand/calls/{id}/signals/approval", call.id()).then().statusCode(200)
+                .body("duplicate", equalTo(true));
+        asAdmin().contentType(ContentType.JSON).body("{\"approved\":true,\"by\":\"x\"}")
+                .post("/errand/calls/{id}/signals/approval", call.id()).then().statusCode(409)
+                .contentType("application/problem+json");
+    }
+
+    private void awaitWaitingIn(Call<?> call, String step) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(call)
+                .filter(s -> s.state() == CallStatus.State.WAITING && step.equals(s.currentStep())).isPresent());
+    }
+
+    private void awaitState(Call<?> call, CallStatus.State state) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(call).map(CallStatus::state).orElse(null) == state);
+    }
+
+    private long signalsOf(Call<?> call) {
+        return Rows.count(em, "select count(*) from errand_signal where call_id = ?1", call.id());
+    }
+
+    private static String tag() {
+        return "t-" + UUID.randomUUID() + "-" + Instant.now().toEpochMilli();
+    }
+}
