@@ -11,7 +11,7 @@
 # seconds S seconds in, waits for the export to finish and prints one line:
 #   users=… seconds=… contactsPerSecond=… crmRequestsPerSecond=… acceptedPerSecond=… rateLimit=…
 #   ofRateLimit=… rateLimited=… contacts=… duplicateContacts=… replayedContacts=… links=… badLinks=…
-#   reports=… exported=… failed=… status=… peakRssMb=… [delay=… firstContactAt=…]
+#   reports=… exported=… failed=… status=… peakRssMb=… parentRuns=… [delay=… firstContactAt=…]
 # crmRequestsPerSecond is the median of ~2 s samples of the CRM's request rate while the export
 # sends users (the service up, the CRM up; not the last 2% of users); acceptedPerSecond the same
 # without the 429s, and ofRateLimit its share of the limit; rateLimited counts 429s since the last
@@ -19,7 +19,8 @@
 # off between the CRM's answer and the step's record (at most the children running at each kill);
 # a finished step never runs again. Exits non-zero unless every user has one contact and one link,
 # no duplicate and no bad link, one report, nothing failed, and (with --delay) no contact before the
-# delay, a kill -9 in the middle of it notwithstanding. Bounded by --timeout (default 1200 s).
+# delay, a kill -9 in the middle of it notwithstanding. parentRuns counts the runs of the export
+# workflow's code (its start and every resume; the runs a kill cut short before a scrape are not seen). Bounded by --timeout (default 1200 s).
 set -euo pipefail
 
 users=20000 kills=2 error_rate=0.05 rate_limit=300 delay=0 outage_at= outage_seconds=60 build=1 timeout=1200
@@ -60,6 +61,15 @@ for k in $(seq 1 "$kills"); do
   if [ "$k" = 1 ] && [ "$delay" -gt 4 ]; then kill_at+=($((delay / 2))); else kill_at+=($((delay + 5 + k * 12 + RANDOM % 8))); fi
 done
 first_contact=
+# The export workflow's runs (its start and every resume), summed over the service's lives. An older
+# service without errand_workflow_runs_total counts them as the deliveries its consumer handled.
+parent_runs=0
+runs_now() {
+  api "$base/q/metrics" 2>/dev/null | awk '
+    /^errand_workflow_runs_total\{.*function="export-users"/ { w += $NF; seen = 1 }
+    /^errand_handler_messages_total\{.*consumer="errand-functions-export-users"/ { h += $NF }
+    END { printf "%d\n", seen ? w : h }' || echo 0
+}
 outage_on=0 outage_done=0 peak_rss=0 previous= samples="$work/samples.txt"
 : > "$samples"
 deadline=$((SECONDS + timeout))
@@ -67,6 +77,7 @@ while :; do
   elapsed=$((SECONDS - began))
   if [ ${#kill_at[@]} -gt 0 ] && [ "$elapsed" -ge "${kill_at[0]}" ]; then
     echo "kill -9 at $elapsed s: $(api "$base/exports/$export_id" || echo unreachable)" >&2
+    parent_runs=$((parent_runs + $(runs_now)))
     kill -9 "$pid"; wait "$pid" 2>/dev/null || true
     kill_at=("${kill_at[@]:1}")
     start_service "${crm[@]}"
@@ -108,8 +119,9 @@ while :; do
 done
 seconds=$((SECONDS - began))
 stats=$(api "$base/simulator/crm/stats")
+parent_runs=$((parent_runs + $(runs_now)))
 
-/usr/bin/python3 - "$state" "$stats" "$users" "$seconds" "$rate_limit" "$peak_rss" "$samples" "$delay" "$first_contact" <<'PY'
+/usr/bin/python3 - "$state" "$stats" "$users" "$seconds" "$rate_limit" "$peak_rss" "$samples" "$delay" "$first_contact" "$parent_runs" <<'PY'
 import json, statistics, sys
 e, s = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 users, seconds, rate_limit, peak_rss, delay = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[8])
@@ -127,7 +139,7 @@ print(f"users={users} seconds={seconds} contactsPerSecond={s['contacts'] / max(s
       f"contacts={s['contacts']} duplicateContacts={s['duplicateContacts']} "
       f"replayedContacts={s['replayedContacts']} links={s['links']} "
       f"badLinks={s['badLinks']} reports={s['reports']} exported={e['exported']} failed={e['failed']} "
-      f"status={e['status']} peakRssMb={peak_rss}" + (f" delay={delay} firstContactAt={sys.argv[9]}" if delay else ""))
+      f"status={e['status']} peakRssMb={peak_rss} parentRuns={sys.argv[10]}" + (f" delay={delay} firstContactAt={sys.argv[9]}" if delay else ""))
 ok = (s["contacts"] == users and s["links"] == users and s["duplicateContacts"] == 0 and s["badLinks"] == 0
       and s["reports"] == 1 and e["exported"] == users and e["failed"] == 0
       and (not delay or int(sys.argv[9] or 0) >= delay))

@@ -21,6 +21,7 @@ import dev.errand.Task;
 import dev.errand.internal.contract.ContractViolation;
 import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.handling.MessageRun;
+import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.handling.RunOutcome;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -64,9 +65,11 @@ public class FunctionWorker {
     private final ObjectMapper mapper;
     private final RunLock runLock;
     private final ParentWakeups wakeups;
+    private final ErrandMetrics metrics;
 
     public FunctionWorker(FunctionCatalog catalog, CallStore store, CallStarter starter, ObjectMapper mapper,
-            RunLock runLock, ParentWakeups wakeups) {
+            RunLock runLock, ParentWakeups wakeups, ErrandMetrics metrics) {
+        this.metrics = metrics;
         this.catalog = catalog;
         this.store = store;
         this.starter = starter;
@@ -110,6 +113,9 @@ public class FunctionWorker {
         CallStore.WorkflowState state = function.workflow()
                 ? QuarkusTransaction.requiringNew().call(() -> store.resume(call))
                 : null;
+        if (function.workflow()) {
+            metrics.workflowRun(function.name());
+        }
         Execution execution = Execution.of(function, call.id(), state);
         Execution previous = Execution.enter(execution);
         Call<?> returned;

@@ -69,6 +69,14 @@ public class ErrandMetrics {
                 .register(registry)).increment();
     }
 
+    /** A workflow's code runs: at its start and at every resume (a timer, a wake-up, a replay). */
+    public void workflowRun(String function) {
+        counters.computeIfAbsent("workflow|" + function, any -> Counter.builder("errand.workflow.runs")
+                .description("Runs of a workflow's code: its start and every resume")
+                .tag("function", function)
+                .register(registry)).increment();
+    }
+
     public void sent(String address) {
         counters.computeIfAbsent("sent|" + address, any -> Counter.builder("errand.messages.sent")
                 .description("Messages the broker accepted from Errand")

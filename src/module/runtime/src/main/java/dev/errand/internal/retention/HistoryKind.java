@@ -49,9 +49,11 @@ enum HistoryKind {
             and not exists (select 1 from errand_call k
                             where k.parent_id = errand_call.id and k.status not in ('SUCCEEDED', 'FAILED'))
             and not exists (select 1 from errand_dead_letter d
-                            where d.message_id = errand_call.id and d.origin = errand_call.origin
+                            where d.message_id = coalesce(errand_call.failed_by, errand_call.id)
+                              and d.origin = errand_call.origin
                               and (d.status = 'DEAD_LETTERED' or d.status = 'REPLAYED' and d.resolved_at > :before))""",
-            "delete from errand_step s using gone where s.owner_id = gone.id and s.seq is not null",
+            "delete from errand_step s using gone where s.owner_id = gone.id and s.seq is not null;"
+                    + "delete from errand_signal g using gone where g.call_id = gone.id",
             "errand_call_finished", "errand_call (finished_at) where finished_at is not null"),
 
     /** Dead letters an operator replayed or discarded; a letter still waiting is never removed. */
@@ -86,7 +88,7 @@ enum HistoryKind {
     final String key;
     /** What keeps a row past its window (an {@code and …} on the kind's table). */
     final String mayGo;
-    /** What goes with the rows removed (a statement over the removed keys, {@code gone}), or empty. */
+    /** What goes with the rows removed (statements over the removed keys, {@code gone}, split by ';'), or empty. */
     final String alongside;
     /** The index the statements walk, and what it is on. */
     final String index;
@@ -116,8 +118,17 @@ enum HistoryKind {
                 + key + " = any(array(select " + key + " from "
                 + table + " where " + since + " < :before " + mayGo.strip() + " order by " + since
                 + " limit ?)) returning " + (key.equals("ctid") ? "1 as one" : key + " as id") + ")"
-                + (alongside.isEmpty() ? "" : ", alongside as (" + alongside + ")")
+                + alongside()
                 + " select count(*) from gone");
+    }
+
+    private String alongside() {
+        StringBuilder with = new StringBuilder();
+        String[] statements = alongside.isEmpty() ? new String[0] : alongside.split(";");
+        for (int i = 0; i < statements.length; i++) {
+            with.append(", alongside").append(i).append(" as (").append(statements[i]).append(")");
+        }
+        return with.toString();
     }
 
     /** What of {@link #mayGo} a row's own update can change: checked again on the row the delete reaches. */
