@@ -112,6 +112,11 @@ public class CallStore {
         update("update errand_call set current_step = ? where id = ?", name, callId);
     }
 
+    /** A marker (a patch gate's): a step in the replay, but no work, so not the call's current step. */
+    public void recordMarker(String callId, int seq, String name) {
+        steps.record(callId, seq, name, null);
+    }
+
     public void waiting(String callId, String step) {
         update("update errand_call set status = 'WAITING', current_step = ? where id = ? and status = 'RUNNING'", step,
                 callId);
