@@ -90,8 +90,9 @@ public interface Workflow {
      * <li>anything else (a run that went past here under the old code): {@code false}, and it takes no
      * place in the replay, so the old code's steps keep their numbers and are checked as before.</li>
      * </ul>
-     * Once {@code DurableCalls.versions} (or {@code GET /errand/workflows/versions}) shows no run of the
-     * function without this patch, the old code can go: replace the gate by {@link #deprecatePatch}.
+     * Once {@code DurableCalls.versions} (or {@code GET /errand/workflows/versions}) shows no run started
+     * before this gate's deploy without this patch, the old code can go: replace the gate by
+     * {@link #deprecatePatch}.
      *
      * @param change names the change (the listing shows it), the same on every run of this code
      * @return whether this run takes the new code
