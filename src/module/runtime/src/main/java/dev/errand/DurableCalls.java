@@ -23,4 +23,13 @@ public interface DurableCalls {
      * @param limit    at most this many
      */
     List<CallStatus> workflows(String parentId, CallStatus.State state, int limit);
+
+    /**
+     * The runs of the workflows that may still run code, by the {@link Workflow#patched} changes they
+     * recorded: what tells when a gate's old code can go. One entry per workflow of the service, with
+     * no runs too, and per function that has such runs and is no workflow of this code any more.
+     *
+     * @param function only this workflow; null for all. Empty when it is no workflow and has no runs
+     */
+    List<WorkflowVersions> versions(String function);
 }

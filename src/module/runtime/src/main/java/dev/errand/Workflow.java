@@ -17,6 +17,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
  * workflow waits the same way, and the last of them to end wakes it.</li>
  * <li>{@link #awaitSignal} returns the next signal of a name that {@link Signals} sent it, or nothing
  * once its timeout is over; until then the workflow waits the same way.</li>
+ * <li>{@link #patched} and {@link #deprecatePatch} let the code change while runs of the old code
+ * are in flight: a gate that old runs pass on the old path and new runs on the new one.</li>
  * </ul>
  * Between these, the code runs again on every resume: it must do the same thing each time (no clock,
  * no random numbers, no reads of changing data outside a step).
@@ -84,4 +86,42 @@ public interface Workflow {
      * @return the signal's payload; empty when the timeout ended the wait
      */
     <T> java.util.Optional<T> awaitSignal(String name, Class<T> type, Duration timeout);
+
+    /**
+     * A gate for a change of the workflow's code, so that runs started under the old code finish on it
+     * while new runs take the new code. Put it where the code changes, keep the old code in its
+     * {@code else}, and deploy:
+     * <pre>{@code
+     * if (workflow.patched("fee")) {
+     *     workflow.step("charge with fee", ...);   // the new code
+     * } else {
+     *     workflow.step("charge", ...);            // the old code, until no run is on it
+     * }
+     * }</pre>
+     * It answers from what the run recorded at this place of its replay:
+     * <ul>
+     * <li>nothing yet (a new run, or an old one that had not come this far): it records a marker (a step
+     * named {@code "patch <change>"}) and answers {@code true};</li>
+     * <li>that marker: {@code true};</li>
+     * <li>anything else (a run that went past here under the old code): {@code false}, and it takes no
+     * place in the replay, so the old code's steps keep their numbers and are checked as before.</li>
+     * </ul>
+     * Once {@code DurableCalls.versions} (or {@code GET /errand/workflows/versions}) shows no run started
+     * before this gate's deploy without this patch, the old code can go: replace the gate by
+     * {@link #deprecatePatch}.
+     *
+     * @param change names the change (the listing shows it), the same on every run of this code
+     * @return whether this run takes the new code
+     */
+    boolean patched(String change);
+
+    /**
+     * The second life of a {@link #patched} gate, once no run is on the old code: new runs record no
+     * marker, and a run that recorded it replays it. Only the new code remains after it. Once the listing
+     * shows no run with this patch, remove the call: a run that still had the marker would otherwise fail
+     * as changed under it.
+     *
+     * @param change as given to {@link #patched}
+     */
+    void deprecatePatch(String change);
 }

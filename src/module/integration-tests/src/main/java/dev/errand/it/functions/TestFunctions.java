@@ -34,6 +34,7 @@ public class TestFunctions {
     private final Workflow workflow;
     private final Map<String, Integer> runs = new ConcurrentHashMap<>();
     private final Set<String> renamed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Code> codes = new ConcurrentHashMap<>();
 
     public TestFunctions(Workflow workflow) {
         this.workflow = workflow;
@@ -170,6 +171,77 @@ public class TestFunctions {
     /** From now on, {@code fickle(name)} names its first step differently. */
     public void rename(String name) {
         renamed.add(name);
+    }
+
+    /** The code of {@link #versioned} in its life cycle across a change: a stand-in for a deploy. */
+    public enum Code {
+        /** Charges without a fee. */
+        OLD,
+        /** Charges with a fee behind a {@code patched("fee")} gate, the old charge kept for old runs. */
+        PATCHED,
+        /** The gate deprecated: only the charge with a fee remains. */
+        DEPRECATED,
+        /** Charges with a fee, without any gate: a change that old runs cannot follow. */
+        UNGATED
+    }
+
+    /**
+     * An order: a step, the charge (whose code changes: {@link Code}), a wait for a child of
+     * {@link #hold} before or after the charge, and a step. Each run reads the code its deployment has
+     * now, as a redeployed service would run its new code; a deployment per test keeps the tests' code
+     * apart.
+     */
+    @DurableWorkflow(name = "test-versioned")
+    public Call<String> versioned(String deployment, String order, boolean waitBeforeCharge) {
+        String name = deployment + "/" + order;
+        Code code = codes.getOrDefault(deployment, Code.OLD);
+        ran(name + ":run under " + code);
+        workflow.step("order", String.class, key -> "ordered");
+        if (waitBeforeCharge) {
+            workflow.awaitAll(List.of(hold(name)), String.class);
+        }
+        String charged = switch (code) {
+            case OLD -> charge(name);
+            case PATCHED -> workflow.patched("fee") ? chargeWithFee(name) : charge(name);
+            case DEPRECATED -> {
+                workflow.deprecatePatch("fee");
+                yield chargeWithFee(name);
+            }
+            case UNGATED -> chargeWithFee(name);
+        };
+        if (!waitBeforeCharge) {
+            workflow.awaitAll(List.of(hold(name)), String.class);
+        }
+        workflow.step("ship", String.class, key -> {
+            ran(name + ":ship");
+            return "shipped";
+        });
+        return Call.returning(charged + ", shipped");
+    }
+
+    private String charge(String name) {
+        return workflow.step("charge", String.class, key -> {
+            ran(name + ":charge");
+            return "charged";
+        });
+    }
+
+    private String chargeWithFee(String name) {
+        return workflow.step("charge with fee", String.class, key -> {
+            ran(name + ":charge with fee");
+            return "charged with a fee";
+        });
+    }
+
+    /** What a {@link #versioned} workflow waits for: the test holds it by pausing this function's consumer. */
+    @DurableFunction(name = "test-hold")
+    public Call<String> hold(String name) {
+        return Call.returning("released " + name);
+    }
+
+    /** Deploys {@code code} for {@code deployment}'s {@link #versioned} workflows, from their next run on. */
+    public void deploy(String deployment, Code code) {
+        codes.put(deployment, code);
     }
 
     private int ran(String what) {

@@ -204,6 +204,14 @@ public class CallStore {
             }
         }
         return toWake;
+    /** A marker (a patch gate's): a step in the replay, but no work, so not the call's current step. */
+    public void recordMarker(String callId, int seq, String name) {
+        steps.record(callId, seq, name, null);
+    }
+
+    public void waiting(String callId, String step) {
+        update("update errand_call set status = 'WAITING', current_step = ? where id = ? and status = 'RUNNING'", step,
+                callId);
     }
 
     /** The call's result, in the worker's transaction with its processed-message marker. */

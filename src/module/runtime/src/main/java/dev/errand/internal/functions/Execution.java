@@ -92,6 +92,16 @@ final class Execution {
         return ++stepSeq;
     }
 
+    /** The number {@link #nextStep()} would give, without taking it: a patch gate on the old code takes none. */
+    int peekStep() {
+        return stepSeq + 1;
+    }
+
+    /** Whether an earlier run started children past this point of the replay: it went further than here. */
+    boolean childrenStartedPastHere() {
+        return childSeq < childrenStarted;
+    }
+
     /** The id of the next child: the same on every replay of deterministic code. */
     String nextChildId() {
         return callId + "/" + ++childSeq;

@@ -60,4 +60,14 @@ public class RunningWorkflow implements Workflow {
     public <R> Results<R> awaitAll(List<Call<R>> calls, Class<R> resultType) {
         return runtime.awaitAll(calls, mapper.constructType(resultType));
     }
+
+    @Override
+    public boolean patched(String change) {
+        return runtime.patched(change);
+    }
+
+    @Override
+    public void deprecatePatch(String change) {
+        runtime.deprecatePatch(change);
+    }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
+import dev.errand.WorkflowVersions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** {@link DurableCalls} from the call table. */
@@ -19,10 +20,14 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class StoredDurableCalls implements DurableCalls {
 
     private final CallStore store;
+    private final RunsByVersion runsByVersion;
+    private final FunctionCatalog catalog;
     private final ObjectMapper mapper;
 
-    StoredDurableCalls(CallStore store, ObjectMapper mapper) {
+    StoredDurableCalls(CallStore store, RunsByVersion runsByVersion, FunctionCatalog catalog, ObjectMapper mapper) {
         this.store = store;
+        this.runsByVersion = runsByVersion;
+        this.catalog = catalog;
         this.mapper = mapper;
     }
 
@@ -45,6 +50,14 @@ public class StoredDurableCalls implements DurableCalls {
     @Override
     public List<CallStatus> workflows(String parentId, CallStatus.State state, int limit) {
         return QuarkusTransaction.joiningExisting().call(() -> store.workflows(parentId, state, limit));
+    }
+
+    @Override
+    public List<WorkflowVersions> versions(String function) {
+        List<String> workflows = catalog.functions().stream().filter(FunctionCatalog.Function::workflow)
+                .map(FunctionCatalog.Function::name).filter(name -> function == null || name.equals(function))
+                .toList();
+        return QuarkusTransaction.joiningExisting().call(() -> runsByVersion.versions(function, workflows));
     }
 
     private <R> R read(String json, Class<R> type) {

@@ -36,6 +36,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class WorkflowRuntime {
 
+    /** How a patch gate's marker is named among the steps (what the versions listing looks for). */
+    public static final String PATCH = "patch ";
+
     private final CallStore store;
     private final SignalStore signals;
     private final CallStarter starter;
@@ -191,6 +194,44 @@ public class WorkflowRuntime {
         return new Workflow.Results<>(succeeded, failed);
     }
 
+    /**
+     * A gate for a code change (see {@link Workflow#patched}): the marker recorded here means the new
+     * code; another step recorded here, or children started past here, mean a run that went on under the
+     * old code, and then the gate takes no number, so the old code's steps keep theirs.
+     */
+    public boolean patched(String change) {
+        Execution workflow = current();
+        String marker = marker(change);
+        int seq = workflow.peekStep();
+        StepRecorder.Numbered recorded = workflow.steps.get(seq);
+        if (recorded == null ? workflow.childrenStartedPastHere() : !recorded.name().equals(marker)) {
+            return false;
+        }
+        workflow.nextStep();
+        if (recorded == null) {
+            starter.flush(workflow);
+            QuarkusTransaction.requiringNew().run(() -> store.recordMarker(workflow.callId, seq, marker));
+            workflow.steps.put(seq, new StepRecorder.Numbered(seq, marker, null));
+        }
+        return true;
+    }
+
+    /** A gate whose old code is gone: a recorded marker is replayed, and none is recorded any more. */
+    public void deprecatePatch(String change) {
+        Execution workflow = current();
+        StepRecorder.Numbered recorded = workflow.steps.get(workflow.peekStep());
+        if (recorded != null && recorded.name().equals(marker(change))) {
+            workflow.nextStep();
+        }
+    }
+
+    private static String marker(String change) {
+        if (change == null || change.isBlank()) {
+            throw new IllegalArgumentException("a patch needs the name of its change");
+        }
+        return PATCH + change;
+    }
+
     private <R> R read(String json, JavaType type) {
         try {
             return json == null ? null : mapper.readValue(json, type);
@@ -203,9 +244,12 @@ public class WorkflowRuntime {
     private static StepRecorder.Numbered recorded(Execution workflow, int seq, String name) {
         StepRecorder.Numbered recorded = workflow.steps.get(seq);
         if (recorded != null && !recorded.name().equals(name)) {
+            String gateGone = recorded.name().startsWith(PATCH)
+                    ? " (the run took a patched() gate that the code no longer has: keep it until no run has it)"
+                    : "";
             throw new NonDeterministicWorkflow("workflow " + workflow.callId + " (" + workflow.function.name()
                     + ") changed while it ran: its step " + seq + " was \"" + recorded.name() + "\" and is now \""
-                    + name + "\"");
+                    + name + "\"" + gateGone);
         }
         return recorded;
     }

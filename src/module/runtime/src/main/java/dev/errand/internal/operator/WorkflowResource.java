@@ -22,6 +22,7 @@ import dev.errand.DurableCalls;
 import dev.errand.ProblemException;
 import dev.errand.Roles;
 import dev.errand.Signals;
+import dev.errand.WorkflowVersions;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 
 /**
@@ -54,6 +55,28 @@ public class WorkflowResource {
                     "limit must be between 1 and 1000, was " + limit);
         }
         return calls.workflows(parent, state(state), limit);
+    }
+
+    /**
+     * The runs of each workflow that may still run code, by the patches they recorded: when no run that
+     * started before a gate's deploy is left without its patch, the gate's old code can go. (A literal
+     * path, so it wins over {@code workflows/{id}}; a call with the id "versions" is still at
+     * {@code calls/{id}}.)
+     */
+    @GET
+    @Path("workflows/versions")
+    @RolesAllowed(Roles.VIEWER)
+    public List<WorkflowVersions> versions(@QueryParam("function") String function) {
+        if (function != null && function.isBlank()) {
+            throw new ProblemException(400, "invalid-parameter", "Invalid parameter",
+                    "function names a workflow; leave it out for all of them");
+        }
+        List<WorkflowVersions> versions = calls.versions(function);
+        if (function != null && versions.isEmpty()) {
+            throw new ProblemException(404, "not-found", "Not found",
+                    "no workflow named " + function + " in this service, and no run of one that may still run");
+        }
+        return versions;
     }
 
     @GET
