@@ -8,7 +8,8 @@ import java.time.Instant;
  * @param state       where it is
  * @param currentStep a workflow's last step: the one it runs or waits in
  * @param result      its result as JSON, once {@code SUCCEEDED}
- * @param error       why it failed, once {@code FAILED} (its dead letter has the history)
+ * @param error       why it failed, once {@code FAILED} (its dead letter has the history); who cancelled it
+ *                    ("cancelled by ..."), once {@code CANCELLED}, when being {@code finishedAt}; "timed out"
  * @param children    the durable calls it started, by state
  */
 public record CallStatus(String id, String function, boolean workflow, String parentId, State state,
@@ -26,17 +27,30 @@ public record CallStatus(String id, String function, boolean workflow, String pa
         /** Done; its result is stored. */
         SUCCEEDED,
         /** Dead-lettered: it will not run again unless its dead letter is replayed. */
-        FAILED;
+        FAILED,
+        /** Cancelled ({@link DurableCalls#cancel}), or its parent was: it runs nothing more but its compensation. */
+        CANCELLED,
+        /** Past its deadline: ended as if cancelled. */
+        TIMED_OUT;
 
         public boolean finished() {
-            return this == SUCCEEDED || this == FAILED;
+            return this != PENDING && this != RUNNING && this != WAITING;
+        }
+
+        /** Cancelled or timed out: ended from outside its code. */
+        public boolean stopped() {
+            return this == CANCELLED || this == TIMED_OUT;
         }
     }
 
-    /** A call's children: started, finished well, failed. */
-    public record Children(long total, long succeeded, long failed) {
+    /** A call's children: started, finished well, failed, cancelled or timed out. */
+    public record Children(long total, long succeeded, long failed, long stopped) {
+        public Children(long total, long succeeded, long failed) {
+            this(total, succeeded, failed, 0);
+        }
+
         public long done() {
-            return succeeded + failed;
+            return succeeded + failed + stopped;
         }
     }
 }

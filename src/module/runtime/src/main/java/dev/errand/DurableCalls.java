@@ -9,6 +9,33 @@ public interface DurableCalls {
     /** The call's status, if there is such a call. */
     Optional<CallStatus> status(String callId);
 
+    /**
+     * Cancels a call and every call under it that has not finished, in the caller's transaction (one of
+     * its own when there is none). Children not started never run; a running function finishes and
+     * stays {@code CANCELLED}; a workflow stops at its next step, sleep, wait or child start, where
+     * {@link Workflow.Cancelled} lets it run its compensation ({@link Workflow#compensate}).
+     *
+     * @param by who cancels, kept in the call's error ("cancelled by ...")
+     */
+    Cancellation cancel(String callId, String by);
+
+    /**
+     * What {@link #cancel} did.
+     *
+     * @param cancelled the calls it ended: the call and those under it that had not finished
+     */
+    record Cancellation(Outcome outcome, int cancelled) {
+
+        /** Whether the call was cancelled. */
+        public enum Outcome {
+            CANCELLED,
+            /** No call has this id: nothing changed. */
+            NO_SUCH_CALL,
+            /** The call had finished: nothing changed. */
+            FINISHED
+        }
+    }
+
     /** The call's status, if there is such a call. */
     Optional<CallStatus> status(Call<?> call);
 

@@ -35,6 +35,18 @@ public interface Workflow {
         }
     }
 
+    /**
+     * The workflow was cancelled ({@link DurableCalls#cancel}) or ran past its deadline: thrown by the
+     * next step, sleep, wait or child start that would do new work (a recorded step still replays).
+     * A workflow that must undo something catches it and runs its clean-up with {@link #compensate};
+     * the call stays {@code CANCELLED} (or {@code TIMED_OUT}) however the body ends.
+     */
+    class Cancelled extends RuntimeException {
+        public Cancelled(String message) {
+            super(message);
+        }
+    }
+
     /** A call that failed: dead-lettered, with why. */
     record Failure(String callId, String error) {
     }
@@ -66,6 +78,22 @@ public interface Workflow {
 
     /** {@link #step(String, Class, StepWork)} for a generic result, such as {@code List<Long>}. */
     <T> T step(String name, TypeReference<T> type, StepWork<T> work);
+
+    /**
+     * A step that runs even once the workflow is cancelled or timed out: its compensation, run from a
+     * {@code catch (Workflow.Cancelled e)} (or in any case), recorded and replayed like any step.
+     * <pre>{@code
+     * try {
+     *     workflow.step("reserve", ...);
+     *     Optional<Paid> paid = workflow.awaitSignal("payment", Paid.class, timeout);
+     *     ...
+     * } catch (Workflow.Cancelled e) {
+     *     workflow.compensate("release stock", Void.class, key -> stock.release(key, orderId));
+     *     throw e;
+     * }
+     * }</pre>
+     */
+    <T> T compensate(String name, Class<T> type, StepWork<T> work);
 
     /** Resumes the workflow after {@code duration}, holding no thread, across restarts. */
     void sleep(Duration duration);

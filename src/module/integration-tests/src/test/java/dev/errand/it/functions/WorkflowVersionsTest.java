@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
+import dev.errand.Signals;
 import dev.errand.WorkflowVersions;
 import dev.errand.it.functions.TestFunctions.Code;
 import dev.errand.testing.BothBrokers;
@@ -33,7 +34,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * the old runs down the old code and the new ones down the new, the versions listing tells them apart,
  * and a change without a gate is still refused. Each test has a deployment of its own
  * ({@link TestFunctions#deploy}); its workflows wait for a child of {@code test-hold}, whose consumer
- * the test pauses, so they wait (and replay every poll interval) until it lets them go.
+ * the test pauses, so they wait until it lets them go; a signal nobody waits for ({@link #nudge}) wakes one
+ * meanwhile, so that it replays under the code deployed then.
  */
 @BothBrokers
 @QuarkusTest
@@ -47,6 +49,9 @@ class WorkflowVersionsTest {
 
     @Inject
     DurableCalls calls;
+
+    @Inject
+    Signals signals;
 
     @Inject
     EntityManager em;
@@ -64,7 +69,7 @@ class WorkflowVersionsTest {
             functions.deploy(deployment, Code.PATCHED);
             fresh = functions.versioned(deployment, "new", false);
             await().atMost(Duration.ofSeconds(20)).until(() -> state(fresh) == CallStatus.State.WAITING);
-            // The old run replays under the new code every poll meanwhile, and stays on the old path.
+            // The old run replays under the new code (woken), and stays on the old path.
             replayedUnder(old, deployment + "/old", Code.PATCHED);
             assertEquals(List.of("order", "charge"), stepNames(old));
 
@@ -151,7 +156,8 @@ class WorkflowVersionsTest {
             old = functions.versioned(deployment, "old", false);
             await().atMost(Duration.ofSeconds(20)).until(() -> state(old) == CallStatus.State.WAITING);
             functions.deploy(deployment, Code.UNGATED);
-            // Its next poll replays it under the new code, which charges otherwise at its step 2.
+            // Its next run replays it under the new code, which charges otherwise at its step 2.
+            nudge(old);
             await().atMost(Duration.ofSeconds(30)).until(() -> state(old) == CallStatus.State.FAILED);
         } finally {
             release();
@@ -174,6 +180,7 @@ class WorkflowVersionsTest {
             patched = functions.versioned(deployment, "patched", false);
             await().atMost(Duration.ofSeconds(20)).until(() -> state(patched) == CallStatus.State.WAITING);
             functions.deploy(deployment, Code.UNGATED);
+            nudge(patched);
             await().atMost(Duration.ofSeconds(30)).until(() -> state(patched) == CallStatus.State.FAILED);
         } finally {
             release();
@@ -221,7 +228,13 @@ class WorkflowVersionsTest {
      * Waits until the workflow has run twice under {@code code}, so that its first replay under the new
      * code has ended, and checks that it ended by waiting again, not by failing.
      */
+    /** Wakes a waiting workflow: it replays its code, and waits again for what it waited for. */
+    private void nudge(Call<?> call) {
+        signals.send(call.id(), "nudge", UUID.randomUUID().toString(), null);
+    }
+
     private void replayedUnder(Call<?> call, String name, Code code) {
+        nudge(call);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> functions.runs(name + ":run under " + code) >= 2 || state(call).finished());
         assertTrue(inFlight(call), calls.status(call).toString());

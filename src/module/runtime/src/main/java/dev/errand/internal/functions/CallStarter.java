@@ -58,6 +58,7 @@ public class CallStarter {
         if (parent != null && parent.workflow()) {
             String id = parent.nextChildId();
             if (!parent.childRecorded()) {
+                WorkflowRuntime.refuseNewWork(parent);
                 parent.pending.add(new CallStore.NewCall(id, function.name(), function.workflow(), parent.callId, json));
                 if (parent.pending.size() >= config.childBatch()) {
                     flush(parent);
@@ -79,11 +80,19 @@ public class CallStarter {
         }
         List<CallStore.NewCall> calls = new ArrayList<>(workflow.pending);
         int started = workflow.childSeq();
-        QuarkusTransaction.requiringNew().run(() -> {
+        boolean recorded = QuarkusTransaction.requiringNew().call(() -> {
+            if (!store.childrenStarted(workflow.callId, started)) {
+                // Cancelled meanwhile: its children are not recorded, and never run.
+                return false;
+            }
             record(calls);
-            store.childrenStarted(workflow.callId, started);
+            return true;
         });
         workflow.pending.clear();
+        if (!recorded) {
+            workflow.stopped = true;
+            throw WorkflowRuntime.cancelled(workflow);
+        }
         workflow.childrenStarted = started;
     }
 

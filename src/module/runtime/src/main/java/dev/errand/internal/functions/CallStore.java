@@ -37,7 +37,17 @@ public class CallStore {
     }
 
     /** What a workflow resumes from. */
-    public record WorkflowState(int childrenStarted, Map<Integer, StepRecorder.Numbered> steps) {
+    public record WorkflowState(int childrenStarted, Map<Integer, StepRecorder.Numbered> steps, boolean stopped) {
+    }
+
+    /**
+     * How a wait was recorded.
+     *
+     * @param seq     the wait's number
+     * @param over    nothing was left to wait for (every awaited child ended meanwhile): nothing recorded
+     * @param stopped the workflow was cancelled (or timed out) meanwhile: nothing recorded
+     */
+    public record Wait(int seq, boolean over, boolean stopped) {
     }
 
     private static final String COLUMNS = """
@@ -79,37 +89,112 @@ public class CallStore {
     public WorkflowState resume(NewCall call) {
         try (Connection connection = dataSource.getConnection()) {
             int children;
+            boolean stopped;
             try (PreparedStatement upsert = connection.prepareStatement("""
                     insert into errand_call (id, function, workflow, parent_id, arguments, status, started_at)
                     values (?, ?, true, null, ?, 'RUNNING', now())
                     on conflict (id) do update set
-                        status = case when errand_call.status = 'SUCCEEDED' then errand_call.status else 'RUNNING' end,
-                        -- A failed workflow replayed runs again: not finished, so retention keeps it.
-                        finished_at = case when errand_call.status = 'SUCCEEDED' then errand_call.finished_at end,
+                        status = case when errand_call.status in ('SUCCEEDED', 'CANCELLED', 'TIMED_OUT')
+                                      then errand_call.status else 'RUNNING' end,
+                        -- A failed workflow replayed runs again: not finished, so retention keeps it. A
+                        -- cancelled one runs only its compensation, and stays cancelled.
+                        finished_at = case when errand_call.status in ('SUCCEEDED', 'CANCELLED', 'TIMED_OUT')
+                                           then errand_call.finished_at end,
                         started_at = coalesce(errand_call.started_at, now())
-                    returning children_started""")) {
+                    returning children_started, status""")) {
                 upsert.setString(1, call.id());
                 upsert.setString(2, call.function());
                 upsert.setString(3, call.arguments());
                 try (ResultSet rows = upsert.executeQuery()) {
                     rows.next();
                     children = rows.getInt(1);
+                    stopped = CallStatus.State.valueOf(rows.getString(2)).stopped();
                 }
             }
             // A copy: the run adds the steps it records to it.
-            return new WorkflowState(children, new HashMap<>(steps.replay(call.id())));
+            return new WorkflowState(children, new HashMap<>(steps.replay(call.id())), stopped);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not resume workflow " + call.id(), e);
         }
     }
 
-    public void childrenStarted(String parentId, int count) {
-        update("update errand_call set children_started = greatest(children_started, ?) where id = ?", count, parentId);
+    /** @return false when the workflow was cancelled meanwhile: its children must not be recorded */
+    public boolean childrenStarted(String parentId, int count) {
+        return update("""
+                update errand_call set children_started = greatest(children_started, ?)
+                where id = ? and status not in ('CANCELLED', 'TIMED_OUT')""", count, parentId) == 1;
     }
 
-    public void recordStep(String callId, int seq, String name, String result) {
+    /** @return false when the workflow was cancelled meanwhile (the step is recorded all the same) */
+    public boolean recordStep(String callId, int seq, String name, String result) {
         steps.record(callId, seq, name, result);
-        update("update errand_call set current_step = ? where id = ?", name, callId);
+        return update("update errand_call set current_step = ? where id = ? and status not in ('CANCELLED', 'TIMED_OUT')",
+                name, callId) == 1;
+    }
+
+    /** What a cancellation did: the calls it ended, and the workflows among them that had started. */
+    public record Cancellation(CallStatus.State before, String parentId, List<Ended> ended) {
+    }
+
+    /** A call a cancellation ended; a workflow that had started gets one more run, for its compensation. */
+    public record Ended(String id, String function, boolean startedWorkflow, int waitSeq) {
+    }
+
+    /**
+     * Ends a call and every call under it that has not finished, in the caller's transaction: children
+     * not started never run, running ones finish their current step and stop.
+     *
+     * @param state {@code CANCELLED} or {@code TIMED_OUT}
+     * @return empty when there is no such call
+     */
+    public Optional<Cancellation> cancel(String callId, String by, CallStatus.State state) {
+        try (Connection connection = dataSource.getConnection()) {
+            CallStatus.State before;
+            String parentId;
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "select status, parent_id from errand_call where id = ? for update")) {
+                lock.setString(1, callId);
+                try (ResultSet rows = lock.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    before = CallStatus.State.valueOf(rows.getString(1));
+                    parentId = rows.getString(2);
+                }
+            }
+            if (before.finished()) {
+                return Optional.of(new Cancellation(before, parentId, List.of()));
+            }
+            List<Ended> ended = new ArrayList<>();
+            try (PreparedStatement update = connection.prepareStatement("""
+                    with recursive tree as (
+                        select id from errand_call where id = ?
+                        union all
+                        select c.id from errand_call c join tree t on c.parent_id = t.id
+                    ), ended as (
+                        select c.id, c.status from errand_call c join tree t on c.id = t.id
+                        where c.status in ('PENDING', 'RUNNING', 'WAITING') for update of c
+                    )
+                    update errand_call c set status = ?, cancelled_by = ?, finished_at = now(),
+                        error = ? , wait_seq = c.wait_seq + case when e.status = 'PENDING' then 0 else 1 end,
+                        wake_at = now()
+                    from ended e where c.id = e.id
+                    returning c.id, c.function, c.workflow, c.parent_id, e.status, c.wait_seq""")) {
+                update.setString(1, callId);
+                update.setString(2, state.name());
+                update.setString(3, by);
+                update.setString(4, (state == CallStatus.State.TIMED_OUT ? "timed out" : "cancelled by " + by));
+                try (ResultSet rows = update.executeQuery()) {
+                    while (rows.next()) {
+                        ended.add(new Ended(rows.getString(1), rows.getString(2),
+                                rows.getBoolean(3) && !"PENDING".equals(rows.getString(5)), rows.getInt(6)));
+                    }
+                }
+            }
+            return Optional.of(new Cancellation(before, parentId, ended));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not cancel durable call " + callId, e);
+        }
     }
 
     /**
@@ -123,25 +208,28 @@ public class CallStore {
      * @return the wait's number, or empty when there is nothing left to wait for (every awaited child
      *         ended meanwhile)
      */
-    public java.util.OptionalInt waiting(String callId, String step, Instant wakeAt,
+    public Wait waiting(String callId, String step, Instant wakeAt,
             java.util.function.LongSupplier unfinished) {
         try (Connection connection = dataSource.getConnection()) {
             int done;
             try (PreparedStatement lock = connection.prepareStatement(
-                    "select children_done from errand_call where id = ? for update")) {
+                    "select children_done, status from errand_call where id = ? for update")) {
                 lock.setString(1, callId);
                 try (ResultSet rows = lock.executeQuery()) {
                     if (!rows.next()) {
                         throw new IllegalStateException("workflow " + callId + " has no record");
                     }
                     done = rows.getInt(1);
+                    if (CallStatus.State.valueOf(rows.getString(2)).stopped()) {
+                        return new Wait(0, false, true);
+                    }
                 }
             }
             Integer wakeWhenDone = null;
             if (unfinished != null) {
                 long left = unfinished.getAsLong();
                 if (left == 0) {
-                    return java.util.OptionalInt.empty();
+                    return new Wait(0, true, false);
                 }
                 wakeWhenDone = (int) Math.min(Integer.MAX_VALUE, done + left);
             }
@@ -155,7 +243,7 @@ public class CallStore {
                 update.setString(4, callId);
                 try (ResultSet rows = update.executeQuery()) {
                     rows.next();
-                    return java.util.OptionalInt.of(rows.getInt(1));
+                    return new Wait(rows.getInt(1), false, false);
                 }
             }
         } catch (SQLException e) {
@@ -173,7 +261,7 @@ public class CallStore {
         try (PreparedStatement mark = connection.prepareStatement("""
                 update errand_call set counted_in_parent = true
                 where id = any(?) and parent_id is not null and not counted_in_parent
-                  and status in ('SUCCEEDED', 'FAILED')
+                  and status in ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT')
                 returning parent_id""")) {
             mark.setArray(1, connection.createArrayOf("text", children.toArray()));
             try (ResultSet rows = mark.executeQuery()) {
@@ -204,14 +292,11 @@ public class CallStore {
             }
         }
         return toWake;
+    }
+
     /** A marker (a patch gate's): a step in the replay, but no work, so not the call's current step. */
     public void recordMarker(String callId, int seq, String name) {
         steps.record(callId, seq, name, null);
-    }
-
-    public void waiting(String callId, String step) {
-        update("update errand_call set status = 'WAITING', current_step = ? where id = ? and status = 'RUNNING'", step,
-                callId);
     }
 
     /** The call's result, in the worker's transaction with its processed-message marker. */
@@ -222,7 +307,9 @@ public class CallStore {
                                                  started_at, finished_at)
                         values (?, ?, ?, null, ?, 'SUCCEEDED', ?, now(), now())
                         on conflict (id) do update set status = 'SUCCEEDED', result = excluded.result, error = null,
-                            started_at = coalesce(errand_call.started_at, now()), finished_at = now()""")) {
+                            started_at = coalesce(errand_call.started_at, now()), finished_at = now()
+                        -- A function cancelled while it ran finishes its work, and stays cancelled.
+                        where errand_call.status not in ('CANCELLED', 'TIMED_OUT')""")) {
             upsert.setString(1, call.id());
             upsert.setString(2, call.function());
             upsert.setBoolean(3, call.workflow());
@@ -245,7 +332,8 @@ public class CallStore {
                 values (?, ?, 'FAILED', ?, now(), ?, ?)
                 on conflict (id) do update set status = 'FAILED', error = excluded.error, finished_at = now(),
                     failed_by = excluded.failed_by
-                where errand_call.status <> 'SUCCEEDED' and errand_call.origin = excluded.origin""",
+                where errand_call.status not in ('SUCCEEDED', 'CANCELLED', 'TIMED_OUT')
+                  and errand_call.origin = excluded.origin""",
                 callId, function, reason, origin, messageId);
     }
 
@@ -305,7 +393,8 @@ public class CallStore {
     public long finished(List<String> ids) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement("""
-                        select count(*) from errand_call where id = any(?) and status in ('SUCCEEDED', 'FAILED')""")) {
+                        select count(*) from errand_call where id = any(?)
+                          and status in ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT')""")) {
             query.setArray(1, connection.createArrayOf("text", ids.toArray()));
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
@@ -385,6 +474,7 @@ public class CallStore {
         long total = 0;
         long succeeded = 0;
         long failed = 0;
+        long stopped = 0;
         try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 long count = rows.getLong(2);
@@ -392,25 +482,26 @@ public class CallStore {
                 switch (rows.getString(1)) {
                     case "SUCCEEDED" -> succeeded = count;
                     case "FAILED" -> failed = count;
+                    case "CANCELLED", "TIMED_OUT" -> stopped += count;
                     default -> {
                     }
                 }
             }
         }
-        return new CallStatus.Children(total, succeeded, failed);
+        return new CallStatus.Children(total, succeeded, failed, stopped);
     }
 
     private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
-    private void update(String sql, Object... arguments) {
+    private int update(String sql, Object... arguments) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement(sql)) {
             for (int i = 0; i < arguments.length; i++) {
                 update.setObject(i + 1, arguments[i]);
             }
-            update.executeUpdate();
+            return update.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not update durable calls", e);
         }

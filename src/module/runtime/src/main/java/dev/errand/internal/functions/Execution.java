@@ -28,6 +28,8 @@ final class Execution {
     private int stepSeq;
     private int childSeq;
     int childrenStarted;
+    /** Cancelled or timed out: it runs nothing new but its compensation. */
+    boolean stopped;
     final List<CallStore.NewCall> pending = new ArrayList<>();
     /** Set once the run waits: it ends, its wait recorded with a timer due then. */
     private Instant waitsUntil;
@@ -37,6 +39,7 @@ final class Execution {
         this.callId = callId;
         this.steps = state == null ? Map.of() : new java.util.HashMap<>(state.steps());
         this.childrenStarted = state == null ? 0 : state.childrenStarted();
+        this.stopped = state != null && state.stopped();
     }
 
     static Execution of(FunctionCatalog.Function function, String callId, CallStore.WorkflowState state) {

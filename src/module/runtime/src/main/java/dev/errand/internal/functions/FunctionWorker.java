@@ -18,6 +18,7 @@ import dev.errand.CallStatus;
 import dev.errand.Origin;
 import dev.errand.PermanentFailure;
 import dev.errand.Task;
+import dev.errand.Workflow;
 import dev.errand.internal.contract.ContractViolation;
 import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.handling.MessageRun;
@@ -124,16 +125,16 @@ public class FunctionWorker {
         } catch (Throwable thrown) {
             // The one place a run's end is caught. A run that waits ends as one, however the body let
             // the end of its run out (as it was, wrapped, or as another failure): its wait and its timer
-            // commit with this message's marker.
-            if (execution.waiting()) {
+            // commit with this message's marker. A cancelled workflow's run ends with its cancellation.
+            if (execution.waiting() || execution.stopped && cancellation(thrown)) {
                 return RunOutcome.DONE;
             }
             throw thrown;
         } finally {
             Execution.leave(previous);
         }
-        if (execution.waiting()) {
-            // The body caught the end of its run and returned: it still waits.
+        if (execution.waiting() || execution.stopped) {
+            // The body caught the end of its run and returned: it still waits, or stays cancelled.
             return RunOutcome.DONE;
         }
         if (function.workflow()) {
@@ -147,12 +148,26 @@ public class FunctionWorker {
         return RunOutcome.DONE;
     }
 
+    private static boolean cancellation(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof Workflow.Cancelled) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether this message of a recorded workflow runs it: null when it does, else how its message ends.
      * A timer runs only its own wait, once due; a wake-up runs a workflow that has started; a failed
      * workflow runs again only from its dead letter's replay.
      */
     private static RunOutcome skip(ResumeMessage message, String messageId, CallStore.RecordedCall row) {
+        if (row.state().stopped()) {
+            // Cancelled: only the timer its cancellation wrote runs it, once, for its compensation.
+            boolean compensation = message.kind() == ResumeMessage.Kind.TIMER && message.waitSeq() == row.waitSeq();
+            return compensation ? null : RunOutcome.DONE;
+        }
         if (row.state() == CallStatus.State.FAILED) {
             boolean replay = messageId.equals(row.failedBy())
                     || row.failedBy() == null && message.kind() == ResumeMessage.Kind.START;
@@ -189,6 +204,10 @@ public class FunctionWorker {
         if (row.isPresent() && !row.get().call().function().equals(function.name())) {
             throw new PermanentFailure("call " + callId + " is recorded for function "
                     + row.get().call().function() + ", not " + function.name());
+        }
+        if (row.isPresent() && row.get().state().stopped() && !function.workflow()) {
+            // Cancelled before it ran (its parent was, or it was): it never runs.
+            return null;
         }
         if (row.isPresent() && row.get().succeeded()) {
             // A late copy of its message (its marker may be gone by now, errand.retention): nothing to do.

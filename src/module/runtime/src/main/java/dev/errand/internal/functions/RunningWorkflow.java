@@ -40,6 +40,11 @@ public class RunningWorkflow implements Workflow {
     }
 
     @Override
+    public <T> T compensate(String name, Class<T> type, StepWork<T> work) {
+        return runtime.compensate(name, mapper.constructType(type), work);
+    }
+
+    @Override
     public void sleep(Duration duration) {
         runtime.sleep(duration);
     }

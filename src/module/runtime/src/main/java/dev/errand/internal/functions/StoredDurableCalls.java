@@ -23,8 +23,11 @@ public class StoredDurableCalls implements DurableCalls {
     private final RunsByVersion runsByVersion;
     private final FunctionCatalog catalog;
     private final ObjectMapper mapper;
+    private final Cancellations cancellations;
 
-    StoredDurableCalls(CallStore store, RunsByVersion runsByVersion, FunctionCatalog catalog, ObjectMapper mapper) {
+    StoredDurableCalls(CallStore store, RunsByVersion runsByVersion, FunctionCatalog catalog, ObjectMapper mapper,
+            Cancellations cancellations) {
+        this.cancellations = cancellations;
         this.store = store;
         this.runsByVersion = runsByVersion;
         this.catalog = catalog;
@@ -34,6 +37,11 @@ public class StoredDurableCalls implements DurableCalls {
     @Override
     public Optional<CallStatus> status(String callId) {
         return QuarkusTransaction.joiningExisting().call(() -> store.status(callId));
+    }
+
+    @Override
+    public Cancellation cancel(String callId, String by) {
+        return cancellations.cancel(callId, by);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 
@@ -63,8 +62,16 @@ public class WorkflowRuntime {
     }
 
     public <T> T step(String name, JavaType type, StepWork<T> work) {
+        return step(name, type, work, false);
+    }
+
+    public <T> T compensate(String name, JavaType type, StepWork<T> work) {
+        return step(name, type, work, true);
+    }
+
+    private <T> T step(String name, JavaType type, StepWork<T> work, boolean compensation) {
         try {
-            return runStep(name, type, work);
+            return runStep(name, type, work, compensation);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -72,12 +79,15 @@ public class WorkflowRuntime {
         }
     }
 
-    private <T> T runStep(String name, JavaType type, StepWork<T> work) throws Exception {
+    private <T> T runStep(String name, JavaType type, StepWork<T> work, boolean compensation) throws Exception {
         Execution workflow = current();
         int seq = workflow.nextStep();
         StepRecorder.Numbered recorded = recorded(workflow, seq, name);
         if (recorded != null) {
             return mapper.readValue(recorded.result(), type);
+        }
+        if (!compensation) {
+            refuseNewWork(workflow);
         }
         String key = workflow.callId + ":" + name;
         Callable<T> call = () -> work.run(key);
@@ -101,8 +111,20 @@ public class WorkflowRuntime {
             record(workflow, seq, name, wakeUp.toString());
         }
         if (Instant.now().isBefore(wakeUp)) {
+            refuseNewWork(workflow);
             endRunUntil(workflow, name, wakeUp, null);
         }
+    }
+
+    /** A cancelled (or timed-out) workflow does no new work: the next thing it would do throws. */
+    static void refuseNewWork(Execution workflow) {
+        if (workflow.stopped) {
+            throw cancelled(workflow);
+        }
+    }
+
+    static Workflow.Cancelled cancelled(Execution workflow) {
+        return new Workflow.Cancelled("workflow " + workflow.callId + " was cancelled or ran past its deadline");
     }
 
     public <T> Optional<T> awaitSignal(String name, JavaType type, Duration timeout) {
@@ -121,6 +143,7 @@ public class WorkflowRuntime {
         String heard = "signal " + name;
         StepRecorder.Numbered recorded = recorded(workflow, seq, heard);
         if (recorded == null) {
+            refuseNewWork(workflow);
             starter.flush(workflow);
             // The signal is taken and the step recorded together: a crash between them loses neither.
             String result = QuarkusTransaction.requiringNew().call(() -> {
@@ -174,6 +197,7 @@ public class WorkflowRuntime {
         // Counted while it waits; the results are read once, when all are in. The last child to end wakes
         // it; the poll is only a safety net.
         if (recorded == null && QuarkusTransaction.requiringNew().call(() -> store.finished(ids)) < ids.size()) {
+            refuseNewWork(workflow);
             endRunUntil(workflow, name, Instant.now().plus(config.pollInterval()),
                     () -> ids.size() - store.finished(ids));
         }
@@ -256,8 +280,13 @@ public class WorkflowRuntime {
 
     private void record(Execution workflow, int seq, String name, String result) {
         starter.flush(workflow);
-        QuarkusTransaction.requiringNew().run(() -> store.recordStep(workflow.callId, seq, name, result));
+        boolean going = QuarkusTransaction.requiringNew().call(() -> store.recordStep(workflow.callId, seq, name, result));
         workflow.steps.put(seq, new StepRecorder.Numbered(seq, name, result));
+        if (!going && !workflow.stopped) {
+            // Cancelled while this step ran: the step is done and recorded, and the workflow stops here.
+            workflow.stopped = true;
+            throw cancelled(workflow);
+        }
     }
 
     /**
@@ -271,17 +300,20 @@ public class WorkflowRuntime {
      */
     private void endRunUntil(Execution workflow, String step, Instant wakeAt, LongSupplier unfinished) {
         starter.flush(workflow);
-        boolean waits = QuarkusTransaction.joiningExisting().call(() -> {
-            OptionalInt wait = store.waiting(workflow.callId, step, wakeAt, unfinished);
-            if (wait.isEmpty()) {
-                return false;
+        CallStore.Wait wait = QuarkusTransaction.joiningExisting().call(() -> {
+            CallStore.Wait recorded = store.waiting(workflow.callId, step, wakeAt, unfinished);
+            if (!recorded.over() && !recorded.stopped()) {
+                outbox.enqueue(new OutboundMessage(FunctionSpec.queueOf(workflow.function.name()),
+                        ResumeMessage.timerId(workflow.callId, recorded.seq()), workflow.function.name(), null,
+                        OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of(), wakeAt));
             }
-            outbox.enqueue(new OutboundMessage(FunctionSpec.queueOf(workflow.function.name()),
-                    ResumeMessage.timerId(workflow.callId, wait.getAsInt()), workflow.function.name(), null,
-                    OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of(), wakeAt));
-            return true;
+            return recorded;
         });
-        if (waits) {
+        if (wait.stopped()) {
+            workflow.stopped = true;
+            throw cancelled(workflow);
+        }
+        if (!wait.over()) {
             workflow.waitUntil(wakeAt);
             throw workflow.unwind();
         }

@@ -12,7 +12,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,6 +117,24 @@ public class WorkflowResource {
                     : new ProblemException(409, "workflow-finished", "Workflow finished", e.getMessage());
         }
         return Response.status(kept ? 202 : 200).entity(new SignalView(id, name, given, !kept)).build();
+    }
+
+    /**
+     * Cancels a call and every call under it that has not finished ({@link DurableCalls#cancel}); the
+     * admin's name is kept as who cancelled it.
+     */
+    @POST
+    @Path("calls/{id}/cancel")
+    @RolesAllowed(Roles.ADMIN)
+    public DurableCalls.Cancellation cancel(@PathParam("id") String id, @Context SecurityContext security) {
+        String by = security.getUserPrincipal() == null ? "admin" : security.getUserPrincipal().getName();
+        DurableCalls.Cancellation done = calls.cancel(id, by);
+        return switch (done.outcome()) {
+            case CANCELLED -> done;
+            case NO_SUCH_CALL -> throw notFound("durable call", id);
+            case FINISHED -> throw new ProblemException(409, "call-finished", "Call finished",
+                    "durable call " + id + " has finished: there is nothing to cancel");
+        };
     }
 
     /** A signal as sent: {@code duplicate} when its id had been sent to this workflow before. */

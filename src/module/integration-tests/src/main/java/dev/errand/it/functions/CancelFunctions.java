@@ -1,0 +1,66 @@
+package dev.errand.it.functions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.errand.Call;
+import dev.errand.DurableFunction;
+import dev.errand.DurableWorkflow;
+import dev.errand.Workflow;
+
+/** Workflows to cancel, counting the runs of their work and of their compensation. */
+@ApplicationScoped
+public class CancelFunctions {
+
+    private final Workflow workflow;
+    private final Map<String, Integer> runs = new ConcurrentHashMap<>();
+
+    public CancelFunctions(Workflow workflow) {
+        this.workflow = workflow;
+    }
+
+    /**
+     * Fans out to {@code children} children (none when 0, when it waits for a signal instead), then a
+     * step; cancelled, it runs its compensation and stops.
+     */
+    @DurableWorkflow(name = "test-cancel-parent")
+    public Call<String> parent(String tag, int children) {
+        try {
+            workflow.step("before", String.class, key -> ran(tag + ":before"));
+            if (children > 0) {
+                List<Call<String>> calls = new ArrayList<>();
+                for (int i = 0; i < children; i++) {
+                    calls.add(child(tag, i));
+                }
+                workflow.awaitAll(calls, String.class);
+            } else {
+                workflow.awaitSignal("never", String.class, Duration.ofHours(1));
+            }
+            workflow.step("after", String.class, key -> ran(tag + ":after"));
+            return Call.returning("finished");
+        } catch (Workflow.Cancelled e) {
+            workflow.compensate("undo", String.class, key -> ran(tag + ":undo"));
+            throw e;
+        }
+    }
+
+    @DurableFunction(name = "test-cancel-child")
+    public Call<String> child(String tag, int i) {
+        ran(tag + ":child");
+        return Call.returning(tag + ":" + i);
+    }
+
+    private String ran(String what) {
+        return String.valueOf(runs.merge(what, 1, Integer::sum));
+    }
+
+    /** Runs of the work named {@code what}. */
+    public int runs(String what) {
+        return runs.getOrDefault(what, 0);
+    }
+}

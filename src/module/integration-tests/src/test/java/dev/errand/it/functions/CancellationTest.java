@@ -1,0 +1,108 @@
+package dev.errand.it.functions;
+
+import static dev.errand.testing.Users.asAdmin;
+import static dev.errand.testing.Users.asViewer;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.Test;
+
+import dev.errand.Call;
+import dev.errand.CallStatus;
+import dev.errand.DurableCalls;
+import dev.errand.testing.BothBrokers;
+import dev.errand.testing.Rows;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Cancelling durable calls, against the real broker and database. */
+@BothBrokers
+@QuarkusTest
+class CancellationTest {
+
+    private static final String CHILDREN = "errand-functions-test-cancel-child";
+
+    @Inject
+    CancelFunctions functions;
+
+    @Inject
+    DurableCalls calls;
+
+    @Inject
+    EntityManager em;
+
+    @Test
+    void cancellingAWorkflowReachesItsThousandChildrenAndNoneOfThoseNotStartedEverRuns() {
+        String tag = "c-" + UUID.randomUUID();
+        asAdmin().post("/errand/consumers/{channel}/pause", CHILDREN).then().statusCode(200);
+        Call<String> call;
+        try {
+            call = functions.parent(tag, 1000);
+            awaitState(call, CallStatus.State.WAITING);
+
+            asAdmin().post("/errand/calls/{id}/cancel", call.id()).then().statusCode(200)
+                    .body("outcome", equalTo("CANCELLED")).body("cancelled", equalTo(1001));
+        } finally {
+            asAdmin().post("/errand/consumers/{channel}/resume", CHILDREN).then().statusCode(200);
+        }
+
+        // The compensation runs once, from the cancellation's own timer; the work after the wait never.
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":undo") == 1);
+        CallStatus parent = calls.status(call).orElseThrow();
+        assertEquals(CallStatus.State.CANCELLED, parent.state());
+        assertEquals("cancelled by admin", parent.error());
+        assertEquals(1000, parent.children().stopped());
+        // Every child's message is delivered and settled without running its body.
+        await().atMost(Duration.ofSeconds(60)).until(() -> Rows.count(em,
+                "select count(*) from errand_processed_message where consumer = ?1 and message_id like ?2", CHILDREN,
+                call.id() + "/%") == 1000);
+        assertEquals(0, functions.runs(tag + ":child"), "no child that had not started ran");
+        assertEquals(0, functions.runs(tag + ":after"));
+        assertEquals(1, functions.runs(tag + ":before"));
+        assertEquals(1, functions.runs(tag + ":undo"));
+    }
+
+    @Test
+    void aWorkflowWaitingForASignalStopsWhenCancelledAndRunsItsCompensationOnce() {
+        String tag = "s-" + UUID.randomUUID();
+        Call<String> call = functions.parent(tag, 0);
+        awaitState(call, CallStatus.State.WAITING);
+
+        assertEquals(DurableCalls.Cancellation.Outcome.CANCELLED, calls.cancel(call.id(), "ops").outcome());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":undo") == 1);
+        CallStatus status = calls.status(call).orElseThrow();
+        assertEquals(CallStatus.State.CANCELLED, status.state());
+        assertEquals("cancelled by ops", status.error());
+        assertEquals(0, functions.runs(tag + ":after"));
+        // A second cancel finds it finished and changes nothing.
+        assertEquals(DurableCalls.Cancellation.Outcome.FINISHED, calls.cancel(call.id(), "ops").outcome());
+    }
+
+    @Test
+    void cancelOverHttpIsForAdminsAndAnUnknownOrFinishedCallGetsAProblem() {
+        String tag = "h-" + UUID.randomUUID();
+        Call<String> call = functions.parent(tag, 0);
+        awaitState(call, CallStatus.State.WAITING);
+
+        asViewer().post("/errand/calls/{id}/cancel", call.id()).then().statusCode(403);
+        assertEquals(CallStatus.State.WAITING, calls.status(call).orElseThrow().state());
+        asAdmin().post("/errand/calls/{id}/cancel", "no-such-call").then().statusCode(404)
+                .contentType("application/problem+json");
+
+        asAdmin().post("/errand/calls/{id}/cancel", call.id()).then().statusCode(200);
+        asAdmin().post("/errand/calls/{id}/cancel", call.id()).then().statusCode(409)
+                .contentType("application/problem+json");
+    }
+
+    private void awaitState(Call<?> call, CallStatus.State state) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> calls.status(call).map(CallStatus::state).orElse(null) == state);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.errand.internal.functions;
+
+import java.time.Instant;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.errand.CallStatus;
+import dev.errand.DurableCalls;
+import dev.errand.OutboundMessage;
+import dev.errand.Outbox;
+import dev.errand.WireContract;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Ends a call and the calls under it (cancelled, or past their deadline) in one transaction: their rows,
+ * and for each workflow that had started, a timer of a new wait number that runs it once more, at once,
+ * so that it stops where it is and runs its compensation; every older timer and wake-up of it runs nothing.
+ */
+@ApplicationScoped
+public class Cancellations {
+
+    private final CallStore store;
+    private final Outbox outbox;
+    private final ParentWakeups wakeups;
+
+    Cancellations(CallStore store, Outbox outbox, ParentWakeups wakeups) {
+        this.store = store;
+        this.outbox = outbox;
+        this.wakeups = wakeups;
+    }
+
+    public DurableCalls.Cancellation cancel(String callId, String by) {
+        if (by == null || by.isBlank() || by.length() > 200) {
+            throw new IllegalArgumentException("who cancels is 1 to 200 characters, was " + by);
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> end(callId, by, CallStatus.State.CANCELLED));
+    }
+
+    /** In the current transaction; {@code state} is CANCELLED or TIMED_OUT. */
+    DurableCalls.Cancellation end(String callId, String by, CallStatus.State state) {
+        CallStore.Cancellation done = store.cancel(callId, by, state).orElse(null);
+        if (done == null) {
+            return new DurableCalls.Cancellation(DurableCalls.Cancellation.Outcome.NO_SUCH_CALL, 0);
+        }
+        if (done.ended().isEmpty()) {
+            return new DurableCalls.Cancellation(DurableCalls.Cancellation.Outcome.FINISHED, 0);
+        }
+        Instant now = Instant.now();
+        for (CallStore.Ended ended : done.ended()) {
+            if (ended.startedWorkflow()) {
+                outbox.enqueue(new OutboundMessage(FunctionSpec.queueOf(ended.function()),
+                        ResumeMessage.timerId(ended.id(), ended.waitSeq()), ended.function(), null,
+                        OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of(), now));
+            }
+        }
+        if (done.parentId() != null) {
+            // Its parent may be waiting for it: an ended child counts as one that finished.
+            wakeups.ended(callId, store);
+        }
+        return new DurableCalls.Cancellation(DurableCalls.Cancellation.Outcome.CANCELLED, done.ended().size());
+    }
+}
