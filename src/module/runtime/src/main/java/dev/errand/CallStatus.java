@@ -10,10 +10,12 @@ import java.time.Instant;
  * @param result      its result as JSON, once {@code SUCCEEDED}
  * @param error       why it failed, once {@code FAILED} (its dead letter has the history)
  * @param children    the durable calls it started, by state
+ * @param businessKey the key it was started under ({@link DurableCalls#startOnce}), or null; an outside
+ *                    sender's key as {@code outside:<key>}
  */
 public record CallStatus(String id, String function, boolean workflow, String parentId, State state,
         String currentStep, String result, String error, Children children, Instant createdAt, Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt, String businessKey) {
 
     /** A call's lifecycle. */
     public enum State {

@@ -33,7 +33,8 @@ public final class ErrandSchema {
      */
     public static final List<String> MIGRATIONS = List.of("V1__errand_core.sql", "V2__errand_secret.sql",
             "V3__errand_idempotency_key.sql", "V4__errand_functions.sql",
-            "V5__errand_origin.sql", "V6__errand_one_step_record.sql", "V7__errand_retention.sql");
+            "V5__errand_origin.sql", "V6__errand_one_step_record.sql", "V7__errand_retention.sql",
+            "V9__errand_keyed_start.sql");
 
     private ErrandSchema() {
     }
