@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.Call;
@@ -32,6 +34,8 @@ import dev.errand.DurableCalls;
 import dev.errand.WireContract;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
+import dev.errand.testing.Python;
+import dev.errand.testing.Repository;
 import dev.errand.testing.Rows;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,6 +55,12 @@ class KeyedStartsTest {
 
     @Inject
     EntityManager em;
+
+    @ConfigProperty(name = "amqp-host")
+    String host;
+
+    @ConfigProperty(name = "amqp-port")
+    int port;
 
     @Test
     void twoConcurrentKeyedStartsEachInItsOwnTransactionGiveOneCallAndOneRun() throws Exception {
@@ -166,6 +176,30 @@ class KeyedStartsTest {
         assertNotEquals(call.id(), own.id());
         await().atMost(Duration.ofSeconds(30)).until(() -> state(own) == CallStatus.State.SUCCEEDED);
         assertEquals(1, functions.runs("square:" + (n + 1)));
+    }
+
+    @Test
+    void aPythonClientStartingTwiceUnderOneBusinessKeyRunsOnce() throws Exception {
+        String key = "py-order-" + UUID.randomUUID();
+        int n = 60_000 + (int) (Math.random() * 10_000);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String printed = Python.run(Repository.path("examples/python/start_function.py"),
+                    "--url", "amqp://" + host + ":" + port, "--user", AnySender.senderUsername(),
+                    "--password=" + AnySender.senderPassword(), "--address-prefix", AnySender.senderAddressPrefix(),
+                    "--function", "test-square", "--arguments", "[" + n + "]", "--business-key", key);
+            String printedLast = printed.strip().lines().reduce((first, next) -> next).orElse("");
+            ids.add(new JsonObject(printedLast).getString("callId"));
+        }
+        // Both starts taken (an outside message's marker is outside:<id>), each under a call id of its own.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Rows.count(em,
+                "select count(*) from errand_processed_message where message_id in (?1, ?2)",
+                WireContract.OUTSIDE_ID_PREFIX + ids.get(0), WireContract.OUTSIDE_ID_PREFIX + ids.get(1)) == 2);
+        CallStatus call = calls.byBusinessKey("test-square", WireContract.OUTSIDE_ID_PREFIX + key).orElseThrow();
+        assertTrue(ids.contains(call.id()), call.toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(call.id())
+                .filter(status -> status.state() == CallStatus.State.SUCCEEDED).isPresent());
+        assertEquals(1, functions.runs("square:" + n));
     }
 
     @Test
