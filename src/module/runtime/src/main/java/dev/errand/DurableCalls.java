@@ -19,8 +19,8 @@ public interface DurableCalls {
      * handle; if the first rolled back, the second starts). Keys are per function: one key on two
      * functions is two calls. A key stays taken while its call is recorded, finished or failed (a failed
      * call runs again by replaying its dead letter), until retention removes the call
-     * ({@code errand.retention.finished-calls}). The arguments of a repeated start are not compared: the
-     * first call's stand.
+     * ({@code errand.retention.finished-calls}). A repeated start's arguments are not looked at: the first
+     * call's stand.
      * <p>
      * In a workflow's code (not inside a step's work), the keyed start is one of its steps, named
      * {@code "start once <key>"}: it runs once and records the handle, so a resumed workflow gets the same
