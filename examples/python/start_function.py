@@ -7,8 +7,11 @@
 The function must take outside starts (@OutsideSenders on it; the demo's export functions do not, and
 refuse such a call as untrusted-sender). The address is errand.functions.<function> on Artemis and
 /exchange/errand.outside/errand.functions.<function> on RabbitMQ (--address-prefix /exchange/errand.outside/). The message-id is the call id (a function runs once per id),
-the body {"arguments": [...]}, one JSON value per parameter. Prints {"callId": "..."} once the broker
-has accepted the call; GET /errand/calls/<callId> then reads its status and result.
+the body {"arguments": [...]}, one JSON value per parameter. With --business-key the call is started once
+per key: a second start with the key (under another call id) runs nothing, and
+GET /errand/calls?function=<function>&businessKey=outside:<key> finds the one call.
+Prints {"callId": "..."} once the broker has accepted the call; GET /errand/calls/<callId> then reads its
+status and result.
 Needs Debian's python3-qpid-proton.
 """
 import argparse
@@ -28,6 +31,8 @@ def main():
     parser.add_argument("--arguments", required=True, help="a JSON array: one value per parameter")
     parser.add_argument("--address-prefix", default="")
     parser.add_argument("--call-id", default=None, help="the call id; a new one by default")
+    parser.add_argument("--business-key", default=None,
+                        help="starts the function once per key (the application property errand_business_key)")
     args = parser.parse_args()
     arguments = json.loads(args.arguments)
     if not isinstance(arguments, list):
@@ -38,8 +43,9 @@ def main():
                                     allowed_mechs="PLAIN")
     sender = connection.create_sender(args.address_prefix + "errand.functions." + args.function)
     # send() returns once the broker has settled the delivery: accepted, or an error is raised.
+    properties = {"errand_business_key": args.business_key} if args.business_key else None
     sender.send(Message(id=call_id, subject=args.function, durable=True,
-                        content_type="application/json; charset=utf-8",
+                        content_type="application/json; charset=utf-8", properties=properties,
                         body=json.dumps({"arguments": arguments})))
     connection.close()
     print(json.dumps({"callId": call_id}))

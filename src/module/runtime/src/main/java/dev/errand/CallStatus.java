@@ -11,10 +11,12 @@ import java.time.Instant;
  * @param error       why it failed, once {@code FAILED} (its dead letter has the history); who cancelled it
  *                    ("cancelled by ..."), once {@code CANCELLED}, when being {@code finishedAt}; "timed out"
  * @param children    the durable calls it started, by state
+ * @param businessKey the key it was started under ({@link DurableCalls#startOnce}), or null; an outside
+ *                    sender's key as {@code outside:<key>}
  */
 public record CallStatus(String id, String function, boolean workflow, String parentId, State state,
         String currentStep, String result, String error, Children children, Instant createdAt, Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt, String businessKey) {
 
     /** A call's lifecycle. */
     public enum State {

@@ -2,9 +2,44 @@ package dev.errand;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** Reads durable calls: their status, their result, and the workflows. */
+/** Starts durable calls once per business key, and reads calls: their status, their result, and the workflows. */
 public interface DurableCalls {
+
+    /**
+     * Starts the durable call that {@code start} makes, unless this function already has a call recorded
+     * under {@code businessKey}: then it starts nothing and returns that call's handle. A retried request,
+     * a second click or a second replica asking for the same business thing gets the one call:
+     * <pre>{@code
+     * Call<Receipt> charge = calls.startOnce("order:" + orderId, () -> payments.charge(orderId, amount));
+     * }</pre>
+     * The key is looked up in the caller's transaction, where the call is recorded: two concurrent starts
+     * with one key give one call (the second waits until the first's transaction ends, then returns its
+     * handle; if the first rolled back, the second starts). Keys are per function: one key on two
+     * functions is two calls. A key stays taken while its call is recorded, finished or failed (a failed
+     * call runs again by replaying its dead letter), until retention removes the call
+     * ({@code errand.retention.finished-calls}). A repeated start's arguments are not looked at: the first
+     * call's stand.
+     * <p>
+     * In a workflow's code (not inside a step's work), the keyed start is one of its steps, named
+     * {@code "start once <key>"}: it runs once and records the handle, so a resumed workflow gets the same
+     * call, whichever workflow or caller recorded it under the key.
+     *
+     * @param businessKey 1 to {@value WireContract#MAX_BUSINESS_KEY_LENGTH} characters, not blank, no control
+     *                    characters, not beginning with {@code outside:} (an outside sender's keys)
+     * @param start       makes exactly one durable call, e.g. {@code () -> export.sendUser(42)}
+     * @return the handle of the call recorded under the key: this one, or the earlier one
+     * @throws IllegalArgumentException if the key is not one
+     * @throws IllegalStateException    if {@code start} makes no durable call, or more than one
+     */
+    <R> Call<R> startOnce(String businessKey, Supplier<Call<R>> start);
+
+    /**
+     * The call recorded for {@code function} under {@code businessKey}, if there is one (an outside
+     * sender's key as {@code outside:<key>}).
+     */
+    Optional<CallStatus> byBusinessKey(String function, String businessKey);
 
     /** The call's status, if there is such a call. */
     Optional<CallStatus> status(String callId);

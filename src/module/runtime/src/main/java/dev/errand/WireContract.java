@@ -47,6 +47,16 @@ public final class WireContract {
      * not deliver the message (Artemis' scheduled delivery).
      */
     public static final String DELIVERY_TIME_ANNOTATION = "x-opt-delivery-time";
+    /**
+     * Application property of a durable call's message: the call's business key. A function runs one call
+     * per key: a start with a key already recorded for the function starts nothing. On the service's own
+     * messages it is signed and says which key the call was recorded under; on an outside sender's start
+     * it asks for one, kept apart from the service's keys (stored as {@link #OUTSIDE_ID_PREFIX}{@code <key>}).
+     */
+    public static final String BUSINESS_KEY = "errand_business_key";
+    /** Longest business key, in characters (an outside key before its {@link #OUTSIDE_ID_PREFIX}). */
+    public static final int MAX_BUSINESS_KEY_LENGTH = 200;
+
     /** Application property set on a replayed message: how many times it was replayed. */
     public static final String REPLAYED = "errand_replayed";
 

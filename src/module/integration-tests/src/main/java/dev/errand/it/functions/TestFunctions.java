@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.errand.OutsideSenders;
 import dev.errand.Call;
+import dev.errand.DurableCalls;
 import dev.errand.DurableFunction;
 import dev.errand.DurableWorkflow;
 import dev.errand.PermanentFailure;
@@ -32,12 +33,14 @@ public class TestFunctions {
     }
 
     private final Workflow workflow;
+    private final DurableCalls calls;
     private final Map<String, Integer> runs = new ConcurrentHashMap<>();
     private final Set<String> renamed = ConcurrentHashMap.newKeySet();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
 
-    public TestFunctions(Workflow workflow) {
+    public TestFunctions(Workflow workflow, DurableCalls calls) {
         this.workflow = workflow;
+        this.calls = calls;
     }
 
     /** Fails permanently (dead-lettered at once) for a negative n. */
@@ -155,6 +158,17 @@ public class TestFunctions {
             return new Summary(results.succeeded().size(), results.failed().size(), sum);
         });
         return Call.returning(summary);
+    }
+
+    /**
+     * Starts the square of {@code n} once under {@code key}, waits for it, and returns the id of the call
+     * it got: the one it started, or the one another caller started under the key.
+     */
+    @DurableWorkflow(name = "test-keyed-parent")
+    public Call<String> keyedParent(String key, int n) {
+        Call<Square> child = calls.startOnce(key, () -> square(n));
+        workflow.awaitAll(List.of(child), Square.class);
+        return Call.returning(child.id());
     }
 
     /**

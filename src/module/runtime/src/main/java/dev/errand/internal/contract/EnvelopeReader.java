@@ -100,6 +100,9 @@ public class EnvelopeReader {
         if (payload == null) {
             throw new ContractViolation("body is JSON null");
         }
+        if (payload instanceof BusinessKeyed<?> keyed && envelope.property(WireContract.BUSINESS_KEY) != null) {
+            payload = type.cast(keyed.withBusinessKey(envelope.property(WireContract.BUSINESS_KEY)));
+        }
         Set<ConstraintViolation<T>> violations = validator.validate(payload);
         if (!violations.isEmpty()) {
             throw new ContractViolation("body is invalid: " + violations.stream()

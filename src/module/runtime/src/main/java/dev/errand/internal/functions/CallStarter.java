@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,6 +27,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * the calls are recorded a batch at a time in transactions of their own, committed before the
  * workflow records its next step (which commits on its own). A replay finds them recorded and records
  * nothing.</li>
+ * <li>Under a business key ({@link #startOnce}), in the caller's transaction: the key's unique index finds
+ * a call already recorded under it, and then nothing is recorded.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -55,6 +58,10 @@ public class CallStarter {
             // The body caught the end of its run: it starts nothing until it comes back.
             throw parent.unwind();
         }
+        KeyedStart keyed = KeyedStart.take();
+        if (keyed != null) {
+            return startKeyed(function, json, parent, keyed);
+        }
         if (parent != null && parent.workflow()) {
             String id = parent.nextChildId();
             if (!parent.childRecorded()) {
@@ -71,6 +78,45 @@ public class CallStarter {
         // Inside a function's body this is the worker's transaction: the child commits with its parent's result.
         QuarkusTransaction.joiningExisting().run(() -> record(List.of(call)));
         return Call.of(call.id());
+    }
+
+    /**
+     * Runs {@code start}, whose one durable call is recorded under {@code key} unless the function has a
+     * call under it already; returns the handle of the call recorded under the key. In a workflow's code
+     * the caller makes this a step ({@link StoredDurableCalls#startOnce}), so it runs here outside the
+     * workflow's transaction, in one of its own.
+     */
+    <R> Call<R> startOnce(String key, Supplier<Call<R>> start) {
+        KeyedStart previous = KeyedStart.current();
+        KeyedStart keyed = KeyedStart.begin(key);
+        try {
+            start.get();
+        } finally {
+            KeyedStart.end(previous);
+        }
+        if (keyed.callId() == null) {
+            throw new IllegalStateException("startOnce(\"" + key + "\", ...) made no durable call: its code must call"
+                    + " one durable function or workflow through its bean");
+        }
+        return Call.of(keyed.callId());
+    }
+
+    /**
+     * Its id is a fresh one, never the workflow's counter: a keyed start in a workflow is a step, which a
+     * replay skips, so it must not move the numbering of the children.
+     */
+    private Call<?> startKeyed(FunctionCatalog.Function function, String json, Execution parent, KeyedStart keyed) {
+        CallStore.NewCall call = new CallStore.NewCall("call:" + UUID.randomUUID(), function.name(), function.workflow(),
+                parent == null ? null : parent.callId, json, keyed.key);
+        String id = QuarkusTransaction.joiningExisting().call(() -> {
+            String recorded = store.insertKeyed(call);
+            if (recorded.equals(call.id())) {
+                outbox.enqueue(message(call));
+            }
+            return recorded;
+        });
+        keyed.started(id);
+        return Call.of(id);
     }
 
     /** Records the children a workflow has started since its last flush. */
@@ -104,10 +150,12 @@ public class CallStarter {
 
     /**
      * Only a reference: the worker reads the function, its arguments and its parent from the call's row,
-     * so nothing on the message could change the call.
+     * so nothing on the message could change the call. Its business key, if any, is there for whoever
+     * reads the queue or its dead letters (signed, as every errand_ property); the row decides.
      */
     private static OutboundMessage message(CallStore.NewCall call) {
         return new OutboundMessage(FunctionSpec.queueOf(call.function()), call.id(), call.function(),
-                call.parentId(), OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of());
+                call.parentId(), OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE,
+                call.businessKey() == null ? Map.of() : Map.of(WireContract.BUSINESS_KEY, call.businessKey()));
     }
 }

@@ -28,8 +28,18 @@ import io.agroal.api.AgroalDataSource;
 @ApplicationScoped
 public class CallStore {
 
-    /** A call to record. */
-    public record NewCall(String id, String function, boolean workflow, String parentId, String arguments) {
+    /**
+     * A call to record.
+     *
+     * @param businessKey the key it is recorded under ({@code DurableCalls.startOnce}), or null
+     */
+    public record NewCall(String id, String function, boolean workflow, String parentId, String arguments,
+            String businessKey) {
+
+        /** A call without a business key. */
+        public NewCall(String id, String function, boolean workflow, String parentId, String arguments) {
+            this(id, function, workflow, parentId, arguments, null);
+        }
     }
 
     /** A finished (or not) call, as a workflow waiting for it sees it. */
@@ -52,7 +62,9 @@ public class CallStore {
 
     private static final String COLUMNS = """
             id, function, workflow, parent_id, status, current_step, result, error, created_at, started_at,
-            finished_at""";
+            finished_at, business_key""";
+    /** How many times a keyed start looks again for a key whose row went between its insert and its read. */
+    private static final int KEYED_ATTEMPTS = 3;
 
     private final AgroalDataSource dataSource;
     private final StepRecorder steps;
@@ -83,6 +95,52 @@ public class CallStore {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not record durable calls", e);
         }
+    }
+
+    /**
+     * Records a call under its business key, unless its function has a call under that key already:
+     * returns the id of the call recorded under the key, the given call's when this recorded it. In the
+     * caller's transaction: a concurrent start of the key that has not committed yet holds this insert on the
+     * key's unique index until it ends; once it has committed, its row is read (a statement of its own, so
+     * that it sees the row), and if it rolled back, this call is recorded.
+     */
+    public String insertKeyed(NewCall call) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
+                        insert into errand_call (id, function, workflow, parent_id, arguments, status, business_key)
+                        values (?, ?, ?, ?, ?, 'PENDING', ?) on conflict do nothing""");
+                PreparedStatement query = connection.prepareStatement(
+                        "select id from errand_call where function = ? and business_key = ?")) {
+            insert.setString(1, call.id());
+            insert.setString(2, call.function());
+            insert.setBoolean(3, call.workflow());
+            insert.setString(4, call.parentId());
+            insert.setString(5, call.arguments());
+            insert.setString(6, call.businessKey());
+            query.setString(1, call.function());
+            query.setString(2, call.businessKey());
+            // Only a row removed between the two statements (retention, after its window) makes it go round.
+            for (int attempt = 1; attempt <= KEYED_ATTEMPTS; attempt++) {
+                if (insert.executeUpdate() == 1) {
+                    return call.id();
+                }
+                try (ResultSet rows = query.executeQuery()) {
+                    if (rows.next()) {
+                        return rows.getString(1);
+                    }
+                }
+            }
+            throw new IllegalStateException("Could not record durable call " + call.id() + " under its business key: the"
+                    + " key's call was there and then gone, " + KEYED_ATTEMPTS + " times");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not record durable call " + call.id() + " under its business key", e);
+        }
+    }
+
+    /** The call recorded for {@code function} under {@code businessKey}, if any. */
+    public Optional<CallStatus> byBusinessKey(String function, String businessKey) {
+        return query("select " + COLUMNS + " from errand_call where function = ? and business_key = ?", function,
+                businessKey).stream().findFirst();
     }
 
     /** A workflow starts or resumes: marked RUNNING, with its recorded children and steps. */
@@ -373,16 +431,21 @@ public class CallStore {
         }
     }
 
-    /** Records a call an outside sender started; false when the id was taken meanwhile. */
+    /**
+     * Records a call an outside sender started; false when the id was taken meanwhile, or its business key
+     * (then {@code outside:<key>}) is recorded for the function already.
+     */
     public boolean insertOutside(NewCall call) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        insert into errand_call (id, function, workflow, parent_id, arguments, status, origin)
-                        values (?, ?, ?, null, ?, 'PENDING', 'outside') on conflict (id) do nothing""")) {
+                        insert into errand_call (id, function, workflow, parent_id, arguments, status, origin,
+                                                 business_key)
+                        values (?, ?, ?, null, ?, 'PENDING', 'outside', ?) on conflict do nothing""")) {
             insert.setString(1, call.id());
             insert.setString(2, call.function());
             insert.setBoolean(3, call.workflow());
             insert.setString(4, call.arguments());
+            insert.setString(5, call.businessKey());
             return insert.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("Could not record durable call " + call.id(), e);
@@ -460,7 +523,7 @@ public class CallStore {
                     calls.add(new CallStatus(id, rows.getString(2), rows.getBoolean(3), rows.getString(4),
                             CallStatus.State.valueOf(rows.getString(5)), rows.getString(6), rows.getString(7),
                             rows.getString(8), children(children, id), instant(rows.getTimestamp(9)),
-                            instant(rows.getTimestamp(10)), instant(rows.getTimestamp(11))));
+                            instant(rows.getTimestamp(10)), instant(rows.getTimestamp(11)), rows.getString(12)));
                 }
             }
             return calls;

@@ -19,6 +19,7 @@ import dev.errand.Origin;
 import dev.errand.PermanentFailure;
 import dev.errand.Task;
 import dev.errand.Workflow;
+import dev.errand.WireContract;
 import dev.errand.internal.contract.ContractViolation;
 import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.handling.MessageRun;
@@ -230,15 +231,37 @@ public class FunctionWorker {
         if (reserved != null) {
             throw new ContractViolation(reserved);
         }
+        String key = outsideBusinessKey(task.payload().businessKey());
         List<JsonNode> given = task.payload().arguments() == null ? List.of() : task.payload().arguments();
         arguments(function, given);
         CallStore.NewCall call = new CallStore.NewCall(callId, function.name(), function.workflow(), null,
-                json(given));
+                json(given), key);
         // Committed on its own: it stays recorded when this run fails and rolls its own transaction back.
         if (!QuarkusTransaction.requiringNew().call(() -> store.insertOutside(call))) {
-            return recorded(function, task, callId, store.find(callId));
+            if (key == null || store.find(callId).isPresent()) {
+                return recorded(function, task, callId, store.find(callId));
+            }
+            // A repeated outside start: its key is the call of an earlier message, which runs (or ran) once.
+            LOG.debugf("An outside start %s asks for business key %s of %s, which a call has already: nothing runs",
+                    SafeText.forLog(task.messageId()), SafeText.forLog(key), function.name());
+            return null;
         }
         return call;
+    }
+
+    /**
+     * An outside start's business key, kept under {@code outside:}: an outside sender can neither take a key
+     * the service will start under nor reach a call the service started under one.
+     */
+    private static String outsideBusinessKey(String given) {
+        if (given == null) {
+            return null;
+        }
+        String problem = KeyedStart.problem(given);
+        if (problem != null) {
+            throw new ContractViolation(WireContract.BUSINESS_KEY + ": " + problem);
+        }
+        return WireContract.OUTSIDE_ID_PREFIX + given;
     }
 
     /**

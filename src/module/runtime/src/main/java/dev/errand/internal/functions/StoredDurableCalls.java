@@ -2,7 +2,9 @@ package dev.errand.internal.functions;
 
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,25 +15,58 @@ import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
 import dev.errand.WorkflowVersions;
+import dev.errand.Workflow;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
-/** {@link DurableCalls} from the call table. */
+/** {@link DurableCalls} from the call table; keyed starts through the {@link CallStarter}. */
 @ApplicationScoped
 public class StoredDurableCalls implements DurableCalls {
 
     private final CallStore store;
     private final RunsByVersion runsByVersion;
     private final FunctionCatalog catalog;
+    private final CallStarter starter;
+    private final Workflow workflow;
     private final ObjectMapper mapper;
     private final Cancellations cancellations;
 
     StoredDurableCalls(CallStore store, RunsByVersion runsByVersion, FunctionCatalog catalog, ObjectMapper mapper,
-            Cancellations cancellations) {
+            Cancellations cancellations, CallStarter starter, Workflow workflow) {
         this.cancellations = cancellations;
         this.store = store;
         this.runsByVersion = runsByVersion;
         this.catalog = catalog;
+        this.starter = starter;
+        this.workflow = workflow;
         this.mapper = mapper;
+    }
+
+    @Override
+    public <R> Call<R> startOnce(String businessKey, Supplier<Call<R>> start) {
+        String problem = KeyedStart.serviceKeyProblem(businessKey);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        Objects.requireNonNull(start, "start");
+        Execution running = Execution.current();
+        if (running != null && running.workflow()) {
+            // A workflow's child is numbered, and a replay finds it by its number. A keyed start may get a
+            // call that someone else recorded, so which call it got is recorded instead, as a step: a replay
+            // returns the handle without looking the key up again. Should the run die between the start and
+            // the step's record, the step runs again and the key finds the call it started.
+            String id = workflow.step("start once " + businessKey, String.class,
+                    key -> starter.startOnce(businessKey, start).id());
+            return Call.of(id);
+        }
+        return starter.startOnce(businessKey, start);
+    }
+
+    @Override
+    public Optional<CallStatus> byBusinessKey(String function, String businessKey) {
+        if (function == null || businessKey == null) {
+            return Optional.empty();
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> store.byBusinessKey(function, businessKey));
     }
 
     @Override

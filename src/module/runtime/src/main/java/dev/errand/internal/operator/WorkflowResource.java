@@ -141,6 +141,20 @@ public class WorkflowResource {
     public record SignalView(String workflowId, String name, String signalId, boolean duplicate) {
     }
 
+    /** The call a function has under a business key (an outside sender's as {@code outside:<key>}). */
+    @GET
+    @Path("calls")
+    @RolesAllowed(Roles.VIEWER)
+    public CallStatus keyed(@QueryParam("function") String function, @QueryParam("businessKey") String businessKey) {
+        if (function == null || function.isBlank() || businessKey == null || businessKey.isBlank()) {
+            throw new ProblemException(400, "invalid-parameter", "Invalid parameter",
+                    "function and businessKey are both required: a business key names a call per function");
+        }
+        return calls.byBusinessKey(function, businessKey)
+                .orElseThrow(() -> new ProblemException(404, "not-found", "Not found",
+                        "no durable call of " + function + " under business key " + businessKey));
+    }
+
     private static CallStatus.State state(String state) {
         if (state == null || state.isBlank()) {
             return null;

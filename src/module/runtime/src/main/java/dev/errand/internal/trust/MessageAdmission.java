@@ -13,8 +13,9 @@ import dev.errand.internal.contract.Envelope;
  * Decides who wrote a received message, before anything of it is trusted. A valid signature makes it
  * Errand's own copy: its properties (attempts, history) are facts and its origin is what Errand wrote on
  * it. Without one it comes from outside the service: Errand's own properties on it are the sender's say
- * and are dropped, all but the ordering key, which is a request, not a fact (its lane is kept apart
- * from the service's, see {@code Delivery}); and it is marked
+ * and are dropped, all but the ordering key and the business key, which are requests, not facts (an outside
+ * key's lane is kept apart from the service's, see {@code Delivery}, and so is an outside call's business
+ * key, see {@code FunctionWorker}); and it is marked
  * {@code outside}, so that every copy Errand makes of it (a retry, a dead letter) stays outside.
  * The signature itself is removed either way: it is never recorded nor shown, so nobody can lift it.
  */
@@ -39,7 +40,8 @@ public class MessageAdmission {
             Object origin = properties.get(WireContract.ORIGIN);
             return envelope.admitted(Origin.ofWireName(origin == null ? null : origin.toString()), properties);
         }
-        properties.keySet().removeIf(name -> name.startsWith(ERRAND_PREFIX) && !name.equals(WireContract.ORDERING_KEY));
+        properties.keySet().removeIf(name -> name.startsWith(ERRAND_PREFIX) && !name.equals(WireContract.ORDERING_KEY)
+                && !name.equals(WireContract.BUSINESS_KEY));
         properties.put(WireContract.ORIGIN, Origin.OUTSIDE.wireName());
         return envelope.admitted(Origin.OUTSIDE, properties);
     }
