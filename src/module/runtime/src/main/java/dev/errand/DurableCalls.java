@@ -45,6 +45,19 @@ public interface DurableCalls {
     Optional<CallStatus> status(String callId);
 
     /**
+     * Starts the durable calls {@code start} makes with a deadline {@code timeout} from now: a call not
+     * finished by then stops as if cancelled, as {@code TIMED_OUT}, with the calls under it; its children
+     * (and theirs) have its deadline, or their own when that comes first. A waiting workflow is woken at its
+     * deadline; a function that runs past it finishes its run (nothing interrupts a thread) and is not
+     * retried after. Inside a workflow's code, use it around a child's start only: the child's deadline is
+     * recorded with it, and a replay finds it recorded.
+     * <pre>{@code
+     * Call<Summary> export = calls.startWithin(Duration.ofHours(2), () -> exports.export(id));
+     * }</pre>
+     */
+    <R> Call<R> startWithin(java.time.Duration timeout, java.util.function.Supplier<Call<R>> start);
+
+    /**
      * Cancels a call and every call under it that has not finished, in the caller's transaction (one of
      * its own when there is none). Children not started never run; a running function finishes and
      * stays {@code CANCELLED}; a workflow stops at its next step, sleep, wait or child start, where

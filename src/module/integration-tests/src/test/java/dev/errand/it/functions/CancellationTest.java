@@ -5,6 +5,7 @@ import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -83,6 +84,45 @@ class CancellationTest {
         assertEquals(0, functions.runs(tag + ":after"));
         // A second cancel finds it finished and changes nothing.
         assertEquals(DurableCalls.Cancellation.Outcome.FINISHED, calls.cancel(call.id(), "ops").outcome());
+    }
+
+    @Test
+    void aWorkflowPastItsDeadlineTimesOutAndRunsItsCompensation() {
+        String tag = "d-" + UUID.randomUUID();
+        // It waits an hour for a signal; its deadline is in 3 s.
+        Call<String> call = calls.startWithin(Duration.ofSeconds(3), () -> functions.parent(tag, 0));
+        awaitState(call, CallStatus.State.WAITING);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":undo") == 1);
+        CallStatus status = calls.status(call).orElseThrow();
+        assertEquals(CallStatus.State.TIMED_OUT, status.state());
+        assertEquals("timed out", status.error());
+        assertTrue(Duration.between(status.createdAt(), status.finishedAt()).compareTo(Duration.ofSeconds(3)) >= 0);
+        assertEquals(0, functions.runs(tag + ":after"));
+    }
+
+    @Test
+    void aDeadlineOnAParentStopsItsChildren() {
+        String tag = "p-" + UUID.randomUUID();
+        asAdmin().post("/errand/consumers/{channel}/pause", CHILDREN).then().statusCode(200);
+        Call<String> call;
+        try {
+            call = calls.startWithin(Duration.ofSeconds(3), () -> functions.parent(tag, 50));
+            awaitState(call, CallStatus.State.WAITING);
+            // The children have their parent's deadline.
+            assertEquals(50L, Rows.count(em, "select count(*) from errand_call c join errand_call p on p.id = c.parent_id"
+                    + " where p.id = ?1 and c.deadline = p.deadline", call.id()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(call).orElseThrow().state()
+                    == CallStatus.State.TIMED_OUT);
+        } finally {
+            asAdmin().post("/errand/consumers/{channel}/resume", CHILDREN).then().statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> Rows.count(em,
+                "select count(*) from errand_processed_message where consumer = ?1 and message_id like ?2", CHILDREN,
+                call.id() + "/%") == 50);
+        assertEquals(50, calls.status(call).orElseThrow().children().stopped());
+        assertEquals(0, functions.runs(tag + ":child"), "no child ran past its parent's deadline");
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":undo") == 1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.errand.internal.functions;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +60,9 @@ public class CallStarter {
             throw parent.unwind();
         }
         KeyedStart keyed = KeyedStart.take();
+        Instant deadline = CallDeadline.current();
         if (keyed != null) {
-            return startKeyed(function, json, parent, keyed);
+            return startKeyed(function, json, parent, keyed, deadline);
         }
         if (parent != null && parent.workflow()) {
             String id = parent.nextChildId();
@@ -76,7 +78,7 @@ public class CallStarter {
         CallStore.NewCall call = new CallStore.NewCall("call:" + UUID.randomUUID(), function.name(), function.workflow(),
                 parent == null ? null : parent.callId, json);
         // Inside a function's body this is the worker's transaction: the child commits with its parent's result.
-        QuarkusTransaction.joiningExisting().run(() -> record(List.of(call)));
+        QuarkusTransaction.joiningExisting().run(() -> record(List.of(call), deadline));
         return Call.of(call.id());
     }
 
@@ -105,11 +107,12 @@ public class CallStarter {
      * Its id is a fresh one, never the workflow's counter: a keyed start in a workflow is a step, which a
      * replay skips, so it must not move the numbering of the children.
      */
-    private Call<?> startKeyed(FunctionCatalog.Function function, String json, Execution parent, KeyedStart keyed) {
+    private Call<?> startKeyed(FunctionCatalog.Function function, String json, Execution parent, KeyedStart keyed,
+            Instant deadline) {
         CallStore.NewCall call = new CallStore.NewCall("call:" + UUID.randomUUID(), function.name(), function.workflow(),
                 parent == null ? null : parent.callId, json, keyed.key);
         String id = QuarkusTransaction.joiningExisting().call(() -> {
-            String recorded = store.insertKeyed(call);
+            String recorded = store.insertKeyed(call, deadline);
             if (recorded.equals(call.id())) {
                 outbox.enqueue(message(call));
             }
@@ -131,7 +134,8 @@ public class CallStarter {
                 // Cancelled meanwhile: its children are not recorded, and never run.
                 return false;
             }
-            record(calls);
+            // A workflow's children take its deadline (in the insert), none of their own.
+            record(calls, null);
             return true;
         });
         workflow.pending.clear();
@@ -142,8 +146,8 @@ public class CallStarter {
         workflow.childrenStarted = started;
     }
 
-    private void record(List<CallStore.NewCall> calls) {
-        for (CallStore.NewCall call : store.insert(calls)) {
+    private void record(List<CallStore.NewCall> calls, Instant deadline) {
+        for (CallStore.NewCall call : store.insert(calls, deadline)) {
             outbox.enqueue(message(call));
         }
     }

@@ -47,7 +47,8 @@ public class CallStore {
     }
 
     /** What a workflow resumes from. */
-    public record WorkflowState(int childrenStarted, Map<Integer, StepRecorder.Numbered> steps, boolean stopped) {
+    public record WorkflowState(int childrenStarted, Map<Integer, StepRecorder.Numbered> steps, boolean stopped,
+            Instant deadline) {
     }
 
     /**
@@ -59,6 +60,9 @@ public class CallStore {
      */
     public record Wait(int seq, boolean over, boolean stopped) {
     }
+
+    /** A call's deadline: its own, or its parent's when that comes first (least() passes over nulls). */
+    private static final String DEADLINE = "least(cast(? as timestamptz), (select p.deadline from errand_call p where p.id = ?))";
 
     private static final String COLUMNS = """
             id, function, workflow, parent_id, status, current_step, result, error, created_at, started_at,
@@ -75,18 +79,20 @@ public class CallStore {
     }
 
     /** Records calls not recorded yet; returns the ones this did record. */
-    public List<NewCall> insert(List<NewCall> calls) {
+    public List<NewCall> insert(List<NewCall> calls, Instant deadline) {
         List<NewCall> inserted = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        insert into errand_call (id, function, workflow, parent_id, arguments, status)
-                        values (?, ?, ?, ?, ?, 'PENDING') on conflict (id) do nothing""")) {
+                        insert into errand_call (id, function, workflow, parent_id, arguments, status, deadline)
+                        values (?, ?, ?, ?, ?, 'PENDING', %s) on conflict (id) do nothing""".formatted(DEADLINE))) {
             for (NewCall call : calls) {
                 insert.setString(1, call.id());
                 insert.setString(2, call.function());
                 insert.setBoolean(3, call.workflow());
                 insert.setString(4, call.parentId());
                 insert.setString(5, call.arguments());
+                insert.setTimestamp(6, deadline == null ? null : Timestamp.from(deadline));
+                insert.setString(7, call.parentId());
                 if (insert.executeUpdate() == 1) {
                     inserted.add(call);
                 }
@@ -104,11 +110,12 @@ public class CallStore {
      * key's unique index until it ends; once it has committed, its row is read (a statement of its own, so
      * that it sees the row), and if it rolled back, this call is recorded.
      */
-    public String insertKeyed(NewCall call) {
+    public String insertKeyed(NewCall call, Instant deadline) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        insert into errand_call (id, function, workflow, parent_id, arguments, status, business_key)
-                        values (?, ?, ?, ?, ?, 'PENDING', ?) on conflict do nothing""");
+                        insert into errand_call (id, function, workflow, parent_id, arguments, status, business_key,
+                                                 deadline)
+                        values (?, ?, ?, ?, ?, 'PENDING', ?, %s) on conflict do nothing""".formatted(DEADLINE));
                 PreparedStatement query = connection.prepareStatement(
                         "select id from errand_call where function = ? and business_key = ?")) {
             insert.setString(1, call.id());
@@ -117,6 +124,8 @@ public class CallStore {
             insert.setString(4, call.parentId());
             insert.setString(5, call.arguments());
             insert.setString(6, call.businessKey());
+            insert.setTimestamp(7, deadline == null ? null : Timestamp.from(deadline));
+            insert.setString(8, call.parentId());
             query.setString(1, call.function());
             query.setString(2, call.businessKey());
             // Only a row removed between the two statements (retention, after its window) makes it go round.
@@ -148,6 +157,7 @@ public class CallStore {
         try (Connection connection = dataSource.getConnection()) {
             int children;
             boolean stopped;
+            Instant deadline;
             try (PreparedStatement upsert = connection.prepareStatement("""
                     insert into errand_call (id, function, workflow, parent_id, arguments, status, started_at)
                     values (?, ?, true, null, ?, 'RUNNING', now())
@@ -159,7 +169,7 @@ public class CallStore {
                         finished_at = case when errand_call.status in ('SUCCEEDED', 'CANCELLED', 'TIMED_OUT')
                                            then errand_call.finished_at end,
                         started_at = coalesce(errand_call.started_at, now())
-                    returning children_started, status""")) {
+                    returning children_started, status, deadline""")) {
                 upsert.setString(1, call.id());
                 upsert.setString(2, call.function());
                 upsert.setString(3, call.arguments());
@@ -167,10 +177,11 @@ public class CallStore {
                     rows.next();
                     children = rows.getInt(1);
                     stopped = CallStatus.State.valueOf(rows.getString(2)).stopped();
+                    deadline = instant(rows.getTimestamp(3));
                 }
             }
             // A copy: the run adds the steps it records to it.
-            return new WorkflowState(children, new HashMap<>(steps.replay(call.id())), stopped);
+            return new WorkflowState(children, new HashMap<>(steps.replay(call.id())), stopped, deadline);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not resume workflow " + call.id(), e);
         }
@@ -404,7 +415,12 @@ public class CallStore {
      * @param failedBy the message whose dead letter failed it: only that message's replay resumes it
      */
     public record RecordedCall(NewCall call, Origin origin, CallStatus.State state, int waitSeq, Instant wakeAt,
-            String failedBy) {
+            String failedBy, Instant deadline) {
+
+        /** Whether it has not finished and its deadline is over. */
+        public boolean pastDeadline(Instant now) {
+            return deadline != null && !now.isBefore(deadline) && !state.finished();
+        }
 
         public boolean succeeded() {
             return state == CallStatus.State.SUCCEEDED;
@@ -414,7 +430,8 @@ public class CallStore {
     public Optional<RecordedCall> find(String id) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement("""
-                        select id, function, workflow, parent_id, arguments, origin, status, wait_seq, wake_at, failed_by
+                        select id, function, workflow, parent_id, arguments, origin, status, wait_seq, wake_at, failed_by,
+                               deadline
                         from errand_call where id = ?""")) {
             query.setString(1, id);
             try (ResultSet rows = query.executeQuery()) {
@@ -424,7 +441,7 @@ public class CallStore {
                 return Optional.of(new RecordedCall(new NewCall(rows.getString(1), rows.getString(2), rows.getBoolean(3),
                         rows.getString(4), rows.getString(5)), Origin.ofWireName(rows.getString(6)),
                         CallStatus.State.valueOf(rows.getString(7)), rows.getInt(8), instant(rows.getTimestamp(9)),
-                        rows.getString(10)));
+                        rows.getString(10), instant(rows.getTimestamp(11))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read durable call " + id, e);

@@ -30,6 +30,8 @@ final class Execution {
     int childrenStarted;
     /** Cancelled or timed out: it runs nothing new but its compensation. */
     boolean stopped;
+    /** When it times out; null for never. A wait ends by then. */
+    final Instant deadline;
     final List<CallStore.NewCall> pending = new ArrayList<>();
     /** Set once the run waits: it ends, its wait recorded with a timer due then. */
     private Instant waitsUntil;
@@ -40,6 +42,7 @@ final class Execution {
         this.steps = state == null ? Map.of() : new java.util.HashMap<>(state.steps());
         this.childrenStarted = state == null ? 0 : state.childrenStarted();
         this.stopped = state != null && state.stopped();
+        this.deadline = state == null ? null : state.deadline();
     }
 
     static Execution of(FunctionCatalog.Function function, String callId, CallStore.WorkflowState state) {

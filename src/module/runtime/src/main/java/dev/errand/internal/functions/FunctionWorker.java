@@ -68,9 +68,11 @@ public class FunctionWorker {
     private final RunLock runLock;
     private final ParentWakeups wakeups;
     private final ErrandMetrics metrics;
+    private final Cancellations cancellations;
 
     public FunctionWorker(FunctionCatalog catalog, CallStore store, CallStarter starter, ObjectMapper mapper,
-            RunLock runLock, ParentWakeups wakeups, ErrandMetrics metrics) {
+            RunLock runLock, ParentWakeups wakeups, ErrandMetrics metrics, Cancellations cancellations) {
+        this.cancellations = cancellations;
         this.metrics = metrics;
         this.catalog = catalog;
         this.store = store;
@@ -99,6 +101,12 @@ public class FunctionWorker {
             return RunOutcome.comeBackAfter(BUSY_RETRY);
         }
         Optional<CallStore.RecordedCall> row = store.find(message.callId());
+        if (row.isPresent() && row.get().pastDeadline(Instant.now())) {
+            // Past its deadline: it ends as if cancelled, with the calls under it (a workflow that had started
+            // runs once more, for its compensation); in this run's transaction.
+            cancellations.end(message.callId(), "deadline", CallStatus.State.TIMED_OUT);
+            return RunOutcome.DONE;
+        }
         if (function.workflow() && row.isPresent()) {
             RunOutcome skip = skip(message, task.messageId(), row.get());
             if (skip != null) {

@@ -1,6 +1,8 @@
 package dev.errand.internal.functions;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,6 +74,20 @@ public class StoredDurableCalls implements DurableCalls {
     @Override
     public Optional<CallStatus> status(String callId) {
         return QuarkusTransaction.joiningExisting().call(() -> store.status(callId));
+    }
+
+    @Override
+    public <R> Call<R> startWithin(Duration timeout, Supplier<Call<R>> start) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a call's timeout is more than zero, was " + timeout);
+        }
+        Objects.requireNonNull(start, "start");
+        Instant previous = CallDeadline.enter(Instant.now().plus(timeout));
+        try {
+            return start.get();
+        } finally {
+            CallDeadline.leave(previous);
+        }
     }
 
     @Override

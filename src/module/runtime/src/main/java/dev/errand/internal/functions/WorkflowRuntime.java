@@ -298,8 +298,10 @@ public class WorkflowRuntime {
      * @param unfinished the awaited children not finished yet, counted under the workflow's row lock; the
      *                   run goes on (returns) when none is left
      */
-    private void endRunUntil(Execution workflow, String step, Instant wakeAt, LongSupplier unfinished) {
+    private void endRunUntil(Execution workflow, String step, Instant until, LongSupplier unfinished) {
         starter.flush(workflow);
+        // Its timer comes by its deadline at the latest, when the run that it starts times it out.
+        Instant wakeAt = workflow.deadline != null && workflow.deadline.isBefore(until) ? workflow.deadline : until;
         CallStore.Wait wait = QuarkusTransaction.joiningExisting().call(() -> {
             CallStore.Wait recorded = store.waiting(workflow.callId, step, wakeAt, unfinished);
             if (!recorded.over() && !recorded.stopped()) {
