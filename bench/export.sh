@@ -66,8 +66,9 @@ first_contact=
 parent_runs=0
 runs_now() {
   api "$base/q/metrics" 2>/dev/null | awk '
-    /^errand_workflow_runs_total\{.*function="export-users"/ { w += $NF; seen = 1 }
-    /^errand_handler_messages_total\{.*consumer="errand-functions-export-users"/ { h += $NF }
+    # The value is the second field: an exemplar (with its own value and time) may follow it.
+    /^errand_workflow_runs_total\{.*function="export-users"/ { w += $2; seen = 1 }
+    /^errand_handler_messages_total\{.*consumer="errand-functions-export-users"/ { h += $2 }
     END { printf "%d\n", seen ? w : h }' || echo 0
 }
 outage_on=0 outage_done=0 peak_rss=0 previous= samples="$work/samples.txt"
