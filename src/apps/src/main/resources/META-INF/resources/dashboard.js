@@ -89,12 +89,35 @@ function renderProgress(batches) {
       'data-progress-id': `${b.kind}:${b.id}`
     }, el('div', { style: `width: ${b.percent}%` }));
     const pace = b.finished ? 'finished' : `${rate(b.perSecond)}/s, ETA ${b.etaSeconds === null ? '–' : duration(b.etaSeconds)}`;
+    const head = [el('strong', { text: `${b.name} (#${b.id})` }), el('span', { class: 'percent', text: `${percent}%` })];
+    if (b.kind === 'workflow' && !b.finished) {
+      head.push(cancelButton(b));
+    }
     return el('div', { class: 'progress-item' },
-      el('div', { class: 'progress-head' },
-        el('strong', { text: `${b.name} (#${b.id})` }), el('span', { class: 'percent', text: `${percent}%` })),
+      el('div', { class: 'progress-head' }, ...head),
       bar,
       el('div', { class: 'meta', text: `${b.status}: ${b.done} done, ${b.failed} failed of ${b.total} · ${pace}` }));
   }));
+}
+
+// An admin's cancel: the workflow and every call under it stop (POST /errand/calls/{id}/cancel).
+function cancelButton(workflow) {
+  const button = el('button', { type: 'button', class: 'cancel', text: 'Cancel', 'data-cancel': workflow.id });
+  button.addEventListener('click', async () => {
+    const response = await api(`/errand/calls/${encodeURIComponent(workflow.id)}/cancel`, { method: 'POST' });
+    const message = document.getElementById('progress-message');
+    if (response.ok) {
+      const done = await response.json();
+      message.textContent = `Cancelled ${workflow.name} (#${workflow.id}): ${done.cancelled} call(s)`;
+      message.className = 'message';
+    } else {
+      const problem = await response.json().catch(() => ({}));
+      message.textContent = `${problem.title || 'HTTP ' + response.status}: ${problem.detail || ''}`;
+      message.className = 'message error';
+    }
+    await refreshSnapshot();
+  });
+  return button;
 }
 
 function renderFlow(breakers, consumers) {
