@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
@@ -22,9 +25,20 @@ import io.smallrye.faulttolerance.api.RateLimit;
 @ApplicationScoped
 public class CrmExport {
 
-    /** What an export did; also posted to the CRM as its report. */
-    public record Summary(long exportId, long exported, long failed) {
+    /**
+     * What an export did; also posted to the CRM as its report.
+     *
+     * @param outcome null when it ran; REJECTED or EXPIRED when it waited for an approval that did not come
+     */
+    public record Summary(long exportId, long exported, long failed, String outcome) {
     }
+
+    /** An admin's answer to an export that waits for approval. */
+    public record Approval(boolean approved, String by) {
+    }
+
+    /** What the export waits for when it is large. */
+    public static final String APPROVAL = "approval";
 
     private static final TypeReference<List<Long>> USER_IDS = new TypeReference<>() {
     };
@@ -32,11 +46,17 @@ public class CrmExport {
     private final Workflow workflow;
     private final CrmGateway crm;
     private final ExportStore store;
+    private final int approvalThreshold;
+    private final Duration approvalTimeout;
 
-    public CrmExport(Workflow workflow, CrmGateway crm, ExportStore store) {
+    public CrmExport(Workflow workflow, CrmGateway crm, ExportStore store,
+            @ConfigProperty(name = "exports.approval-threshold", defaultValue = "10000") int approvalThreshold,
+            @ConfigProperty(name = "exports.approval-timeout", defaultValue = "24h") Duration approvalTimeout) {
         this.workflow = workflow;
         this.crm = crm;
         this.store = store;
+        this.approvalThreshold = approvalThreshold;
+        this.approvalTimeout = approvalTimeout;
     }
 
     /**
@@ -49,12 +69,20 @@ public class CrmExport {
             workflow.sleep(Duration.ofSeconds(delaySeconds));
         }
         List<Long> userIds = workflow.step("users", USER_IDS, key -> store.userIds(exportId));
+        // Decided once, in a step: a replay after the threshold's setting changed keeps the first answer.
+        if (workflow.step("needs approval", Boolean.class, key -> userIds.size() > approvalThreshold)) {
+            // No thread waits; POST /exports/{id}/approval signals it, in its own transaction.
+            Optional<Approval> approval = workflow.awaitSignal(APPROVAL, Approval.class, approvalTimeout);
+            if (approval.isEmpty() || !approval.get().approved()) {
+                return Call.returning(new Summary(exportId, 0, 0, approval.isEmpty() ? "EXPIRED" : "REJECTED"));
+            }
+        }
         List<Call<String>> sent = new ArrayList<>(userIds.size());
         for (long userId : userIds) {
             sent.add(sendUser(userId)); // each call is durable work
         }
         Workflow.Results<String> results = workflow.awaitAll(sent, String.class);
-        Summary summary = new Summary(exportId, results.succeeded().size(), results.failed().size());
+        Summary summary = new Summary(exportId, results.succeeded().size(), results.failed().size(), null);
         workflow.step("report", String.class, key -> {
             crm.report(key, new CrmClient.Report(String.valueOf(exportId), summary.exported(), summary.failed()));
             return "reported";

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,80 @@ class ExportTest {
     void noUsersAndAQuietCrm() {
         Rows.execute("truncate crm_user, user_export");
         asAdmin().post("/simulator/crm/reset").then().statusCode(204);
+    }
+
+    /** Other classes export the users there are: none of this class's (more than the approval threshold) stays. */
+    @AfterEach
+    void noUsersLeft() {
+        Rows.execute("truncate crm_user");
+    }
+
+    @Test
+    void aLargeExportWaitsForAnAdminsApprovalAndRunsOnceApprovedWithARepeatCountingOnce() {
+        asProducer().queryParam("count", 1001).post("/exports/users").then().statusCode(200);
+        long exportId = asProducer().post("/exports").then().statusCode(202).extract().jsonPath().getLong("exportId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "AWAITING_APPROVAL".equals(status(exportId)));
+        assertEquals(0, asViewer().get("/simulator/crm/stats").jsonPath().getInt("contacts"));
+
+        // Bad input and a viewer change nothing.
+        asAdmin().contentType(ContentType.JSON).body("{\"approved\": \"yes\"}").post("/exports/{id}/approval", exportId)
+                .then().statusCode(400).contentType("application/problem+json");
+        asViewer().contentType(ContentType.JSON).body(Map.of("approved", true, "by", "eve"))
+                .post("/exports/{id}/approval", exportId).then().statusCode(403);
+        asAdmin().contentType(ContentType.JSON).body(Map.of("approved", true, "by", "x"))
+                .post("/exports/{id}/approval", 987654321).then().statusCode(404).contentType("application/problem+json");
+        assertEquals("AWAITING_APPROVAL", status(exportId));
+
+        asAdmin().contentType(ContentType.JSON).body(Map.of("approved", true, "by", "ada"))
+                .post("/exports/{id}/approval", exportId).then().statusCode(202);
+        // The first answer counts: a rejection after it is a repeat of the same signal.
+        asAdmin().contentType(ContentType.JSON).body(Map.of("approved", false, "by", "bob"))
+                .post("/exports/{id}/approval", exportId).then().statusCode(200);
+
+        JsonPath done = awaitFinished(exportId);
+        assertEquals("COMPLETED", done.getString("status"));
+        assertEquals(1001, done.getInt("exported"));
+    }
+
+    @Test
+    void aRejectedExportSendsNothingAndALateAnswerGetsAProblem() {
+        asProducer().queryParam("count", 1001).post("/exports/users").then().statusCode(200);
+        long rejected = asProducer().post("/exports").then().statusCode(202).extract().jsonPath().getLong("exportId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "AWAITING_APPROVAL".equals(status(rejected)));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("approved", false, "by", "grace"))
+                .post("/exports/{id}/approval", rejected).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "REJECTED".equals(status(rejected)));
+        assertEquals(0, asViewer().get("/simulator/crm/stats").jsonPath().getInt("contacts"));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("approved", true, "by", "late"))
+                .post("/exports/{id}/approval", rejected).then().statusCode(409).contentType("application/problem+json");
+    }
+
+    @Test
+    void aCancelledExportStopsAndItsChildrenThatHadNotStartedNeverReachTheCrm() {
+        asProducer().queryParam("count", 200).post("/exports/users").then().statusCode(200);
+        asAdmin().post("/errand/consumers/{channel}/pause", "errand-functions-export-user").then().statusCode(200);
+        long exportId;
+        try {
+            exportId = asProducer().post("/exports").then().statusCode(202).extract().jsonPath().getLong("exportId");
+            await().atMost(Duration.ofSeconds(30)).until(() -> asViewer().get("/exports/{id}", exportId).jsonPath()
+                    .getInt("total") == 200 && "RUNNING".equals(status(exportId)));
+            asViewer().post("/exports/{id}/cancel", exportId).then().statusCode(403);
+            asAdmin().post("/exports/{id}/cancel", exportId).then().statusCode(200).body("status", equalTo("CANCELLED"));
+        } finally {
+            asAdmin().post("/errand/consumers/{channel}/resume", "errand-functions-export-user").then().statusCode(200);
+        }
+        // Every child's message is settled unrun: the CRM never hears of them.
+        await().atMost(Duration.ofSeconds(60)).until(() -> Rows.execute(
+                "select count(*) from errand_call where parent_id = (select workflow_id from user_export where id = ?)"
+                        + " and status = 'CANCELLED'", exportId) == 200);
+        asViewer().get("/exports/{id}", exportId).then().body("status", equalTo("CANCELLED")).body("exported", equalTo(0));
+        assertEquals(0, asViewer().get("/simulator/crm/stats").jsonPath().getInt("contacts"));
+        asAdmin().post("/exports/{id}/cancel", exportId).then().statusCode(409).contentType("application/problem+json");
+        asAdmin().post("/exports/{id}/cancel", 987654321).then().statusCode(404);
+    }
+
+    private static String status(long exportId) {
+        return asViewer().get("/exports/{id}", exportId).jsonPath().getString("status");
     }
 
     @Test
