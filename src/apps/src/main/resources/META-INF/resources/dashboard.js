@@ -100,21 +100,26 @@ function renderProgress(batches) {
   }));
 }
 
+// What an action's answer says, in the status line under its section: what it did, or the problem.
+async function answer(response, elementId, done) {
+  const message = document.getElementById(elementId);
+  if (response.ok) {
+    message.textContent = await done();
+    message.className = 'message';
+  } else {
+    const problem = await response.json().catch(() => ({}));
+    message.textContent = `${problem.title || 'HTTP ' + response.status}: ${problem.detail || ''}`;
+    message.className = 'message error';
+  }
+}
+
 // An admin's cancel: the workflow and every call under it stop (POST /errand/calls/{id}/cancel).
 function cancelButton(workflow) {
   const button = el('button', { type: 'button', class: 'cancel', text: 'Cancel', 'data-cancel': workflow.id });
   button.addEventListener('click', async () => {
     const response = await api(`/errand/calls/${encodeURIComponent(workflow.id)}/cancel`, { method: 'POST' });
-    const message = document.getElementById('progress-message');
-    if (response.ok) {
-      const done = await response.json();
-      message.textContent = `Cancelled ${workflow.name} (#${workflow.id}): ${done.cancelled} call(s)`;
-      message.className = 'message';
-    } else {
-      const problem = await response.json().catch(() => ({}));
-      message.textContent = `${problem.title || 'HTTP ' + response.status}: ${problem.detail || ''}`;
-      message.className = 'message error';
-    }
+    await answer(response, 'progress-message',
+      async () => `Cancelled ${workflow.name} (#${workflow.id}): ${(await response.json()).cancelled} call(s)`);
     await refreshSnapshot();
   });
   return button;
@@ -139,15 +144,7 @@ function pauseButton(consumer) {
   button.addEventListener('click', async () => {
     const action = paused ? 'resume' : 'pause';
     const response = await api(`/errand/consumers/${encodeURIComponent(consumer.channel)}/${action}`, { method: 'POST' });
-    const message = document.getElementById('consumer-message');
-    if (response.ok) {
-      message.textContent = `${paused ? 'Resumed' : 'Paused'} ${consumer.channel}`;
-      message.className = 'message';
-    } else {
-      const problem = await response.json().catch(() => ({}));
-      message.textContent = `${problem.title || 'HTTP ' + response.status}: ${problem.detail || ''}`;
-      message.className = 'message error';
-    }
+    await answer(response, 'consumer-message', async () => `${paused ? 'Resumed' : 'Paused'} ${consumer.channel}`);
     await refreshSnapshot();
   });
   return button;

@@ -1,15 +1,12 @@
 package dev.errand.internal.functions;
 
 import java.time.Instant;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
-import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.WireContract;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -49,9 +46,7 @@ public class Cancellations {
         Instant now = Instant.now();
         for (CallStore.Ended ended : done.ended()) {
             if (ended.startedWorkflow()) {
-                outbox.enqueue(new OutboundMessage(FunctionSpec.queueOf(ended.function()),
-                        ResumeMessage.timerId(ended.id(), ended.waitSeq()), ended.function(), null,
-                        OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of(), now));
+                outbox.enqueue(ResumeMessage.timer(ended.id(), ended.function(), ended.waitSeq(), now));
             }
         }
         if (done.parentId() != null) {

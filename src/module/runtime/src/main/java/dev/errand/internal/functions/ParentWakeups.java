@@ -4,15 +4,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
-import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.WireContract;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -74,16 +71,10 @@ public class ParentWakeups {
         }
         try (Connection connection = dataSource.getConnection()) {
             for (CallStore.NewCall parent : store.countEnded(connection, ended)) {
-                outbox.enqueue(wakeUp(parent.id(), parent.function(), "children:" + parent.arguments()));
+                outbox.enqueue(ResumeMessage.wakeUp(parent.id(), parent.function(), "children:" + parent.arguments()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not count the end of durable calls in their parents", e);
         }
-    }
-
-    /** The message that runs a waiting workflow at once. */
-    static OutboundMessage wakeUp(String callId, String function, String what) {
-        return new OutboundMessage(FunctionSpec.queueOf(function), ResumeMessage.wakeId(callId, what), function, null,
-                OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of());
     }
 }

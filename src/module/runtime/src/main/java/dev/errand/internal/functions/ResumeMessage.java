@@ -1,5 +1,11 @@
 package dev.errand.internal.functions;
 
+import java.time.Instant;
+import java.util.Map;
+
+import dev.errand.OutboundMessage;
+import dev.errand.WireContract;
+
 /**
  * What a message on a workflow's queue is for. A workflow has one message per start, per wait and per
  * wake-up, each with an id of its own, so each runs at most once by its processed-message marker:
@@ -50,5 +56,21 @@ record ResumeMessage(String callId, Kind kind, int waitSeq) {
 
     static String wakeId(String callId, String what) {
         return callId + WAKE + what;
+    }
+
+    /** The timer of a workflow's wait {@code waitSeq}, held by the broker until {@code at}. */
+    static OutboundMessage timer(String callId, String function, int waitSeq, Instant at) {
+        return reference(timerId(callId, waitSeq), function).deliverAt(at);
+    }
+
+    /** The message that runs a waiting workflow at once. */
+    static OutboundMessage wakeUp(String callId, String function, String what) {
+        return reference(wakeId(callId, what), function);
+    }
+
+    /** Only a reference, as a start is: the worker reads everything else from the call's row. */
+    private static OutboundMessage reference(String messageId, String function) {
+        return new OutboundMessage(FunctionSpec.queueOf(function), messageId, function, null,
+                OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of());
     }
 }

@@ -18,11 +18,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.errand.Call;
 import dev.errand.CallStatus;
-import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
 import dev.errand.OutsideTransaction;
 import dev.errand.StepWork;
-import dev.errand.WireContract;
 import dev.errand.Workflow;
 import dev.errand.internal.steps.StepRecorder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -305,9 +303,7 @@ public class WorkflowRuntime {
         CallStore.Wait wait = QuarkusTransaction.joiningExisting().call(() -> {
             CallStore.Wait recorded = store.waiting(workflow.callId, step, wakeAt, unfinished);
             if (!recorded.over() && !recorded.stopped()) {
-                outbox.enqueue(new OutboundMessage(FunctionSpec.queueOf(workflow.function.name()),
-                        ResumeMessage.timerId(workflow.callId, recorded.seq()), workflow.function.name(), null,
-                        OutboundMessage.DEFAULT_PRIORITY, "{}", WireContract.CONTENT_TYPE, Map.of(), wakeAt));
+                outbox.enqueue(ResumeMessage.timer(workflow.callId, workflow.function.name(), recorded.seq(), wakeAt));
             }
             return recorded;
         });

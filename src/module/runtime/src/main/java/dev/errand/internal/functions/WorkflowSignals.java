@@ -60,7 +60,7 @@ public class WorkflowSignals implements Signals {
         if (kept.isEmpty()) {
             return false;
         }
-        outbox.enqueue(ParentWakeups.wakeUp(callId, workflow.call().function(), "signal:" + kept.getAsLong()));
+        outbox.enqueue(ResumeMessage.wakeUp(callId, workflow.call().function(), "signal:" + kept.getAsLong()));
         return true;
     }
 
