@@ -31,7 +31,7 @@ class LayersTest {
             "dev.errand.internal.steps..", "dev.errand.internal.database.." };
     private static final String[] FEATURES = { "dev.errand.internal.events..", "dev.errand.internal.functions..",
             "dev.errand.internal.deadletter..", "dev.errand.internal.outbox..", "dev.errand.internal.backpressure..",
-            "dev.errand.internal.retention.." };
+            "dev.errand.internal.retention..", "dev.errand.internal.schedules.." };
     private static final String[] WEB = { "dev.errand.internal.web..", "dev.errand.internal.security..",
             "dev.errand.internal.operator..", "dev.errand.internal.foreground.." };
 

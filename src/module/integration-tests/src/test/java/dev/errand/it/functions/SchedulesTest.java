@@ -1,0 +1,245 @@
+package dev.errand.it.functions;
+
+import static dev.errand.testing.Users.asAdmin;
+import static dev.errand.testing.Users.asViewer;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.CallStatus;
+import dev.errand.DurableCalls;
+import dev.errand.Schedules;
+import dev.errand.internal.schedules.ScheduleRunner;
+import dev.errand.testing.Rows;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Schedules (dev.errand.Schedules, errand_schedule): one call per tick across replicas, pause, trigger, missed ticks. */
+@QuarkusTest
+class SchedulesTest {
+
+    private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
+    /** Long enough that no real tick comes during a test: the test sets the last tick itself. */
+    private static final Duration A_DAY = Duration.ofDays(1);
+
+    @Inject
+    Schedules schedules;
+
+    @Inject
+    ScheduleRunner runner;
+
+    @Inject
+    ScheduledFunctions functions;
+
+    @Inject
+    DurableCalls calls;
+
+    @Inject
+    EntityManager em;
+
+    private final List<String> registered = new ArrayList<>();
+
+    @AfterEach
+    void pauseWhatTheTestRegistered() {
+        // The service lives on for the other test classes: their counts must not see these ticks.
+        registered.forEach(schedules::pause);
+    }
+
+    @Test
+    void aScheduleStartsOneCallPerTickAndEachRunsOnce() {
+        String name = register(TWO_SECONDS, Schedules.Missed.SKIP);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ticks(name).size() >= 2);
+
+        List<Instant> ticks = ticks(name);
+        for (int i = 1; i < ticks.size(); i++) {
+            assertEquals(TWO_SECONDS, Duration.between(ticks.get(i - 1), ticks.get(i)), "no tick missed, none twice");
+        }
+        for (Instant tick : ticks) {
+            assertEquals(1L, Rows.count(em, "select count(*) from errand_call where business_key = ?1", name + "@" + tick));
+            assertEquals(0, tick.toEpochMilli() % TWO_SECONDS.toMillis(), "ticks fall on multiples of the interval");
+        }
+        Instant first = ticks.get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(name, first.toString()) == 1);
+        asViewer().get("/errand/schedules").then().statusCode(200).body("name", hasItem(name));
+        asViewer().get("/errand/schedules/{name}", name).then().statusCode(200).body("function", equalTo("test-scheduled"))
+                .body("every", equalTo("PT2S")).body("missed", equalTo("SKIP")).body("paused", equalTo(false))
+                .body("lastTick", notNullValue()).body("nextTick", notNullValue());
+    }
+
+    @Test
+    void twoReplicasLookingAtTheSameTickStartOneCall() throws Exception {
+        String name = register(A_DAY, Schedules.Missed.SKIP);
+        Instant due = awaitFirstLook(name, A_DAY);
+        setLastTick(name, due.minus(A_DAY));
+
+        ExecutorService replicas = Executors.newFixedThreadPool(2);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<Optional<ScheduleRunner.Tick>>> looks = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                looks.add(replicas.submit(() -> {
+                    go.await(10, TimeUnit.SECONDS);
+                    return runner.tick(name, Instant.now());
+                }));
+            }
+            go.countDown();
+            for (Future<Optional<ScheduleRunner.Tick>> look : looks) {
+                look.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            replicas.shutdownNow();
+        }
+        // The service's own loop is a third replica here: whichever took the tick, there is one call.
+        String key = name + "@" + due;
+        assertEquals(1L, Rows.count(em, "select count(*) from errand_call where business_key like ?1", name + "@%"));
+        String id = calls.byBusinessKey("test-scheduled", key).orElseThrow().id();
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(id) == CallStatus.State.SUCCEEDED);
+        assertEquals(1, functions.runs(name, due.toString()));
+
+        // Even with the row's last tick lost, the tick's key finds the call it started: no second call.
+        setLastTick(name, due.minus(A_DAY));
+        Optional<ScheduleRunner.Tick> again = runner.tick(name, Instant.now());
+        again.ifPresent(tick -> assertEquals(id, tick.call().id()));
+        assertEquals(1L, Rows.count(em, "select count(*) from errand_call where business_key like ?1", name + "@%"));
+        assertEquals(1, functions.runs(name, due.toString()));
+    }
+
+    @Test
+    void aPausedScheduleDoesNotTickAndTicksAgainOnceResumedSkippingWhatItMissed() {
+        String name = register(TWO_SECONDS, Schedules.Missed.SKIP);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ticks(name).size() >= 1);
+
+        asAdmin().post("/errand/schedules/{name}/pause", name).then().statusCode(200).body("paused", equalTo(true))
+                .body("nextTick", nullValue());
+        int before = ticks(name).size();
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> ticks(name).size() == before);
+
+        Instant resumed = Instant.now();
+        asAdmin().post("/errand/schedules/{name}/resume", name).then().statusCode(200).body("paused", equalTo(false));
+        await().atMost(Duration.ofSeconds(15)).until(() -> ticks(name).size() > before);
+        // The three ticks missed while paused were skipped: the next tick after the resume is the first run.
+        List<Instant> after = ticks(name).subList(before, ticks(name).size());
+        assertTrue(after.get(0).isAfter(resumed), "ticks missed while paused are skipped, first after: " + after);
+    }
+
+    @Test
+    void missedTicksAfterAnOutageRunOnceOrAreSkippedByTheSchedulesPolicy() {
+        String once = register(A_DAY, Schedules.Missed.RUN_ONCE);
+        String skip = register(A_DAY, Schedules.Missed.SKIP);
+        Instant due = awaitFirstLook(once, A_DAY);
+        awaitFirstLook(skip, A_DAY);
+
+        // An outage of five days: the last tick started was five intervals ago.
+        setLastTick(once, due.minus(A_DAY.multipliedBy(5)));
+        setLastTick(skip, due.minus(A_DAY.multipliedBy(5)));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> due.equals(lastTick(once)) && due.equals(lastTick(skip)));
+        assertEquals(List.of(due), ticks(once), "one call for all the missed ticks, keyed by the latest");
+        assertEquals(List.of(), ticks(skip), "the missed ticks are skipped: nothing runs until the next");
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(once, due.toString()) == 1);
+    }
+
+    @Test
+    void aTriggerRunsAPausedScheduleNowWithoutTakingATick() {
+        String name = register(A_DAY, Schedules.Missed.SKIP);
+        Instant due = awaitFirstLook(name, A_DAY);
+        schedules.pause(name);
+
+        String id = asAdmin().post("/errand/schedules/{name}/trigger", name).then().statusCode(202)
+                .body("schedule", equalTo(name)).extract().path("callId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(id) == CallStatus.State.SUCCEEDED);
+        assertTrue(calls.status(id).orElseThrow().businessKey().startsWith(name + "@trigger@"));
+        assertEquals(due, lastTick(name), "a trigger is no tick");
+        assertEquals(List.of(), ticks(name));
+    }
+
+    @Test
+    void badInputIsAProblemAndChangesNothing() {
+        String name = register(A_DAY, Schedules.Missed.SKIP);
+        for (String action : List.of("pause", "resume", "trigger")) {
+            asAdmin().post("/errand/schedules/{name}/" + action, "no-such-schedule").then().statusCode(404)
+                    .contentType("application/problem+json");
+            asViewer().post("/errand/schedules/{name}/" + action, name).then().statusCode(403);
+        }
+        asViewer().get("/errand/schedules/{name}", "no-such-schedule").then().statusCode(404)
+                .contentType("application/problem+json");
+        assertEquals(0L, Rows.execute("select count(*) from errand_schedule where name = 'no-such-schedule'"));
+        assertEquals(false, schedules.get(name).orElseThrow().paused());
+        assertEquals(0L, Rows.count(em, "select count(*) from errand_call where business_key like ?1", name + "@%"));
+
+        assertThrows(IllegalArgumentException.class,
+                () -> schedules.every("no spaces", A_DAY, Schedules.Missed.SKIP, tick -> functions.scheduled("x", "y")));
+        assertThrows(IllegalArgumentException.class, () -> schedules.every("too-often", Duration.ofMillis(10),
+                Schedules.Missed.SKIP, tick -> functions.scheduled("x", "y")));
+    }
+
+    private String register(Duration every, Schedules.Missed missed) {
+        String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        schedules.every(name, every, missed, tick -> functions.scheduled(name, tick.toString()));
+        registered.add(name);
+        return name;
+    }
+
+    /** The ticks started, oldest first (triggers are not ticks). */
+    private List<Instant> ticks(String name) {
+        List<Instant> ticks = new ArrayList<>();
+        for (Object key : QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select business_key from errand_call where business_key like ?1 and business_key not like ?2 order by business_key")
+                .setParameter(1, name + "@%").setParameter(2, name + "@trigger@%").getResultList())) {
+            ticks.add(Instant.parse(((String) key).substring(name.length() + 1)));
+        }
+        ticks.sort(null);
+        return ticks;
+    }
+
+    /** A new schedule's first look records the current tick as its last, starting nothing. */
+    private Instant awaitFirstLook(String name, Duration every) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> lastTick(name) != null);
+        Instant last = lastTick(name);
+        assertEquals(0, last.toEpochMilli() % every.toMillis());
+        return last;
+    }
+
+    private Instant lastTick(String name) {
+        Object last = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select last_tick from errand_schedule where name = ?1").setParameter(1, name).getResultList()
+                .stream().findFirst().orElse(null));
+        if (last == null) {
+            return null;
+        }
+        return last instanceof Instant instant ? instant
+                : last instanceof java.time.OffsetDateTime offset ? offset.toInstant() : ((Timestamp) last).toInstant();
+    }
+
+    private void setLastTick(String name, Instant tick) {
+        Rows.execute("update errand_schedule set last_tick = ? where name = ?", Timestamp.from(tick), name);
+    }
+
+    private CallStatus.State state(String id) {
+        return calls.status(id).map(CallStatus::state).orElse(null);
+    }
+}

@@ -1,0 +1,339 @@
+package dev.errand.internal.schedules;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import dev.errand.BackgroundWork;
+import dev.errand.Call;
+import dev.errand.CallStatus;
+import dev.errand.DurableCalls;
+import dev.errand.Schedules;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+
+/**
+ * {@link Schedules}: the registrations in memory (each replica makes its own, from its code), the pause and
+ * the last tick in {@code errand_schedule} (shared). One thread per replica looks at the schedules at least
+ * every second and starts each due tick in a transaction that holds the schedule's row: a second replica
+ * waits on the row, then finds the tick taken. The keyed start ({@code <name>@<tick>}) is what makes a tick
+ * one call even if the row's last tick were lost or set back: the key finds the call already started.
+ */
+@ApplicationScoped
+public class ScheduleRunner implements Schedules {
+
+    private static final Logger LOG = Logger.getLogger(ScheduleRunner.class);
+    private static final String LOOP = "schedules";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_LENGTH + "}");
+    /** How long a replica waits at most before it looks again: for pauses and resumes made on others. */
+    private static final long LOOK_AT_LEAST_EVERY_MILLIS = 1000;
+
+    private record Registration(String name, Duration every, Missed missed, Function<Instant, Call<?>> start) {
+    }
+
+    /** What one look at a schedule did: the call it started, if any. */
+    public record Tick(Instant tick, Call<?> call) {
+    }
+
+    private final AgroalDataSource dataSource;
+    private final DurableCalls calls;
+    private final BackgroundWork background;
+    private final Map<String, Registration> registered = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile boolean stopping;
+    private Thread worker;
+
+    ScheduleRunner(AgroalDataSource dataSource, DurableCalls calls, BackgroundWork background) {
+        this.dataSource = dataSource;
+        this.calls = calls;
+        this.background = background;
+    }
+
+    @Override
+    public void every(String name, Duration every, Missed missed, Function<Instant, Call<?>> start) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a schedule's name is 1 to " + MAX_NAME_LENGTH
+                    + " letters, digits, '.', '_' or '-', was " + name);
+        }
+        if (every == null || every.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("a schedule ticks every second at most, was every " + every);
+        }
+        Objects.requireNonNull(missed, "missed");
+        Objects.requireNonNull(start, "start");
+        registered.put(name, new Registration(name, every, missed, start));
+        startLoop();
+    }
+
+    @Override
+    public List<Schedule> list() {
+        List<Schedule> all = new ArrayList<>();
+        for (Registration registration : registered.values()) {
+            all.add(describe(registration));
+        }
+        all.sort(Comparator.comparing(Schedule::name));
+        return all;
+    }
+
+    @Override
+    public Optional<Schedule> get(String name) {
+        Registration registration = name == null ? null : registered.get(name);
+        return Optional.ofNullable(registration).map(this::describe);
+    }
+
+    @Override
+    public boolean pause(String name) {
+        return setPaused(name, true);
+    }
+
+    @Override
+    public boolean resume(String name) {
+        boolean resumed = setPaused(name, false);
+        if (resumed) {
+            wakeUp();
+        }
+        return resumed;
+    }
+
+    @Override
+    public Optional<Call<?>> trigger(String name) {
+        Registration registration = name == null ? null : registered.get(name);
+        if (registration == null) {
+            return Optional.empty();
+        }
+        Instant now = Instant.now();
+        return Optional.of(QuarkusTransaction.joiningExisting().call(() -> {
+            ensureRow(registration.name());
+            Call<?> call = start(registration, registration.name() + "@trigger@" + now, now);
+            update("update errand_schedule set function = ?, updated_at = now() where name = ?",
+                    function(call), registration.name());
+            return call;
+        }));
+    }
+
+    /**
+     * One look at a schedule, as the loop makes it (public for the tests, which race two of them): starts
+     * its due tick, in a transaction of its own, unless it is paused, not due, or another look took it.
+     */
+    public Optional<Tick> tick(String name, Instant now) {
+        Registration registration = registered.get(name);
+        if (registration == null) {
+            return Optional.empty();
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ensureRow(name);
+            Row row = lockRow(name);
+            if (row.paused()) {
+                return Optional.empty();
+            }
+            Instant due = due(registration.every(), now);
+            if (row.lastTick() == null) {
+                // A new schedule's first tick is the next one: it starts nothing for the time before it existed.
+                update("update errand_schedule set last_tick = ?, updated_at = now() where name = ?",
+                        Timestamp.from(due), name);
+                return Optional.empty();
+            }
+            if (!row.lastTick().isBefore(due)) {
+                return Optional.empty();
+            }
+            boolean missed = row.lastTick().isBefore(due.minus(registration.every()));
+            if (missed && registration.missed() == Missed.SKIP) {
+                LOG.infof("Schedule %s: ticks from %s to %s missed, skipped; the next is at %s", name,
+                        row.lastTick().plus(registration.every()), due, due.plus(registration.every()));
+                update("update errand_schedule set last_tick = ?, updated_at = now() where name = ?",
+                        Timestamp.from(due), name);
+                return Optional.empty();
+            }
+            Call<?> call = start(registration, name + "@" + due, due);
+            update("update errand_schedule set last_tick = ?, function = ?, updated_at = now() where name = ?",
+                    Timestamp.from(due), function(call), name);
+            return Optional.of(new Tick(due, call));
+        });
+    }
+
+    /** The latest tick at or before {@code now}: a multiple of the interval from the epoch. */
+    static Instant due(Duration every, Instant now) {
+        long everyMillis = every.toMillis();
+        return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), everyMillis) * everyMillis);
+    }
+
+    private Call<?> start(Registration registration, String key, Instant tick) {
+        return calls.startOnce(key, () -> {
+            @SuppressWarnings("unchecked")
+            Call<Object> call = (Call<Object>) registration.start().apply(tick);
+            return call;
+        });
+    }
+
+    private String function(Call<?> call) {
+        return calls.status(call).map(CallStatus::function).orElse(null);
+    }
+
+    private Schedule describe(Registration registration) {
+        Row row = QuarkusTransaction.joiningExisting().call(() -> readRow(registration.name()));
+        Instant next = row.paused() ? null : due(registration.every(), Instant.now()).plus(registration.every());
+        return new Schedule(registration.name(), row.function(), registration.every(), registration.missed(),
+                row.paused(), row.lastTick(), next);
+    }
+
+    private boolean setPaused(String name, boolean paused) {
+        if (name == null || !registered.containsKey(name)) {
+            return false;
+        }
+        QuarkusTransaction.joiningExisting().run(() -> {
+            ensureRow(name);
+            update("update errand_schedule set paused = ?, updated_at = now() where name = ?", paused, name);
+        });
+        return true;
+    }
+
+    private record Row(boolean paused, Instant lastTick, String function) {
+    }
+
+    private void ensureRow(String name) {
+        update("insert into errand_schedule (name) values (?) on conflict (name) do nothing", name);
+    }
+
+    private Row lockRow(String name) {
+        return select("select paused, last_tick, function from errand_schedule where name = ? for update", name);
+    }
+
+    private Row readRow(String name) {
+        return select("select paused, last_tick, function from errand_schedule where name = ?", name);
+    }
+
+    private Row select(String sql, String name) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return new Row(false, null, null);
+                }
+                Timestamp last = rows.getTimestamp(2);
+                return new Row(rows.getBoolean(1), last == null ? null : last.toInstant(), rows.getString(3));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read schedule " + name, e);
+        }
+    }
+
+    private void update(String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not update the schedules", e);
+        }
+    }
+
+    private synchronized void startLoop() {
+        if (worker != null || stopping) {
+            return;
+        }
+        worker = new Thread(this::run, "errand-schedules");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void run() {
+        while (!stopping) {
+            Instant now = Instant.now();
+            long wait = LOOK_AT_LEAST_EVERY_MILLIS;
+            boolean failed = false;
+            for (Registration registration : List.copyOf(registered.values())) {
+                if (stopping) {
+                    return;
+                }
+                try {
+                    tick(registration.name(), now);
+                } catch (RuntimeException e) {
+                    failed = true;
+                    background.failed(LOOP, e);
+                    LOG.warnf("Schedule %s: could not start its tick (%s); trying again", registration.name(), e);
+                }
+                Instant next = due(registration.every(), now).plus(registration.every());
+                wait = Math.min(wait, Math.max(1, Duration.between(Instant.now(), next).toMillis()));
+            }
+            if (!failed) {
+                background.succeeded(LOOP);
+            }
+            if (!pause(wait)) {
+                return;
+            }
+        }
+    }
+
+    private boolean pause(long millis) {
+        lock.lock();
+        try {
+            if (!stopping) {
+                wake.await(millis, TimeUnit.MILLISECONDS);
+            }
+            return !stopping;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wakeUp() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) ShutdownEvent shutdown) {
+        lock.lock();
+        try {
+            stopping = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Thread running;
+        synchronized (this) {
+            running = worker;
+        }
+        if (running != null) {
+            try {
+                running.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        background.ended(LOOP);
+    }
+}
