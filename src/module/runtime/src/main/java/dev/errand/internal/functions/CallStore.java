@@ -55,10 +55,11 @@ public class CallStore {
      * How a wait was recorded.
      *
      * @param seq     the wait's number
-     * @param over    nothing was left to wait for (every awaited child ended meanwhile): nothing recorded
+     * @param at      when its timer is due: now when nothing was left to wait for (every awaited child
+     *                ended meanwhile), since this transaction holds the row the run's next record updates
      * @param stopped the workflow was cancelled (or timed out) meanwhile: nothing recorded
      */
-    public record Wait(int seq, boolean over, boolean stopped) {
+    public record Wait(int seq, Instant at, boolean stopped) {
     }
 
     /** A call's deadline: its own, or its parent's when that comes first (least() passes over nulls). */
@@ -290,7 +291,7 @@ public class CallStore {
                     }
                     done = rows.getInt(1);
                     if (CallStatus.State.valueOf(rows.getString(2)).stopped()) {
-                        return new Wait(0, false, true);
+                        return new Wait(0, null, true);
                     }
                 }
             }
@@ -298,9 +299,10 @@ public class CallStore {
             if (unfinished != null) {
                 long left = unfinished.getAsLong();
                 if (left == 0) {
-                    return new Wait(0, true, false);
+                    wakeAt = Instant.now();
+                } else {
+                    wakeWhenDone = (int) Math.min(Integer.MAX_VALUE, done + left);
                 }
-                wakeWhenDone = (int) Math.min(Integer.MAX_VALUE, done + left);
             }
             try (PreparedStatement update = connection.prepareStatement("""
                     update errand_call set status = 'WAITING', current_step = ?, wait_seq = wait_seq + 1, wake_at = ?,
@@ -312,7 +314,7 @@ public class CallStore {
                 update.setString(4, callId);
                 try (ResultSet rows = update.executeQuery()) {
                     rows.next();
-                    return new Wait(rows.getInt(1), false, false);
+                    return new Wait(rows.getInt(1), wakeAt, false);
                 }
             }
         } catch (SQLException e) {
@@ -394,6 +396,16 @@ public class CallStore {
      * Dead-lettered: in the transaction that stores the dead letter. Only a call of the dead letter's
      * origin fails: an outside sender's message for the service's call id changes nothing of it.
      */
+    /**
+     * A workflow whose timer or wake-up (the service's own message, whatever the workflow's origin) was
+     * dead-lettered has failed, in that transaction; only that message's replay resumes it.
+     */
+    public void failedResuming(String callId, String reason, String messageId) {
+        update("""
+                update errand_call set status = 'FAILED', error = ?, finished_at = now(), failed_by = ?
+                where id = ? and status not in ('SUCCEEDED', 'CANCELLED', 'TIMED_OUT')""", reason, messageId, callId);
+    }
+
     public void failed(String callId, String function, String reason, String origin, String messageId) {
         // A call started from outside, refused before it ran, has no row yet.
         update("""

@@ -38,8 +38,14 @@ public class FailedCalls {
         // A workflow's timer or wake-up stands for its call.
         String callId = letter.origin() == Origin.SERVICE ? ResumeMessage.of(letter.messageId()).callId()
                 : letter.messageId();
-        calls.failed(callId, functions.nameOf(letter.consumer()), letter.reason() + ": " + letter.error(),
-                letter.origin().wireName(), letter.messageId());
+        String why = letter.reason() + ": " + letter.error();
+        if (!callId.equals(letter.messageId())) {
+            // A timer or a wake-up: the service's own message, for a workflow of any origin.
+            calls.failedResuming(callId, why, letter.messageId());
+        } else {
+            calls.failed(callId, functions.nameOf(letter.consumer()), why, letter.origin().wireName(),
+                    letter.messageId());
+        }
         wakeups.ended(callId, calls);
     }
 }

@@ -60,6 +60,8 @@ public class FunctionWorker {
 
     /** How soon a message of a workflow that another message runs now looks again. */
     private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
+    /** The longest an early timer is held before it is looked at again. */
+    private static final Duration MAX_HOLD = Duration.ofMinutes(1);
 
     private final FunctionCatalog catalog;
     private final CallStore store;
@@ -101,6 +103,10 @@ public class FunctionWorker {
             return RunOutcome.comeBackAfter(BUSY_RETRY);
         }
         Optional<CallStore.RecordedCall> row = store.find(message.callId());
+        if (row.isEmpty() && message.kind() != ResumeMessage.Kind.START) {
+            // A timer or wake-up of a call retention has removed since: nothing to resume.
+            return RunOutcome.DONE;
+        }
         if (row.isPresent() && row.get().pastDeadline(Instant.now())) {
             // Past its deadline: it ends as if cancelled, with the calls under it (a workflow that had started
             // runs once more, for its compensation); in this run's transaction.
@@ -172,6 +178,9 @@ public class FunctionWorker {
      * workflow runs again only from its dead letter's replay.
      */
     private static RunOutcome skip(ResumeMessage message, String messageId, CallStore.RecordedCall row) {
+        if (row.succeeded()) {
+            return RunOutcome.DONE;
+        }
         if (row.state().stopped()) {
             // Cancelled: only the timer its cancellation wrote runs it, once, for its compensation.
             boolean compensation = message.kind() == ResumeMessage.Kind.TIMER && message.waitSeq() == row.waitSeq();
@@ -188,8 +197,10 @@ public class FunctionWorker {
             }
             Instant now = Instant.now();
             if (row.wakeAt() != null && row.wakeAt().isAfter(now)) {
-                // Early: a broker without scheduled delivery (RabbitMQ) hands timers over at once.
-                return RunOutcome.comeBackAfter(Duration.between(now, row.wakeAt()));
+                // Early: a broker without scheduled delivery (RabbitMQ) hands timers over at once. Held a
+                // minute at a time, so that one whose wait ended meanwhile (a signal came) lets go soon.
+                Duration left = Duration.between(now, row.wakeAt());
+                return RunOutcome.comeBackAfter(left.compareTo(MAX_HOLD) < 0 ? left : MAX_HOLD);
             }
         }
         if (message.kind() == ResumeMessage.Kind.WAKE && row.state() == CallStatus.State.PENDING) {

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import io.agroal.api.AgroalDataSource;
 
@@ -21,10 +22,14 @@ public class RunLock {
     /** The advisory locks' first key: Errand's workflow runs (the retention sweep has another). */
     private static final int NAMESPACE = 0x45525731;
 
-    private final AgroalDataSource dataSource;
+    private static final Object HELD = new Object();
 
-    RunLock(AgroalDataSource dataSource) {
+    private final AgroalDataSource dataSource;
+    private final TransactionSynchronizationRegistry registry;
+
+    RunLock(AgroalDataSource dataSource, TransactionSynchronizationRegistry registry) {
         this.dataSource = dataSource;
+        this.registry = registry;
     }
 
     /**
@@ -33,13 +38,28 @@ public class RunLock {
      * @return false when another run holds it (two calls hashed alike share a lock, which only delays one)
      */
     boolean tryLock(String callId) {
+        // PostgreSQL grants a session's lock again: a second message of the workflow in the same transaction
+        // (a batch) must wait for the first to commit instead, as another replica's would.
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> held = (java.util.Set<String>) registry.getResource(HELD);
+        if (held == null) {
+            held = new java.util.HashSet<>();
+            registry.putResource(HELD, held);
+        }
+        if (!held.add(callId)) {
+            return false;
+        }
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?, hashtext(?))")) {
             lock.setInt(1, NAMESPACE);
             lock.setString(2, callId);
             try (ResultSet rows = lock.executeQuery()) {
                 rows.next();
-                return rows.getBoolean(1);
+                if (!rows.getBoolean(1)) {
+                    held.remove(callId);
+                    return false;
+                }
+                return true;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not lock workflow " + callId, e);

@@ -51,7 +51,8 @@ public class RunsByVersion {
             ) p
             where c.workflow and (c.status in ('PENDING', 'RUNNING', 'WAITING')
                 or c.status = 'FAILED' and exists (select 1 from errand_dead_letter d
-                    where d.message_id = coalesce(c.failed_by, c.id) and d.origin = c.origin and d.status = 'DEAD_LETTERED'))
+                    where d.message_id = coalesce(c.failed_by, c.id) and (c.failed_by is not null or d.origin = c.origin)
+                      and d.status = 'DEAD_LETTERED'))
             %s
             group by c.function, p.patches
             order by c.function, p.patches""";

@@ -302,19 +302,20 @@ public class WorkflowRuntime {
         Instant wakeAt = workflow.deadline != null && workflow.deadline.isBefore(until) ? workflow.deadline : until;
         CallStore.Wait wait = QuarkusTransaction.joiningExisting().call(() -> {
             CallStore.Wait recorded = store.waiting(workflow.callId, step, wakeAt, unfinished);
-            if (!recorded.over() && !recorded.stopped()) {
-                outbox.enqueue(ResumeMessage.timer(workflow.callId, workflow.function.name(), recorded.seq(), wakeAt));
+            if (!recorded.stopped()) {
+                outbox.enqueue(ResumeMessage.timer(workflow.callId, workflow.function.name(), recorded.seq(),
+                        recorded.at()));
             }
             return recorded;
         });
         if (wait.stopped()) {
-            workflow.stopped = true;
-            throw cancelled(workflow);
-        }
-        if (!wait.over()) {
-            workflow.waitUntil(wakeAt);
+            // Cancelled meanwhile, and this transaction holds the workflow's row: the run ends here, and the
+            // timer its cancellation wrote runs its compensation (which records steps, on that row).
+            workflow.waitUntil(Instant.now());
             throw workflow.unwind();
         }
+        workflow.waitUntil(wait.at());
+        throw workflow.unwind();
     }
 
     private static Execution current() {

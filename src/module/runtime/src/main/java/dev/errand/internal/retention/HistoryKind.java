@@ -44,13 +44,14 @@ enum HistoryKind {
      * letter waits or was replayed within the window (its replay runs it from its record).
      */
     FINISHED_CALLS("finished-calls", "errand_call", "finished_at", "id", """
-            and finished_at is not null and status in ('SUCCEEDED', 'FAILED')
+            and finished_at is not null and status in ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT')
             and (parent_id is null or not exists (select 1 from errand_call p where p.id = errand_call.parent_id))
             and not exists (select 1 from errand_call k
-                            where k.parent_id = errand_call.id and k.status not in ('SUCCEEDED', 'FAILED'))
+                            where k.parent_id = errand_call.id
+                              and k.status not in ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'))
             and not exists (select 1 from errand_dead_letter d
                             where d.message_id = coalesce(errand_call.failed_by, errand_call.id)
-                              and d.origin = errand_call.origin
+                              and (errand_call.failed_by is not null or d.origin = errand_call.origin)
                               and (d.status = 'DEAD_LETTERED' or d.status = 'REPLAYED' and d.resolved_at > :before))""",
             "delete from errand_step s using gone where s.owner_id = gone.id and s.seq is not null;"
                     + "delete from errand_signal g using gone where g.call_id = gone.id",
@@ -134,7 +135,7 @@ enum HistoryKind {
     /** What of {@link #mayGo} a row's own update can change: checked again on the row the delete reaches. */
     private String stillMayGo() {
         return switch (this) {
-            case FINISHED_CALLS -> "and status in ('SUCCEEDED', 'FAILED')";
+            case FINISHED_CALLS -> "and status in ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT')";
             case DEAD_LETTERS -> "and status <> 'DEAD_LETTERED'";
             default -> "";
         };
