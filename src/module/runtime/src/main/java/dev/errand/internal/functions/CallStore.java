@@ -204,6 +204,8 @@ public class CallStore {
             }
         }
         return toWake;
+    }
+
     /** A marker (a patch gate's): a step in the replay, but no work, so not the call's current step. */
     public void recordMarker(String callId, int seq, String name) {
         steps.record(callId, seq, name, null);
