@@ -10,10 +10,11 @@ import java.time.Instant;
  * @param result      its result as JSON, once {@code SUCCEEDED}
  * @param error       why it failed, once {@code FAILED} (its dead letter has the history)
  * @param children    the durable calls it started, by state
+ * @param attempt     1, and one more each time an operator restarted the workflow ({@link WorkflowRestarts})
  */
 public record CallStatus(String id, String function, boolean workflow, String parentId, State state,
         String currentStep, String result, String error, Children children, Instant createdAt, Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt, int attempt) {
 
     /** A call's lifecycle. */
     public enum State {
@@ -25,7 +26,7 @@ public record CallStatus(String id, String function, boolean workflow, String pa
         WAITING,
         /** Done; its result is stored. */
         SUCCEEDED,
-        /** Dead-lettered: it will not run again unless its dead letter is replayed. */
+        /** Dead-lettered: it will not run again unless its dead letter is replayed or it is restarted. */
         FAILED;
 
         public boolean finished() {

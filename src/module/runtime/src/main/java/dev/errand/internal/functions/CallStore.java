@@ -42,7 +42,7 @@ public class CallStore {
 
     private static final String COLUMNS = """
             id, function, workflow, parent_id, status, current_step, result, error, created_at, started_at,
-            finished_at""";
+            finished_at, attempt""";
 
     private final AgroalDataSource dataSource;
     private final StepRecorder steps;
@@ -373,7 +373,7 @@ public class CallStore {
                     calls.add(new CallStatus(id, rows.getString(2), rows.getBoolean(3), rows.getString(4),
                             CallStatus.State.valueOf(rows.getString(5)), rows.getString(6), rows.getString(7),
                             rows.getString(8), children(children, id), instant(rows.getTimestamp(9)),
-                            instant(rows.getTimestamp(10)), instant(rows.getTimestamp(11))));
+                            instant(rows.getTimestamp(10)), instant(rows.getTimestamp(11)), rows.getInt(12)));
                 }
             }
             return calls;

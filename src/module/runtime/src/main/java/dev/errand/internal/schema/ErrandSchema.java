@@ -34,7 +34,7 @@ public final class ErrandSchema {
     public static final List<String> MIGRATIONS = List.of("V1__errand_core.sql", "V2__errand_secret.sql",
             "V3__errand_idempotency_key.sql", "V4__errand_functions.sql",
             "V5__errand_origin.sql", "V6__errand_one_step_record.sql", "V7__errand_retention.sql",
-            "V8__errand_workflow_wakeups.sql");
+            "V8__errand_workflow_wakeups.sql", "V11__errand_workflow_restarts.sql");
 
     private ErrandSchema() {
     }

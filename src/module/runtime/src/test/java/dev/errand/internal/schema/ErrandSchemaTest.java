@@ -17,7 +17,8 @@ class ErrandSchemaTest {
     void theListOfMigrationsIsEveryScriptInDbErrand() throws IOException {
         try (Stream<Path> scripts = Files.list(Path.of("src/main/resources/db/errand"))) {
             List<String> inFolder = scripts.map(path -> path.getFileName().toString()).sorted().toList();
-            assertEquals(inFolder, ErrandSchema.MIGRATIONS);
+            // By name: Flyway orders them by version itself, and "V11" sorts before "V2" as text.
+            assertEquals(inFolder, ErrandSchema.MIGRATIONS.stream().sorted().toList());
         }
     }
 }
