@@ -1,5 +1,6 @@
 package dev.errand.it.functions;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +50,15 @@ public class RestartFunctions {
         workflow.step("charge", String.class, key -> charge(tag));
         workflow.step("ship", String.class, key -> ran(tag, "ship"));
         return Call.returning(String.join("+", parcels.succeeded()));
+    }
+
+    /** A step, a wait for an "approval" signal (an hour at most), then {@link #order}'s charge. */
+    @DurableWorkflow(name = "test-order-with-approval")
+    public Call<String> orderWithApproval(String tag) {
+        workflow.step("reserve", String.class, key -> ran(tag, "reserve"));
+        String approval = workflow.awaitSignal("approval", String.class, Duration.ofHours(1)).orElse("expired");
+        workflow.step("charge", String.class, key -> charge(tag));
+        return Call.returning("approved by " + approval);
     }
 
     /** A child of {@link #orderWithParcels}, counting its runs. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
+import dev.errand.Signals;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Rows;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,6 +46,9 @@ class WorkflowRestartTest {
 
     @Inject
     DurableCalls calls;
+
+    @Inject
+    Signals signals;
 
     @Inject
     EntityManager em;
@@ -138,6 +142,27 @@ class WorkflowRestartTest {
         assertEquals(List.of(order.id() + "/1", order.id() + "/2"),
                 calls.workflows(order.id(), null, 10).stream().map(CallStatus::id).sorted().toList());
         assertEquals("parcel " + tag + ":1+parcel " + tag + ":2", calls.result(order, String.class).orElseThrow());
+    }
+
+    @Test
+    void aRestartFromBeforeASignalWaitGivesTheSignalBackAndTheWaitTakesItAgainAtOnce() {
+        String tag = tag();
+        Call<String> order = functions.orderWithApproval(tag);
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(order)
+                .filter(s -> s.state() == CallStatus.State.WAITING && "await signal approval".equals(s.currentStep()))
+                .isPresent());
+        assertTrue(signals.send(order.id(), "approval", "approval-1", "ada"));
+        failed(order);
+
+        functions.fix(tag);
+        asAdmin().queryParam("fromStep", "await signal approval").post("/errand/calls/{id}/restart", order.id())
+                .then().statusCode(202).body("fromSeq", equalTo(2));
+
+        // The wait's timeout is an hour away: only the signal given back ends it this soon.
+        awaitState(order, CallStatus.State.SUCCEEDED);
+        assertEquals("approved by ada", calls.result(order, String.class).orElseThrow());
+        assertEquals(1, functions.runs(tag, "reserve"));
+        assertEquals(2, functions.runs(tag, "charge"));
     }
 
     @Test
