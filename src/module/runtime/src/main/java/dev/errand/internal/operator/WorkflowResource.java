@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.errand.CallStatus;
@@ -136,7 +138,7 @@ public class WorkflowResource {
     @POST
     @Path("calls/{id}/restart")
     @RolesAllowed(Roles.ADMIN)
-    public Response restart(@PathParam("id") String id, @QueryParam("fromStep") String fromStep,
+    public RestResponse<RestartView> restart(@PathParam("id") String id, @QueryParam("fromStep") String fromStep,
             @Context SecurityContext security) {
         WorkflowRestarts.Attempt attempt;
         try {
@@ -151,8 +153,9 @@ public class WorkflowResource {
                         e.getMessage());
             };
         }
-        return Response.accepted(new RestartView(id, attempt.attempt(), attempt.fromSeq(), attempt.fromStep(),
-                attempt.restartedBy(), attempt.startedAt())).build();
+        // Typed, so that the build knows the entity's type (a native image serializes only what it knows).
+        return RestResponse.accepted(new RestartView(id, attempt.attempt(), attempt.fromSeq(), attempt.fromStep(),
+                attempt.restartedBy(), attempt.startedAt()));
     }
 
     /** A restart as made: the attempt it began, and the first step that runs again. */
@@ -179,7 +182,7 @@ public class WorkflowResource {
     @POST
     @Path("workflows/restart")
     @RolesAllowed(Roles.ADMIN)
-    public Response restartFailed(@QueryParam("function") String function, @QueryParam("failedFrom") String failedFrom,
+    public RestResponse<WorkflowRestarts.Bulk> restartFailed(@QueryParam("function") String function, @QueryParam("failedFrom") String failedFrom,
             @QueryParam("failedTo") String failedTo, @QueryParam("dryRun") String dryRun,
             @Context SecurityContext security) {
         if (function == null || function.isBlank()) {
@@ -194,7 +197,7 @@ public class WorkflowResource {
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
-        return Response.status(dry ? 200 : 202).entity(bulk).build();
+        return dry ? RestResponse.ok(bulk) : RestResponse.accepted(bulk);
     }
 
     private static String user(SecurityContext security) {
