@@ -13,10 +13,11 @@ import java.time.Instant;
  * @param children    the durable calls it started, by state
  * @param businessKey the key it was started under ({@link DurableCalls#startOnce}), or null; an outside
  *                    sender's key as {@code outside:<key>}
+ * @param attempt     1, and one more each time an operator restarted the workflow ({@link WorkflowRestarts})
  */
 public record CallStatus(String id, String function, boolean workflow, String parentId, State state,
         String currentStep, String result, String error, Children children, Instant createdAt, Instant startedAt,
-        Instant finishedAt, String businessKey) {
+        Instant finishedAt, String businessKey, int attempt) {
 
     /** A call's lifecycle. */
     public enum State {
@@ -28,7 +29,7 @@ public record CallStatus(String id, String function, boolean workflow, String pa
         WAITING,
         /** Done; its result is stored. */
         SUCCEEDED,
-        /** Dead-lettered: it will not run again unless its dead letter is replayed. */
+        /** Dead-lettered: it will not run again unless its dead letter is replayed or it is restarted. */
         FAILED,
         /** Cancelled ({@link DurableCalls#cancel}), or its parent was: it runs nothing more but its compensation. */
         CANCELLED,

@@ -7,6 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -90,6 +93,70 @@ class DeadLetterReplayTest {
         asAdmin().delete("/errand/dead-letters/{id}", 987654321L).then().statusCode(404)
                 .contentType("application/problem+json");
         assertEquals(0, succeeded(test));
+    }
+
+    @Test
+    void aBulkReplayCountsItsSelectionInADryRunAndThenReplaysOnlyTheLettersOfItsReasonAndTime() {
+        long before = deadLetterOf(TestWorkMessages.work(test + "-before").failingFirst(1));
+        long first = deadLetterOf(TestWorkMessages.work(test + "-first").failingFirst(1));
+        long poison = deadLetterOf(TestWorkMessages.work(test + "-poison").withBody("{\"failures\": 0}"));
+        long last = deadLetterOf(TestWorkMessages.work(test + "-last").failingFirst(1));
+        long after = deadLetterOf(TestWorkMessages.work(test + "-after").failingFirst(1));
+        // From the first's dead-lettering to just after the last's: first, poison and last, of which the
+        // poison message is a contract violation, not retries exhausted.
+        String from = deadLetteredAt(first).toString();
+        String to = deadLetteredAt(last).plus(1, ChronoUnit.MICROS).toString();
+
+        asAdmin().queryParam("queue", TestWorkProcessor.ONCE_QUEUE).queryParam("reason", "retries-exhausted")
+                .queryParam("deadLetteredFrom", from).queryParam("deadLetteredTo", to).queryParam("dryRun", "true")
+                .post("/errand/dead-letters/replay").then().statusCode(200)
+                .body("dryRun", equalTo(true)).body("matched", equalTo(2));
+        for (long id : List.of(before, first, poison, last, after)) {
+            assertEquals("DEAD_LETTERED", status(id), "a dry run replays nothing");
+        }
+
+        asAdmin().queryParam("queue", TestWorkProcessor.ONCE_QUEUE).queryParam("reason", "retries-exhausted")
+                .queryParam("deadLetteredFrom", from).queryParam("deadLetteredTo", to)
+                .post("/errand/dead-letters/replay").then().statusCode(202)
+                .body("dryRun", equalTo(false)).body("replayed", equalTo(2));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> succeeded(test + "-first") == 1 && succeeded(test + "-last") == 1);
+        assertEquals("REPLAYED", status(first));
+        assertEquals("REPLAYED", status(last));
+        for (long id : List.of(before, poison, after)) {
+            assertEquals("DEAD_LETTERED", status(id), "outside the selection: " + id);
+        }
+        assertEquals(0, succeeded(test + "-before"));
+        assertEquals(0, succeeded(test + "-after"));
+    }
+
+    @Test
+    void aBulkReplayWithABadSelectionIsRefusedWithAProblemAndReplaysNothing() {
+        long id = deadLetterOf(TestWorkMessages.work(test).failingFirst(1));
+        String now = Instant.now().toString();
+        String hourAgo = Instant.now().minus(1, ChronoUnit.HOURS).toString();
+
+        asAdmin().queryParam("reason", "retries-exhaustd").post("/errand/dead-letters/replay").then().statusCode(400)
+                .contentType("application/problem+json");
+        asAdmin().queryParam("deadLetteredFrom", "yesterday").post("/errand/dead-letters/replay").then()
+                .statusCode(400).contentType("application/problem+json");
+        asAdmin().queryParam("deadLetteredFrom", now).queryParam("deadLetteredTo", hourAgo)
+                .post("/errand/dead-letters/replay").then().statusCode(400).contentType("application/problem+json");
+        asAdmin().queryParam("dryRun", "yes").post("/errand/dead-letters/replay").then().statusCode(400)
+                .contentType("application/problem+json");
+        asViewer().queryParam("dryRun", "true").post("/errand/dead-letters/replay").then().statusCode(403);
+
+        assertEquals("DEAD_LETTERED", status(id));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> succeeded(test) == 0);
+    }
+
+    private static String status(long id) {
+        return asViewer().get("/errand/dead-letters/{id}", id).then().statusCode(200).extract().path("status");
+    }
+
+    private static Instant deadLetteredAt(long id) {
+        return Instant.parse(asViewer().get("/errand/dead-letters/{id}", id).then().statusCode(200).extract()
+                .path("deadLetteredAt"));
     }
 
     /** Sends the work, which fails its only attempt; returns its dead letter's id. */

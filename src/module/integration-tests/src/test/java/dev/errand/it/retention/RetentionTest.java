@@ -80,11 +80,13 @@ class RetentionTest {
     }
 
     @Test
-    void aFinishedCallGoesWithItsStepsButARunningWorkflowItsChildrenAndTheirParentsStay() {
+    void aFinishedCallGoesWithItsStepsAndRestartsButARunningWorkflowItsChildrenAndTheirParentsStay() {
         // A finished workflow with a finished child: both go, with their steps.
         call("done", null, "SUCCEEDED", "8 days");
         call("done/1", id("done"), "SUCCEEDED", "8 days");
         workflowStep("done");
+        Rows.execute("insert into errand_call_restart (call_id, attempt, from_seq, restarted_at)"
+                + " values (?, 2, 1, now() - interval '9 days')", id("done"));
         // A workflow that still runs, started long ago, with a finished child and a step.
         call("running", null, "WAITING", null);
         call("running/1", id("running"), "SUCCEEDED", "8 days");
@@ -102,6 +104,8 @@ class RetentionTest {
         swept(() -> count("select count(*) from errand_call where id in (?, ?)", id("done"), id("done/1")) == 0);
 
         assertEquals(0, count("select count(*) from errand_step where owner_id = ?", id("done")));
+        assertEquals(0, count("select count(*) from errand_call_restart where call_id = ?", id("done")),
+                "its restarts go with it");
         assertEquals(1, count("select count(*) from errand_call where id = ?", id("running")));
         assertEquals(1, count("select count(*) from errand_call where id = ?", id("running/1")),
                 "a call whose parent still runs stays");

@@ -84,17 +84,23 @@ public class DeadLetterReplayer {
         await(send(letter, Map.of(WireContract.REPLAYED, letter.replayCount)), letter.id);
     }
 
-    /** Replays every dead letter of a queue (or of all queues when null); returns how many. */
-    public int replayAll(String queue) {
+    /**
+     * Replays every waiting dead letter of a queue (or of all queues when null) that the selection takes;
+     * returns how many.
+     */
+    public int replayAll(String queue, BulkSelection selection) {
+        if (queue != null && !replayable.contains(queue)) {
+            return 0;
+        }
+        // A letter replayed here that fails again at once is dead-lettered after this began: it is not
+        // taken again, so the loop ends.
+        BulkSelection taken = selection.endingBy(Instant.now());
         int replayed = 0;
         while (true) {
             // In batches, so a dead-letter queue of 50,000 neither sits in memory nor in one transaction.
-            if (queue != null && !replayable.contains(queue)) {
-                return replayed;
-            }
             List<DeadLetter> letters = QuarkusTransaction.requiringNew().call(() -> {
                 List<DeadLetter> waiting = deadLetters.listForReplay(queue == null ? replayable : Set.of(queue),
-                        REPLAY_BATCH);
+                        taken, REPLAY_BATCH);
                 waiting.forEach(this::markReplayed);
                 return waiting;
             });
@@ -105,6 +111,15 @@ public class DeadLetterReplayer {
             sendAll(letters);
             replayed += letters.size();
         }
+    }
+
+    /** How many dead letters {@link #replayAll} would replay now: a dry run. */
+    public long countReplayable(String queue, BulkSelection selection) {
+        if (queue != null && !replayable.contains(queue)) {
+            return 0;
+        }
+        return QuarkusTransaction.requiringNew().call(() -> deadLetters.countForReplay(
+                queue == null ? replayable : Set.of(queue), selection));
     }
 
     /**

@@ -47,13 +47,59 @@ public class DeadLetterRepository implements PanacheRepository<DeadLetter> {
                 .toList();
     }
 
-    /** The oldest waiting dead letters first, at most {@code limit}. */
-    public List<DeadLetter> listForReplay(java.util.Collection<String> queues, int limit) {
+    /** The oldest waiting dead letters first, of those queues and this selection, at most {@code limit}. */
+    public List<DeadLetter> listForReplay(java.util.Collection<String> queues, BulkSelection selection, int limit) {
         if (queues.isEmpty()) {
             return List.of();
         }
-        return find("status = ?1 and originalAddress in ?2", Sort.by("id"), DeadLetterStatus.DEAD_LETTERED, queues)
-                .page(Page.ofSize(limit)).list();
+        return waiting(queues, selection, Sort.by("id")).page(Page.ofSize(limit)).list();
+    }
+
+    /** How many {@link #listForReplay} would find, all pages together. */
+    public long countForReplay(java.util.Collection<String> queues, BulkSelection selection) {
+        return queues.isEmpty() ? 0 : waiting(queues, selection, null).count();
+    }
+
+    private io.quarkus.hibernate.orm.panache.PanacheQuery<DeadLetter> waiting(java.util.Collection<String> queues,
+            BulkSelection selection, Sort sort) {
+        StringBuilder where = new StringBuilder("status = :status and originalAddress in :queues");
+        Parameters parameters = Parameters.with("status", DeadLetterStatus.DEAD_LETTERED).and("queues", queues);
+        if (selection.reason() != null) {
+            where.append(" and reason = :reason");
+            parameters.and("reason", selection.reason());
+        }
+        if (selection.from() != null) {
+            where.append(" and deadLetteredAt >= :from");
+            parameters.and("from", selection.from());
+        }
+        if (selection.to() != null) {
+            where.append(" and deadLetteredAt < :to");
+            parameters.and("to", selection.to());
+        }
+        return sort == null ? find(where.toString(), parameters) : find(where.toString(), sort, parameters);
+    }
+
+    /**
+     * A restarted workflow's dead letters are resolved, as replayed: the workflow runs again, and a
+     * replay of one of them later would run it on top of the restart. Its own messages are its start
+     * (of the call's origin) and its timers and wake-ups ({@code <id>/wait:…}, {@code <id>/wake:…}, the
+     * service's); a child's ({@code <id>/<n>}) are its child's.
+     *
+     * @param consumer the workflow's consumer
+     * @return how many were resolved
+     */
+    public int resolveRestarted(String consumer, String callId, String callOrigin) {
+        return update("""
+                status = ?1, resolvedAt = ?2, replayCount = replayCount + 1
+                where status = ?3 and consumer = ?4
+                  and (messageId = ?5 and origin = ?6
+                       or origin = ?7 and (messageId like ?8 escape '!' or messageId like ?9 escape '!'))""",
+                DeadLetterStatus.REPLAYED, java.time.Instant.now(), DeadLetterStatus.DEAD_LETTERED, consumer,
+                callId, callOrigin, SERVICE, likePrefix(callId + "/wait:"), likePrefix(callId + "/wake:"));
+    }
+
+    private static String likePrefix(String prefix) {
+        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
     public long countByCorrelation(String correlationId, DeadLetterStatus status) {

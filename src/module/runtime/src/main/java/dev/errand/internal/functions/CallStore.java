@@ -67,7 +67,7 @@ public class CallStore {
 
     private static final String COLUMNS = """
             id, function, workflow, parent_id, status, current_step, result, error, created_at, started_at,
-            finished_at, business_key""";
+            finished_at, business_key, attempt""";
     /** How many times a keyed start looks again for a key whose row went between its insert and its read. */
     private static final int KEYED_ATTEMPTS = 3;
 
@@ -552,7 +552,7 @@ public class CallStore {
                     calls.add(new CallStatus(id, rows.getString(2), rows.getBoolean(3), rows.getString(4),
                             CallStatus.State.valueOf(rows.getString(5)), rows.getString(6), rows.getString(7),
                             rows.getString(8), children(children, id), instant(rows.getTimestamp(9)),
-                            instant(rows.getTimestamp(10)), instant(rows.getTimestamp(11)), rows.getString(12)));
+                            instant(rows.getTimestamp(10)), instant(rows.getTimestamp(11)), rows.getString(12), rows.getInt(13)));
                 }
             }
             return calls;

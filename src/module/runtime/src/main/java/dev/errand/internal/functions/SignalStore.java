@@ -60,6 +60,22 @@ public class SignalStore {
         }
     }
 
+    /**
+     * Gives back the signals that steps from number {@code fromSeq} on took: a restart forgets those
+     * steps, and the waits that run again take the same signals again, oldest first.
+     */
+    void untake(String callId, int fromSeq) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement untake = connection.prepareStatement(
+                        "update errand_signal set taken_by = null where call_id = ? and taken_by >= ?")) {
+            untake.setString(1, callId);
+            untake.setInt(2, fromSeq);
+            untake.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not give back the signals of workflow " + callId, e);
+        }
+    }
+
     /** The oldest waiting signal of this name, taken by the workflow's step {@code step}. */
     Optional<Taken> take(String callId, String name, int step) {
         try (Connection connection = dataSource.getConnection();

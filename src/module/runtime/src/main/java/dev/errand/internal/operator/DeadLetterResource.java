@@ -26,6 +26,9 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.errand.ProblemException;
+import dev.errand.internal.contract.FailureKind;
+import dev.errand.internal.deadletter.BulkSelection;
 import dev.errand.internal.deadletter.DeadLetter;
 import dev.errand.internal.deadletter.DeadLetterReplayer;
 import dev.errand.internal.deadletter.DeadLetterRepository;
@@ -157,11 +160,64 @@ public class DeadLetterResource {
         return Response.accepted(Map.of("id", id, "status", DeadLetterStatus.REPLAYED)).build();
     }
 
+    /**
+     * Replays every waiting dead letter among the queues this service consumes, or those of one queue,
+     * of one reason, dead-lettered in {@code [deadLetteredFrom, deadLetteredTo)}; {@code dryRun=true}
+     * counts them and changes nothing.
+     */
     @POST
     @Path("/replay")
     @RolesAllowed(Roles.ADMIN)
-    public Response replayAll(@QueryParam("queue") String queue) {
-        return Response.accepted(Map.of("replayed", replayer.replayAll(queue))).build();
+    public Response replayAll(@QueryParam("queue") @Size(max = 255) String queue,
+            @QueryParam("reason") String reason, @QueryParam("deadLetteredFrom") String from,
+            @QueryParam("deadLetteredTo") String to, @QueryParam("dryRun") String dryRun) {
+        BulkSelection selection = new BulkSelection(reason(reason), instant("deadLetteredFrom", from),
+                instant("deadLetteredTo", to));
+        if (selection.from() != null && selection.to() != null && !selection.from().isBefore(selection.to())) {
+            throw invalid("deadLetteredFrom must be before deadLetteredTo");
+        }
+        String chosen = queue == null || queue.isBlank() ? null : queue;
+        if (dryRun(dryRun)) {
+            return Response.ok(Map.of("dryRun", true, "matched", replayer.countReplayable(chosen, selection))).build();
+        }
+        return Response.accepted(Map.of("dryRun", false, "replayed", replayer.replayAll(chosen, selection))).build();
+    }
+
+    /** A reason is one of the failure kinds: a typo would otherwise select nothing and say so quietly. */
+    private static String reason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return null;
+        }
+        List<String> kinds = java.util.Arrays.stream(FailureKind.values()).map(FailureKind::wireName).toList();
+        if (!kinds.contains(reason)) {
+            throw invalid("reason is one of " + kinds + ", was " + (reason.length() > 64 ? reason.substring(0, 64) + "…" : reason));
+        }
+        return reason;
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw invalid(name + " is an ISO-8601 instant such as 2024-05-01T12:00:00Z");
+        }
+    }
+
+    private static boolean dryRun(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw invalid("dryRun is true or false");
+    }
+
+    private static ProblemException invalid(String detail) {
+        return new ProblemException(400, "invalid-parameter", "Invalid parameter", detail);
     }
 
     @DELETE

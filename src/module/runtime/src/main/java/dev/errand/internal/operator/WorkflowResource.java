@@ -1,5 +1,7 @@
 package dev.errand.internal.operator;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +18,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -24,6 +29,7 @@ import dev.errand.DurableCalls;
 import dev.errand.ProblemException;
 import dev.errand.Roles;
 import dev.errand.Signals;
+import dev.errand.WorkflowRestarts;
 import dev.errand.WorkflowVersions;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 
@@ -40,10 +46,12 @@ public class WorkflowResource {
 
     private final DurableCalls calls;
     private final Signals signals;
+    private final WorkflowRestarts restarts;
 
-    public WorkflowResource(DurableCalls calls, Signals signals) {
+    public WorkflowResource(DurableCalls calls, Signals signals, WorkflowRestarts restarts) {
         this.calls = calls;
         this.signals = signals;
+        this.restarts = restarts;
     }
 
     /** The top-level workflows (or those {@code parent} started), newest first. */
@@ -153,6 +161,105 @@ public class WorkflowResource {
         return calls.byBusinessKey(function, businessKey)
                 .orElseThrow(() -> new ProblemException(404, "not-found", "Not found",
                         "no durable call of " + function + " under business key " + businessKey));
+    }
+
+    /**
+     * Runs a failed workflow again: from the step that failed, or from the first step named
+     * {@code fromStep} (that step and the ones after it run again, the ones before replay their records).
+     * A new attempt of the same call.
+     */
+    @POST
+    @Path("calls/{id}/restart")
+    @RolesAllowed(Roles.ADMIN)
+    public RestResponse<RestartView> restart(@PathParam("id") String id, @QueryParam("fromStep") String fromStep,
+            @Context SecurityContext security) {
+        WorkflowRestarts.Attempt attempt;
+        try {
+            attempt = restarts.restart(id, fromStep, user(security));
+        } catch (WorkflowRestarts.Refused e) {
+            throw switch (e.reason()) {
+                case NO_SUCH_WORKFLOW -> notFound("workflow", id);
+                case NO_SUCH_STEP -> new ProblemException(400, "unknown-step", "Unknown step", e.getMessage());
+                case NOT_FAILED -> new ProblemException(409, "workflow-not-failed", "Workflow not failed",
+                        e.getMessage());
+                case NOT_DEPLOYED -> new ProblemException(409, "workflow-not-deployed", "Workflow not deployed",
+                        e.getMessage());
+            };
+        }
+        // Typed, so that the build knows the entity's type (a native image serializes only what it knows).
+        return RestResponse.accepted(new RestartView(id, attempt.attempt(), attempt.fromSeq(), attempt.fromStep(),
+                attempt.restartedBy(), attempt.startedAt()));
+    }
+
+    /** A restart as made: the attempt it began, and the first step that runs again. */
+    public record RestartView(String id, int attempt, int fromSeq, String fromStep, String restartedBy,
+            Instant restartedAt) {
+    }
+
+    /** A workflow's attempts: its first run, and one per restart. */
+    @GET
+    @Path("calls/{id}/attempts")
+    @RolesAllowed(Roles.VIEWER)
+    public List<WorkflowRestarts.Attempt> attempts(@PathParam("id") String id) {
+        List<WorkflowRestarts.Attempt> attempts = restarts.attempts(id);
+        if (attempts.isEmpty()) {
+            throw notFound("workflow", id);
+        }
+        return attempts;
+    }
+
+    /**
+     * Counts ({@code dryRun=true}) or restarts, each from its failed step, the runs of a workflow that
+     * failed in {@code [failedFrom, failedTo)}: after a fix is deployed.
+     */
+    @POST
+    @Path("workflows/restart")
+    @RolesAllowed(Roles.ADMIN)
+    public RestResponse<WorkflowRestarts.Bulk> restartFailed(@QueryParam("function") String function, @QueryParam("failedFrom") String failedFrom,
+            @QueryParam("failedTo") String failedTo, @QueryParam("dryRun") String dryRun,
+            @Context SecurityContext security) {
+        if (function == null || function.isBlank()) {
+            throw invalid("function names the workflow whose failed runs to restart");
+        }
+        Instant from = instant("failedFrom", failedFrom);
+        Instant to = instant("failedTo", failedTo);
+        boolean dry = flag("dryRun", dryRun);
+        WorkflowRestarts.Bulk bulk;
+        try {
+            bulk = restarts.restartFailed(function, from, to, dry, user(security));
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+        return dry ? RestResponse.ok(bulk) : RestResponse.accepted(bulk);
+    }
+
+    private static String user(SecurityContext security) {
+        return security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw invalid(name + " is required: an ISO-8601 instant such as 2024-05-01T12:00:00Z");
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw invalid(name + " is an ISO-8601 instant such as 2024-05-01T12:00:00Z, was " + value);
+        }
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw invalid(name + " is true or false, was " + value);
+    }
+
+    private static ProblemException invalid(String detail) {
+        return new ProblemException(400, "invalid-parameter", "Invalid parameter", detail);
     }
 
     private static CallStatus.State state(String state) {

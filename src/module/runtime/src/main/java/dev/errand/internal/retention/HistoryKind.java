@@ -38,10 +38,10 @@ enum HistoryKind {
             "", "errand_step_task_age", "errand_step (done_at) where seq is null"),
 
     /**
-     * Finished durable calls, with their steps, top down: a child goes once its parent has gone. Kept:
-     * a call that runs again (a replayed workflow keeps its old {@code finished_at} until it ends), one
-     * whose parent is still recorded, one with a child that still runs, and a failed one whose dead
-     * letter waits or was replayed within the window (its replay runs it from its record).
+     * Finished durable calls, with their steps, signals and restarts, top down: a child goes once its
+     * parent has gone. Kept: a call that runs again (a replayed workflow keeps its old {@code finished_at}
+     * until it ends), one whose parent is still recorded, one with a child that still runs, and a failed
+     * one whose dead letter waits or was replayed within the window (its replay runs it from its record).
      */
     FINISHED_CALLS("finished-calls", "errand_call", "finished_at", "id", """
             and finished_at is not null and status in ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT')
@@ -54,7 +54,8 @@ enum HistoryKind {
                               and (errand_call.failed_by is not null or d.origin = errand_call.origin)
                               and (d.status = 'DEAD_LETTERED' or d.status = 'REPLAYED' and d.resolved_at > :before))""",
             "delete from errand_step s using gone where s.owner_id = gone.id and s.seq is not null;"
-                    + "delete from errand_signal g using gone where g.call_id = gone.id",
+                    + "delete from errand_signal g using gone where g.call_id = gone.id;"
+                    + "delete from errand_call_restart r using gone where r.call_id = gone.id",
             "errand_call_finished", "errand_call (finished_at) where finished_at is not null"),
 
     /** Dead letters an operator replayed or discarded; a letter still waiting is never removed. */

@@ -129,6 +129,23 @@ public class StepRecorder implements Steps {
         }
     }
 
+    /**
+     * Forgets a workflow's steps from number {@code fromSeq} on: a restarted workflow runs them again
+     * (and records them again, "on conflict do nothing" keeping only a first record).
+     */
+    public int forget(String callId, int fromSeq) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement(
+                        "delete from errand_step where consumer = ? and owner_id = ? and seq >= ?")) {
+            delete.setString(1, NO_CONSUMER);
+            delete.setString(2, callId);
+            delete.setInt(3, fromSeq);
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not forget the steps of workflow " + callId, e);
+        }
+    }
+
     /** Records step {@code seq} of a workflow, unless that number is recorded already. */
     public void record(String callId, int seq, String name, String result) {
         insert(NO_CONSUMER, callId, seq, name, result);
