@@ -84,23 +84,31 @@ public record LocalCertificate(Path keyStore, Path certificate, Path trustStore,
         Files.deleteIfExists(made.keyStore());
         Files.deleteIfExists(made.certificate());
         Files.deleteIfExists(made.trustStore());
-        keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048",
+        keytool(password, "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048",
                 "-validity", Long.toString(Math.max(1, validity.toDays())),
                 "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-storetype", "PKCS12", "-keystore", made.keyStore().toString(), "-storepass", password);
-        keytool("-exportcert", "-alias", name, "-rfc", "-file", made.certificate().toString(),
-                "-keystore", made.keyStore().toString(), "-storepass", password);
-        keytool("-importcert", "-noprompt", "-alias", name, "-file", made.certificate().toString(),
-                "-storetype", "PKCS12", "-keystore", made.trustStore().toString(), "-storepass", password);
+                "-storetype", "PKCS12", "-keystore", made.keyStore().toString(), "-storepass:env", PASSWORD_VARIABLE);
+        keytool(password, "-exportcert", "-alias", name, "-rfc", "-file", made.certificate().toString(),
+                "-keystore", made.keyStore().toString(), "-storepass:env", PASSWORD_VARIABLE);
+        keytool(password, "-importcert", "-noprompt", "-alias", name, "-file", made.certificate().toString(),
+                "-storetype", "PKCS12", "-keystore", made.trustStore().toString(), "-storepass:env", PASSWORD_VARIABLE);
         PrivateFolders.restrict(folder);
         return made;
     }
 
-    private static void keytool(String... arguments) throws IOException {
+    /**
+     * The stores' password reaches keytool in its environment, not on its command line: there, any process
+     * could read it, and a random password that begins with "-J" is taken for an option of keytool's JVM.
+     */
+    private static final String PASSWORD_VARIABLE = "ERRAND_STORE_PASSWORD";
+
+    private static void keytool(String password, String... arguments) throws IOException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         List<String> command = new ArrayList<>(List.of(keytool.toString()));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put(PASSWORD_VARIABLE, password);
+        Process process = builder.start();
         try {
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
