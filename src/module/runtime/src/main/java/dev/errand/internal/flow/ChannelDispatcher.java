@@ -165,6 +165,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
     private int settling;
     private int peakRunning;
     private int waiting;
+    /** Of those waiting, the ones that wait for a delay to pass (RunAgain), not for a worker. */
+    private int delayed;
     private long sequence;
     private boolean probeInFlight;
     private long nextProbeNanos;
@@ -425,6 +427,7 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
                     done.settled().whenComplete((ok, error) -> settled());
                 } else if (each instanceof RunAgain again) {
                     waiting++;
+                    delayed++;
                     timer.schedule(() -> runAgain(entry), again.delay().toNanos(), TimeUnit.NANOSECONDS);
                 } else {
                     parked.incrementAndGet();
@@ -484,6 +487,7 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
         boolean release;
         List<Entry> followers = List.of();
         synchronized (this) {
+            delayed--;
             release = pausedFor.contains(PauseReason.SHUTTING_DOWN)
                     || pausedFor.contains(PauseReason.DATABASE_UNAVAILABLE);
             if (release) {
@@ -661,7 +665,8 @@ public final class ChannelDispatcher<W extends ChannelDispatcher.Work> {
      * idle or paused. A long stall means wedged handlers, such as a downstream call without a timeout.
      */
     public synchronized Duration stalledFor() {
-        if ((waiting == 0 && running == 0) || !pausedFor.isEmpty()) {
+        // A delivery that waits for its time on purpose (a retry's backoff, a workflow's timer) is no stall.
+        if ((waiting - delayed == 0 && running == 0) || !pausedFor.isEmpty()) {
             return Duration.ZERO;
         }
         return Duration.ofNanos(System.nanoTime() - lastProgressNanos);
