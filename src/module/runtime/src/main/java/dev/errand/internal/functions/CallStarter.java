@@ -35,6 +35,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class CallStarter {
 
+    /**
+     * The deadline {@code DurableCalls.startWithin} gives the calls its code starts on this thread; each is
+     * recorded with it (or its parent's, when that comes first).
+     */
+    static final ThreadScope<Instant> DEADLINE = new ThreadScope<>();
+
     private final CallStore store;
     private final Outbox outbox;
     private final ObjectMapper mapper;
@@ -60,7 +66,7 @@ public class CallStarter {
             throw parent.unwind();
         }
         KeyedStart keyed = KeyedStart.take();
-        Instant deadline = CallDeadline.current();
+        Instant deadline = DEADLINE.current();
         if (keyed != null) {
             return startKeyed(function, json, parent, keyed, deadline);
         }

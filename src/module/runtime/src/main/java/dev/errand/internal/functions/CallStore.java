@@ -322,12 +322,16 @@ public class CallStore {
         }
     }
 
+    /** A waiting parent whose awaited children have all ended: {@code done} ended children in all. */
+    public record ParentToWake(String id, String function, int done) {
+    }
+
     /**
      * Counts finished children in their parents, once each, in the transaction that finishes them.
      *
      * @return the parents whose count reached the number their wait is to be woken at
      */
-    public List<NewCall> countEnded(Connection connection, List<String> children) throws SQLException {
+    public List<ParentToWake> countEnded(Connection connection, List<String> children) throws SQLException {
         Map<String, Integer> perParent = new java.util.TreeMap<>();
         try (PreparedStatement mark = connection.prepareStatement("""
                 update errand_call set counted_in_parent = true
@@ -341,7 +345,7 @@ public class CallStore {
                 }
             }
         }
-        List<NewCall> toWake = new ArrayList<>();
+        List<ParentToWake> toWake = new ArrayList<>();
         // In one order in every transaction, so that two of them never wait for each other's parents.
         try (PreparedStatement count = connection.prepareStatement("""
                 update errand_call set children_done = children_done + ?
@@ -357,7 +361,7 @@ public class CallStore {
                     int at = rows.getInt(3);
                     boolean waits = !rows.wasNull() && "WAITING".equals(rows.getString(4));
                     if (waits && after >= at && after - parent.getValue() < at) {
-                        toWake.add(new NewCall(parent.getKey(), rows.getString(1), true, null, String.valueOf(after)));
+                        toWake.add(new ParentToWake(parent.getKey(), rows.getString(1), after));
                     }
                 }
             }

@@ -51,7 +51,7 @@ public class Cancellations {
         }
         if (done.parentId() != null) {
             // Its parent may be waiting for it: an ended child counts as one that finished.
-            wakeups.ended(callId, store);
+            wakeups.ended(callId);
         }
         return new DurableCalls.Cancellation(DurableCalls.Cancellation.Outcome.CANCELLED, done.ended().size());
     }

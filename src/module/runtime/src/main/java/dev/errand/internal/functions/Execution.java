@@ -17,7 +17,7 @@ import dev.errand.internal.steps.StepRecorder;
  */
 final class Execution {
 
-    private static final ThreadLocal<Execution> CURRENT = new ThreadLocal<>();
+    private static final ThreadScope<Execution> CURRENT = new ThreadScope<>();
 
     final FunctionCatalog.Function function;
     final String callId;
@@ -50,21 +50,15 @@ final class Execution {
     }
 
     static Execution current() {
-        return CURRENT.get();
+        return CURRENT.current();
     }
 
     static Execution enter(Execution execution) {
-        Execution previous = CURRENT.get();
-        CURRENT.set(execution);
-        return previous;
+        return CURRENT.enter(execution);
     }
 
     static void leave(Execution previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        CURRENT.leave(previous);
     }
 
     /** True once: when the worker calls the body itself. */

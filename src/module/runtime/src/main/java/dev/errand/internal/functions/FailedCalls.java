@@ -46,6 +46,6 @@ public class FailedCalls {
             calls.failed(callId, functions.nameOf(letter.consumer()), why, letter.origin().wireName(),
                     letter.messageId());
         }
-        wakeups.ended(callId, calls);
+        wakeups.ended(callId);
     }
 }

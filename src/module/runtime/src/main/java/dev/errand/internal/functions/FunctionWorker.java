@@ -158,7 +158,7 @@ public class FunctionWorker {
         Object value = returned == null ? null : returned.returned();
         store.succeeded(call, json(value));
         if (call.parentId() != null) {
-            wakeups.ended(call.id(), store);
+            wakeups.ended(call.id());
         }
         return RunOutcome.DONE;
     }

@@ -11,7 +11,7 @@ import dev.errand.internal.contract.SafeText;
  */
 final class KeyedStart {
 
-    private static final ThreadLocal<KeyedStart> CURRENT = new ThreadLocal<>();
+    private static final ThreadScope<KeyedStart> CURRENT = new ThreadScope<>();
 
     final String key;
     /** The handle's id, once the call is recorded or found under the key. */
@@ -23,23 +23,19 @@ final class KeyedStart {
 
     /** The key set on this thread, if any: what {@link #end} puts back. */
     static KeyedStart current() {
-        return CURRENT.get();
+        return CURRENT.current();
     }
 
     /** Keys the next durable call on this thread. */
     static KeyedStart begin(String key) {
         KeyedStart started = new KeyedStart(key);
-        CURRENT.set(started);
+        CURRENT.enter(started);
         return started;
     }
 
     /** Puts back the key that was set before {@link #begin} (null: none). */
     static void end(KeyedStart previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        CURRENT.leave(previous);
     }
 
     /**
@@ -48,7 +44,7 @@ final class KeyedStart {
      * @throws IllegalStateException when its start already made its one call
      */
     static KeyedStart take() {
-        KeyedStart keyed = CURRENT.get();
+        KeyedStart keyed = CURRENT.current();
         if (keyed != null && keyed.callId != null) {
             throw new IllegalStateException("startOnce(\"" + keyed.key + "\", ...) starts one durable call, and its"
                     + " code made a second one; make the others outside it");

@@ -31,9 +31,11 @@ public class ParentWakeups {
     private final TransactionSynchronizationRegistry registry;
     private final Outbox outbox;
     private final WorkflowsConfig config;
+    private final CallStore store;
 
     ParentWakeups(AgroalDataSource dataSource, TransactionSynchronizationRegistry registry, Outbox outbox,
-            WorkflowsConfig config) {
+            WorkflowsConfig config, CallStore store) {
+        this.store = store;
         this.dataSource = dataSource;
         this.registry = registry;
         this.outbox = outbox;
@@ -41,7 +43,7 @@ public class ParentWakeups {
     }
 
     /** A call ended (succeeded or failed) in the current transaction. */
-    void ended(String callId, CallStore store) {
+    void ended(String callId) {
         if (!config.fanInWakeUp()) {
             return;
         }
@@ -53,7 +55,7 @@ public class ParentWakeups {
             registry.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
-                    count(fresh, store);
+                    count(fresh);
                 }
 
                 @Override
@@ -65,13 +67,13 @@ public class ParentWakeups {
         ended.add(callId);
     }
 
-    private void count(List<String> ended, CallStore store) {
+    private void count(List<String> ended) {
         if (registry.getRollbackOnly()) {
             return;
         }
         try (Connection connection = dataSource.getConnection()) {
-            for (CallStore.NewCall parent : store.countEnded(connection, ended)) {
-                outbox.enqueue(ResumeMessage.wakeUp(parent.id(), parent.function(), "children:" + parent.arguments()));
+            for (CallStore.ParentToWake parent : store.countEnded(connection, ended)) {
+                outbox.enqueue(ResumeMessage.wakeUp(parent.id(), parent.function(), "children:" + parent.done()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not count the end of durable calls in their parents", e);

@@ -82,11 +82,11 @@ public class StoredDurableCalls implements DurableCalls {
             throw new IllegalArgumentException("a call's timeout is more than zero, was " + timeout);
         }
         Objects.requireNonNull(start, "start");
-        Instant previous = CallDeadline.enter(Instant.now().plus(timeout));
+        Instant previous = CallStarter.DEADLINE.enter(Instant.now().plus(timeout));
         try {
             return start.get();
         } finally {
-            CallDeadline.leave(previous);
+            CallStarter.DEADLINE.leave(previous);
         }
     }
 

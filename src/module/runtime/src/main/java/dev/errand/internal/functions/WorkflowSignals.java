@@ -48,11 +48,11 @@ public class WorkflowSignals implements Signals {
     boolean keep(String callId, String name, String signalId, String json) {
         CallStore.RecordedCall workflow = calls.find(callId).filter(call -> call.call().workflow())
                 .orElseThrow(() -> new Refused(Refused.Reason.NO_SUCH_WORKFLOW, "no workflow with id " + callId));
-        if (signals.sent(callId, signalId)) {
-            // A repeat (a webhook delivered twice) is answered as one, even once the workflow has finished.
-            return false;
-        }
         if (workflow.state().finished()) {
+            if (signals.sent(callId, signalId)) {
+                // A repeat (a webhook delivered twice) is answered as one, even once the workflow has finished.
+                return false;
+            }
             throw new Refused(Refused.Reason.FINISHED, "workflow " + callId + " has finished ("
                     + workflow.state() + "): nothing would take signal " + name);
         }

@@ -171,13 +171,13 @@ public class DeadLetterResource {
     public Response replayAll(@QueryParam("queue") @Size(max = 255) String queue,
             @QueryParam("reason") String reason, @QueryParam("deadLetteredFrom") String from,
             @QueryParam("deadLetteredTo") String to, @QueryParam("dryRun") String dryRun) {
-        BulkSelection selection = new BulkSelection(reason(reason), instant("deadLetteredFrom", from),
-                instant("deadLetteredTo", to));
+        BulkSelection selection = new BulkSelection(reason(reason), QueryParameters.instant("deadLetteredFrom", from, false),
+                QueryParameters.instant("deadLetteredTo", to, false));
         if (selection.from() != null && selection.to() != null && !selection.from().isBefore(selection.to())) {
-            throw invalid("deadLetteredFrom must be before deadLetteredTo");
+            throw QueryParameters.invalid("deadLetteredFrom must be before deadLetteredTo");
         }
         String chosen = queue == null || queue.isBlank() ? null : queue;
-        if (dryRun(dryRun)) {
+        if (QueryParameters.flag("dryRun", dryRun)) {
             return Response.ok(Map.of("dryRun", true, "matched", replayer.countReplayable(chosen, selection))).build();
         }
         return Response.accepted(Map.of("dryRun", false, "replayed", replayer.replayAll(chosen, selection))).build();
@@ -190,34 +190,9 @@ public class DeadLetterResource {
         }
         List<String> kinds = java.util.Arrays.stream(FailureKind.values()).map(FailureKind::wireName).toList();
         if (!kinds.contains(reason)) {
-            throw invalid("reason is one of " + kinds + ", was " + (reason.length() > 64 ? reason.substring(0, 64) + "…" : reason));
+            throw QueryParameters.invalid("reason is one of " + kinds + ", was " + (reason.length() > 64 ? reason.substring(0, 64) + "…" : reason));
         }
         return reason;
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw invalid(name + " is an ISO-8601 instant such as 2024-05-01T12:00:00Z");
-        }
-    }
-
-    private static boolean dryRun(String value) {
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw invalid("dryRun is true or false");
-    }
-
-    private static ProblemException invalid(String detail) {
-        return new ProblemException(400, "invalid-parameter", "Invalid parameter", detail);
     }
 
     @DELETE

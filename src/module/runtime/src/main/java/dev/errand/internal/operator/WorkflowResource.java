@@ -1,7 +1,6 @@
 package dev.errand.internal.operator;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -61,8 +60,7 @@ public class WorkflowResource {
     public List<CallStatus> workflows(@QueryParam("state") String state, @QueryParam("parent") String parent,
             @QueryParam("limit") @DefaultValue("50") int limit) {
         if (limit < 1 || limit > 1000) {
-            throw new ProblemException(400, "invalid-parameter", "Invalid parameter",
-                    "limit must be between 1 and 1000, was " + limit);
+            throw QueryParameters.invalid("limit must be between 1 and 1000, was " + limit);
         }
         return calls.workflows(parent, state(state), limit);
     }
@@ -78,8 +76,7 @@ public class WorkflowResource {
     @RolesAllowed(Roles.VIEWER)
     public List<WorkflowVersions> versions(@QueryParam("function") String function) {
         if (function != null && function.isBlank()) {
-            throw new ProblemException(400, "invalid-parameter", "Invalid parameter",
-                    "function names a workflow; leave it out for all of them");
+            throw QueryParameters.invalid("function names a workflow; leave it out for all of them");
         }
         List<WorkflowVersions> versions = calls.versions(function);
         if (function != null && versions.isEmpty()) {
@@ -155,7 +152,7 @@ public class WorkflowResource {
     @RolesAllowed(Roles.VIEWER)
     public CallStatus keyed(@QueryParam("function") String function, @QueryParam("businessKey") String businessKey) {
         if (function == null || function.isBlank() || businessKey == null || businessKey.isBlank()) {
-            throw new ProblemException(400, "invalid-parameter", "Invalid parameter",
+            throw QueryParameters.invalid(
                     "function and businessKey are both required: a business key names a call per function");
         }
         return calls.byBusinessKey(function, businessKey)
@@ -219,47 +216,22 @@ public class WorkflowResource {
             @QueryParam("failedTo") String failedTo, @QueryParam("dryRun") String dryRun,
             @Context SecurityContext security) {
         if (function == null || function.isBlank()) {
-            throw invalid("function names the workflow whose failed runs to restart");
+            throw QueryParameters.invalid("function names the workflow whose failed runs to restart");
         }
-        Instant from = instant("failedFrom", failedFrom);
-        Instant to = instant("failedTo", failedTo);
-        boolean dry = flag("dryRun", dryRun);
+        Instant from = QueryParameters.instant("failedFrom", failedFrom, true);
+        Instant to = QueryParameters.instant("failedTo", failedTo, true);
+        boolean dry = QueryParameters.flag("dryRun", dryRun);
         WorkflowRestarts.Bulk bulk;
         try {
             bulk = restarts.restartFailed(function, from, to, dry, user(security));
         } catch (IllegalArgumentException e) {
-            throw invalid(e.getMessage());
+            throw QueryParameters.invalid(e.getMessage());
         }
         return dry ? RestResponse.ok(bulk) : RestResponse.accepted(bulk);
     }
 
     private static String user(SecurityContext security) {
         return security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw invalid(name + " is required: an ISO-8601 instant such as 2024-05-01T12:00:00Z");
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw invalid(name + " is an ISO-8601 instant such as 2024-05-01T12:00:00Z, was " + value);
-        }
-    }
-
-    private static boolean flag(String name, String value) {
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw invalid(name + " is true or false, was " + value);
-    }
-
-    private static ProblemException invalid(String detail) {
-        return new ProblemException(400, "invalid-parameter", "Invalid parameter", detail);
     }
 
     private static CallStatus.State state(String state) {
@@ -269,8 +241,7 @@ public class WorkflowResource {
         try {
             return CallStatus.State.valueOf(state);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "invalid-parameter", "Invalid parameter",
-                    "state is one of " + List.of(CallStatus.State.values()) + ", was " + state);
+            throw QueryParameters.invalid("state is one of " + List.of(CallStatus.State.values()) + ", was " + state);
         }
     }
 

@@ -5,12 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +20,7 @@ import org.jboss.logging.Logger;
 import dev.errand.BackgroundWork;
 import dev.errand.internal.config.RetentionConfig;
 import dev.errand.internal.flow.BackgroundPermits;
+import dev.errand.internal.handling.LoopThread;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,10 +60,7 @@ public class RetentionSweeper {
     private final HistoryReadings readings;
     private final RetentionIndexes indexes;
     private final Map<HistoryKind, Counter> removed = new EnumMap<>(HistoryKind.class);
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private volatile boolean stopping;
-    private Thread worker;
+    private final LoopThread loop = new LoopThread("errand-retention", this::run);
 
     RetentionSweeper(AgroalDataSource dataSource, RetentionConfig config, BackgroundWork background,
             BackgroundPermits permits, HistoryReadings readings, RetentionIndexes indexes, MeterRegistry registry) {
@@ -84,20 +80,18 @@ public class RetentionSweeper {
     // Before ConnectionBudget (APPLICATION + 600) counts the background's connections: the sweep holds one.
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 500) StartupEvent startup) {
         permits.addCapacity(1);
-        worker = new Thread(this::run, "errand-retention");
-        worker.setDaemon(true);
-        worker.start();
+        loop.start();
     }
 
     private void run() {
-        while (!stopping) {
+        while (!loop.stopping()) {
             boolean more = false;
             try {
                 if (config.enabled()) {
                     more = pass().more();
                 }
                 // A replica that does not sweep builds no index either: it reads what the indexes allow.
-                if (!stopping) {
+                if (!loop.stopping()) {
                     readings.read(config.enabled() ? indexes.ensure() : indexes.valid());
                 }
                 background.succeeded(LOOP);
@@ -130,14 +124,14 @@ public class RetentionSweeper {
     Pass pass() {
         Map<HistoryKind, Long> removedNow = new EnumMap<>(HistoryKind.class);
         boolean more = false;
-        for (HistoryKind kind : stopping ? Set.<HistoryKind> of() : indexes.ensure()) {
+        for (HistoryKind kind : loop.stopping() ? Set.<HistoryKind> of() : indexes.ensure()) {
             double windowSeconds = kind.window(config).toMillis() / 1000.0;
             long total = 0;
             int batches = 0;
             Long batch;
             do {
                 long started = System.nanoTime();
-                batch = stopping ? null : removeBatch(kind, windowSeconds);
+                batch = loop.stopping() ? null : removeBatch(kind, windowSeconds);
                 if (batch == null) {
                     record(kind, total, removedNow);
                     return new Pass(removedNow, false);
@@ -230,37 +224,12 @@ public class RetentionSweeper {
         return waitUnlessStopping(config.interval().toMillis());
     }
 
-    /** Waits up to {@code millis}, woken early by the service's stop; @return false once it stops. */
     private boolean waitUnlessStopping(long millis) {
-        lock.lock();
-        try {
-            if (!stopping) {
-                wake.await(millis, TimeUnit.MILLISECONDS);
-            }
-            return !stopping;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return loop.pause(millis);
     }
 
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) ShutdownEvent shutdown) {
-        lock.lock();
-        try {
-            stopping = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (worker != null) {
-            try {
-                worker.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(Duration.ofSeconds(10));
         background.ended(LOOP);
     }
 }

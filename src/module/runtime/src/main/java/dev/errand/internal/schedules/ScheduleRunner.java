@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -32,6 +29,7 @@ import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
 import dev.errand.Schedules;
+import dev.errand.internal.handling.LoopThread;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -63,10 +61,7 @@ public class ScheduleRunner implements Schedules {
     private final DurableCalls calls;
     private final BackgroundWork background;
     private final Map<String, Registration> registered = new ConcurrentHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private volatile boolean stopping;
-    private Thread worker;
+    private final LoopThread loop = new LoopThread("errand-schedules", this::run);
 
     ScheduleRunner(AgroalDataSource dataSource, DurableCalls calls, BackgroundWork background) {
         this.dataSource = dataSource;
@@ -254,22 +249,17 @@ public class ScheduleRunner implements Schedules {
         }
     }
 
-    private synchronized void startLoop() {
-        if (worker != null || stopping) {
-            return;
-        }
-        worker = new Thread(this::run, "errand-schedules");
-        worker.setDaemon(true);
-        worker.start();
+    private void startLoop() {
+        loop.start();
     }
 
     private void run() {
-        while (!stopping) {
+        while (!loop.stopping()) {
             Instant now = Instant.now();
             long wait = LOOK_AT_LEAST_EVERY_MILLIS;
             boolean failed = false;
             for (Registration registration : List.copyOf(registered.values())) {
-                if (stopping) {
+                if (loop.stopping()) {
                     return;
                 }
                 try {
@@ -285,55 +275,18 @@ public class ScheduleRunner implements Schedules {
             if (!failed) {
                 background.succeeded(LOOP);
             }
-            if (!pause(wait)) {
+            if (!loop.pause(wait)) {
                 return;
             }
         }
     }
 
-    private boolean pause(long millis) {
-        lock.lock();
-        try {
-            if (!stopping) {
-                wake.await(millis, TimeUnit.MILLISECONDS);
-            }
-            return !stopping;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void wakeUp() {
-        lock.lock();
-        try {
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        loop.wakeUp();
     }
 
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) ShutdownEvent shutdown) {
-        lock.lock();
-        try {
-            stopping = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        Thread running;
-        synchronized (this) {
-            running = worker;
-        }
-        if (running != null) {
-            try {
-                running.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(Duration.ofSeconds(10));
         background.ended(LOOP);
     }
 }
