@@ -44,4 +44,14 @@ public @interface DurableFunction {
      */
     @Nonbinding
     String name() default "";
+
+    /**
+     * How long each call may take, from its start to its end, retries included: past it, the call ends
+     * {@code TIMED_OUT} as if cancelled ({@link DurableCalls#cancel}). A duration as Quarkus reads one
+     * ({@code "30s"}, {@code "24h"}, {@code "PT1H30M"}); empty for none. The calls a workflow starts take the
+     * sooner of their own timeout and the workflow's deadline; {@link DurableCalls#startWithin} at the call
+     * can only make it sooner. A wrong value fails the build, naming the method.
+     */
+    @Nonbinding
+    String timeout() default "";
 }

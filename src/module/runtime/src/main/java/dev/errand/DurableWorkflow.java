@@ -35,4 +35,19 @@ public @interface DurableWorkflow {
     /** As {@link DurableFunction#name()}. */
     @Nonbinding
     String name() default "";
+
+    /** As {@link DurableFunction#timeout()}: the whole workflow's, its waits and children included. */
+    @Nonbinding
+    String timeout() default "";
+
+    /**
+     * The signals ({@link Workflow#awaitSignal}) this workflow takes from AMQP clients outside the service,
+     * by name: a payment provider's bridge, another team's service. They send to the queue
+     * {@value WireContract#SIGNALS_QUEUE} (docs/reference/wire-contract.md). A signal of any other name, or
+     * to a workflow that declares none, is dead-lettered unkept: the sender user cannot wake what the
+     * service did not open to it. Each name is 1 to 120 letters, digits, '.', '_' or '-'. The service's own
+     * code sends any signal through {@link Signals}, declared here or not.
+     */
+    @Nonbinding
+    String[] outsideSignals() default {};
 }

@@ -10,6 +10,12 @@ public final class WireContract {
     /** Default address of the dead-letter queue ({@code errand.dead-letters.address}). */
     public static final String DEAD_LETTER_QUEUE = "errand.dead-letters";
 
+    /**
+     * The queue outside AMQP clients send signals to, for the workflows that take them
+     * ({@link DurableWorkflow#outsideSignals()}); it exists only in a service that has such a workflow.
+     */
+    public static final String SIGNALS_QUEUE = "errand.signals";
+
     /** The only body type Errand accepts. */
     public static final String CONTENT_TYPE = "application/json";
     /**

@@ -28,7 +28,9 @@ import dev.errand.OutsideSenders;
 import dev.errand.Subscribe;
 import dev.errand.Task;
 import dev.errand.TaskHandler;
+import dev.errand.WireContract;
 import dev.errand.internal.contract.EventTypes;
+import dev.errand.internal.functions.OutsideSignalReceiver;
 import dev.errand.internal.handlers.HandlerRecorder;
 import dev.errand.internal.handling.Consumer;
 import dev.errand.internal.handling.ConsumerRegistry;
@@ -72,6 +74,7 @@ class ErrandProcessor {
     static final DotName MESSAGE = DotName.createSimple(Message.class);
     static final DotName SUBSCRIBE = DotName.createSimple(Subscribe.class);
     static final DotName OUTSIDE_SENDERS = DotName.createSimple(OutsideSenders.class);
+    static final DotName OUTSIDE_SIGNAL_RECEIVER = DotName.createSimple(OutsideSignalReceiver.class);
     private static final String FT = "org.eclipse.microprofile.faulttolerance.";
     static final DotName RETRY = DotName.createSimple(FT + "Retry");
     static final DotName BULKHEAD = DotName.createSimple(FT + "Bulkhead");
@@ -129,7 +132,31 @@ class ErrandProcessor {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Errand found handlers it cannot run:\n  - " + String.join("\n  - ", problems));
         }
+        if (takesOutsideSignals(index)) {
+            // Errand's own handler of the outside signals' queue, only where a workflow opens one: a service
+            // without one has no such queue to declare.
+            ClassInfo receiver = index.getClassByName(OUTSIDE_SIGNAL_RECEIVER);
+            MethodInfo receive = receiver.firstMethod("receive");
+            handlers.add(new HandlerMethod(OutsideSignalReceiver.CHANNEL, receiver, receive, indexOf(receive, TASK),
+                    List.of(), List.of()));
+        }
         return new HandlersBuildItem(handlers);
+    }
+
+    private static boolean takesOutsideSignals(IndexView index) {
+        for (AnnotationInstance workflow : index.getAnnotations(FunctionProcessor.DURABLE_WORKFLOW)) {
+            AnnotationValue signals = workflow.value("outsideSignals");
+            if (signals != null && signals.asStringArray().length > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The queue a handler reads: its channel's name, but for the outside signals' queue. */
+    static String queueOf(HandlerMethod handler) {
+        return handler.channel().equals(OutsideSignalReceiver.CHANNEL) ? WireContract.SIGNALS_QUEUE
+                : handler.channel();
     }
 
     private static List<String> subscribes(MethodInfo method) {
@@ -298,7 +325,7 @@ class ErrandProcessor {
     @BuildStep
     void channelDefaults(HandlersBuildItem handlers, BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
         for (HandlerMethod handler : handlers.handlers()) {
-            consumerChannelDefaults(handler, handler.channel(), defaults);
+            consumerChannelDefaults(handler, queueOf(handler), defaults);
         }
     }
 

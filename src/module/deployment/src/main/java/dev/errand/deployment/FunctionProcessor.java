@@ -2,6 +2,7 @@ package dev.errand.deployment;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,7 @@ import io.quarkus.gizmo.FieldDescriptor;
 import io.quarkus.gizmo.MethodCreator;
 import io.quarkus.gizmo.MethodDescriptor;
 import io.quarkus.gizmo.ResultHandle;
+import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
  * Turns each {@code @DurableFunction} and {@code @DurableWorkflow} method into a consumer of its own
@@ -119,8 +121,14 @@ class FunctionProcessor {
                     continue;
                 }
                 List<String> parameters = method.parameterTypes().stream().map(FunctionProcessor::className).toList();
+                Duration timeout = timeout(durable, wrong);
+                List<String> outsideSignals = outsideSignals(durable, wrong);
+                if (!wrong.isEmpty()) {
+                    wrong.forEach(problem -> problems.add(where + ": " + problem));
+                    continue;
+                }
                 FunctionSpec spec = new FunctionSpec(name, workflow, method.declaringClass().name().toString(),
-                        method.name(), parameters);
+                        method.name(), parameters, timeout, outsideSignals);
                 functions.add(new FunctionMethod(spec, new HandlerMethod(spec.channel(), method.declaringClass(),
                         method, -1, breakers.breakersOf(method), List.of())));
             }
@@ -168,6 +176,44 @@ class FunctionProcessor {
     /** The erased type as {@code Class.forName} reads it (Jandex spells arrays in descriptor form). */
     private static String className(Type type) {
         return type.kind() == Type.Kind.PRIMITIVE ? type.asPrimitiveType().name().toString() : type.name().toString();
+    }
+
+    /** The annotation's {@code timeout}: null when it has none; a wrong one is a problem. */
+    private static Duration timeout(AnnotationInstance durable, List<String> problems) {
+        AnnotationValue value = durable.value("timeout");
+        if (value == null || value.asString().isBlank()) {
+            return null;
+        }
+        try {
+            Duration timeout = DurationConverter.parseDuration(value.asString().trim());
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                problems.add("timeout = \"" + value.asString() + "\" is no positive duration");
+                return null;
+            }
+            return timeout;
+        } catch (IllegalArgumentException e) {
+            problems.add("timeout = \"" + value.asString() + "\" is no duration (\"30s\", \"24h\", \"PT1H30M\"): "
+                    + e.getMessage());
+            return null;
+        }
+    }
+
+    /** A workflow's {@code outsideSignals}, each name checked once. */
+    private static List<String> outsideSignals(AnnotationInstance durable, List<String> problems) {
+        AnnotationValue value = durable.value("outsideSignals");
+        if (value == null) {
+            return List.of();
+        }
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (String signal : value.asStringArray()) {
+            String problem = FunctionSpec.signalNameProblem(signal);
+            if (problem != null) {
+                problems.add("outsideSignals: " + problem);
+            } else if (!names.add(signal)) {
+                problems.add("outsideSignals names \"" + signal + "\" twice");
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** What makes a method unfit to be a durable function, in words its author can act on. */

@@ -30,6 +30,16 @@ public class CancelFunctions {
      */
     @DurableWorkflow(name = "test-cancel-parent")
     public Call<String> parent(String tag, int children) {
+        return parentBody(tag, children);
+    }
+
+    /** The same, with a timeout of 3 s on its annotation. */
+    @DurableWorkflow(name = "test-timed-parent", timeout = "3s")
+    public Call<String> timedParent(String tag, int children) {
+        return parentBody(tag, children);
+    }
+
+    private Call<String> parentBody(String tag, int children) {
         try {
             workflow.step("before", String.class, key -> ran(tag + ":before"));
             if (children > 0) {

@@ -32,7 +32,8 @@ public class SignalFunctions {
      * Sleeps {@code sleepMillis} (0: not at all), then waits {@code waits} times for an "approval", each
      * at most {@code timeoutMillis}, and lists what each wait got ("expired" for a timeout).
      */
-    @DurableWorkflow(name = "test-approval")
+    // Outside senders may send it "approval"; any other signal only the service's own code.
+    @DurableWorkflow(name = "test-approval", outsideSignals = "approval")
     public Call<String> approval(String tag, long sleepMillis, int waits, long timeoutMillis) {
         workflow.step("before", String.class, key -> ran(tag + ":before"));
         if (sleepMillis > 0) {

@@ -102,6 +102,25 @@ class CancellationTest {
     }
 
     @Test
+    void aTimeoutOnTheAnnotationEndsEachCallAsADeadlineDoesAndAStartWithinCannotExtendIt() {
+        String tag = "a-" + UUID.randomUUID();
+        // No deadline at the call: the annotation's 3 s.
+        Call<String> call = functions.timedParent(tag, 0);
+        awaitState(call, CallStatus.State.WAITING);
+        // A longer one at the call: still the annotation's.
+        Call<String> longer = calls.startWithin(Duration.ofHours(1), () -> functions.timedParent(tag + "-l", 0));
+        assertEquals(1L, Rows.count(em, "select count(*) from errand_call where id = ?1"
+                + " and deadline <= created_at + interval '4 seconds'", longer.id()));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":undo") == 1);
+        CallStatus status = calls.status(call).orElseThrow();
+        assertEquals(CallStatus.State.TIMED_OUT, status.state());
+        assertTrue(Duration.between(status.createdAt(), status.finishedAt()).compareTo(Duration.ofSeconds(3)) >= 0);
+        assertEquals(0, functions.runs(tag + ":after"));
+        awaitState(longer, CallStatus.State.TIMED_OUT);
+    }
+
+    @Test
     void aDeadlineOnAParentStopsItsChildren() {
         String tag = "p-" + UUID.randomUUID();
         asAdmin().post("/errand/consumers/{channel}/pause", CHILDREN).then().statusCode(200);

@@ -22,12 +22,15 @@ import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
 import dev.errand.Signals;
+import dev.errand.WireContract;
 import dev.errand.it.functions.SignalFunctions.Approval;
+import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Rows;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.amqp.AmqpMessage;
 
 /** Signals into waiting workflows, against the real broker and database. */
 @BothBrokers
@@ -172,6 +175,74 @@ class SignalsTest {
         asAdmin().contentType(ContentType.JSON).body("{\"approved\":true,\"by\":\"x\"}")
                 .post("/errand/calls/{id}/signals/approval", call.id()).then().statusCode(409)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void anOutsideSenderSignalsAWorkflowThatTakesTheSignalFromOutsideAndItsIdsAreItsOwn() {
+        String tag = tag();
+        Call<String> call = functions.approval(tag, 0, 2, HOUR);
+        awaitWaitingIn(call, "await signal approval");
+
+        String id = "hook-" + UUID.randomUUID();
+        try (AnySender sender = new AnySender()) {
+            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(id, call.id(), "approval",
+                    "{\"approved\":true,\"by\":\"ada\"}"));
+            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(id, call.id(), "approval",
+                    "{\"approved\":false,\"by\":\"ada again\"}"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> signalsOf(call) == 1);
+        // The same id from the service is the service's own signal, not a repeat of the outside one.
+        assertTrue(signals.send(call.id(), "approval", id, new Approval(false, "bob")));
+
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        assertEquals("approved by ada, rejected by bob", calls.result(call, String.class).orElseThrow());
+        assertEquals(1L, Rows.count(em, "select count(*) from errand_signal where call_id = ?1 and signal_id = ?2",
+                call.id(), WireContract.OUTSIDE_ID_PREFIX + id));
+        assertEquals(2L, signalsOf(call));
+    }
+
+    @Test
+    void anOutsideSignalNoWorkflowTakesFromOutsideIsDeadLetteredSayingWhyAndKeepsNothing() {
+        Call<String> call = functions.approval(tag(), 0, 1, HOUR);
+        awaitWaitingIn(call, "await signal approval");
+        Call<String> finished = functions.approval(tag(), 0, 1, 0);
+        awaitState(finished, CallStatus.State.SUCCEEDED);
+        String test = "refused-" + UUID.randomUUID() + "-";
+
+        try (AnySender sender = new AnySender()) {
+            // A name the workflow does not open to outside senders (only "approval"), though its code may wait for it.
+            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "name", call.id(), "veto", "{}"));
+            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "unknown", "no-such-workflow", "approval", "{}"));
+            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "finished", finished.id(), "approval", "{}"));
+            sender.send(WireContract.SIGNALS_QUEUE, AmqpMessage.create().id(test + "shape").durable(true)
+                    .contentType(WireContract.SENT_CONTENT_TYPE).withBody("{\"signal\":\"approval\"}").build());
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Rows.count(em,
+                "select count(*) from errand_dead_letter where consumer = 'errand-signals' and message_id like ?1",
+                test + "%") == 4);
+        assertDeadLettered(test + "name", "permanent-failure", "takes no signal \"veto\" from outside senders");
+        assertDeadLettered(test + "unknown", "permanent-failure", "no workflow with id no-such-workflow");
+        assertDeadLettered(test + "finished", "permanent-failure", "has finished");
+        assertDeadLettered(test + "shape", "contract-violation", "workflow");
+        assertEquals(0L, signalsOf(call));
+        assertEquals(0L, signalsOf(finished));
+        assertEquals(CallStatus.State.WAITING, calls.status(call).orElseThrow().state());
+    }
+
+    private void assertDeadLettered(String messageId, String reason, String error) {
+        Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery(
+                "select reason, error_message from errand_dead_letter where consumer = 'errand-signals' and message_id = ?1")
+                .setParameter(1, messageId).getSingleResult());
+        assertEquals(reason, row[0], messageId);
+        assertTrue(String.valueOf(row[1]).contains(error), messageId + ": " + row[1]);
+    }
+
+    private static AmqpMessage outsideSignal(String id, String workflow, String name, String payload) {
+        return AmqpMessage.create().id(id).durable(true).contentType(WireContract.SENT_CONTENT_TYPE)
+                .withBody("{\"workflow\":\"" + workflow + "\",\"signal\":\"" + name + "\",\"payload\":" + payload
+                        + "}")
+                .build();
     }
 
     private void awaitWaitingIn(Call<?> call, String step) {

@@ -45,8 +45,11 @@ public class CallStarter {
     private final Outbox outbox;
     private final ObjectMapper mapper;
     private final WorkflowsConfig config;
+    private final FunctionCatalog catalog;
 
-    public CallStarter(CallStore store, Outbox outbox, ObjectMapper mapper, WorkflowsConfig config) {
+    public CallStarter(CallStore store, Outbox outbox, ObjectMapper mapper, WorkflowsConfig config,
+            FunctionCatalog catalog) {
+        this.catalog = catalog;
         this.store = store;
         this.outbox = outbox;
         this.mapper = mapper;
@@ -66,7 +69,7 @@ public class CallStarter {
             throw parent.unwind();
         }
         KeyedStart keyed = KeyedStart.take();
-        Instant deadline = DEADLINE.current();
+        Instant deadline = deadline(function.spec(), DEADLINE.current());
         if (keyed != null) {
             return startKeyed(function, json, parent, keyed, deadline);
         }
@@ -140,7 +143,7 @@ public class CallStarter {
                 // Cancelled meanwhile: its children are not recorded, and never run.
                 return false;
             }
-            // A workflow's children take its deadline (in the insert), none of their own.
+            // A workflow's children take its deadline (in the insert), or their own timeout's when sooner.
             record(calls, null);
             return true;
         });
@@ -153,9 +156,22 @@ public class CallStarter {
     }
 
     private void record(List<CallStore.NewCall> calls, Instant deadline) {
-        for (CallStore.NewCall call : store.insert(calls, deadline)) {
+        for (CallStore.NewCall call : store.insert(calls,
+                each -> deadline != null ? deadline : deadline(catalog.byName(each.function()).spec(), null))) {
             outbox.enqueue(message(call));
         }
+    }
+
+    /**
+     * When a call of this function must end: {@code given} (a {@code startWithin} deadline), or sooner by its
+     * annotation's timeout from now.
+     */
+    static Instant deadline(FunctionSpec function, Instant given) {
+        if (function.timeout() == null) {
+            return given;
+        }
+        Instant own = Instant.now().plus(function.timeout());
+        return given == null || own.isBefore(given) ? own : given;
     }
 
     /**

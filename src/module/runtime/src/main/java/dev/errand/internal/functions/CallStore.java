@@ -79,14 +79,18 @@ public class CallStore {
         this.steps = steps;
     }
 
-    /** Records calls not recorded yet; returns the ones this did record. */
-    public List<NewCall> insert(List<NewCall> calls, Instant deadline) {
+    /**
+     * Records calls not recorded yet, each with its deadline (null: none, or its parent's), returns the
+     * ones this did record.
+     */
+    public List<NewCall> insert(List<NewCall> calls, java.util.function.Function<NewCall, Instant> deadlines) {
         List<NewCall> inserted = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
                         insert into errand_call (id, function, workflow, parent_id, arguments, status, deadline)
                         values (?, ?, ?, ?, ?, 'PENDING', %s) on conflict (id) do nothing""".formatted(DEADLINE))) {
             for (NewCall call : calls) {
+                Instant deadline = deadlines.apply(call);
                 insert.setString(1, call.id());
                 insert.setString(2, call.function());
                 insert.setBoolean(3, call.workflow());
@@ -468,17 +472,18 @@ public class CallStore {
      * Records a call an outside sender started; false when the id was taken meanwhile, or its business key
      * (then {@code outside:<key>}) is recorded for the function already.
      */
-    public boolean insertOutside(NewCall call) {
+    public boolean insertOutside(NewCall call, Instant deadline) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
                         insert into errand_call (id, function, workflow, parent_id, arguments, status, origin,
-                                                 business_key)
-                        values (?, ?, ?, null, ?, 'PENDING', 'outside', ?) on conflict do nothing""")) {
+                                                 business_key, deadline)
+                        values (?, ?, ?, null, ?, 'PENDING', 'outside', ?, ?) on conflict do nothing""")) {
             insert.setString(1, call.id());
             insert.setString(2, call.function());
             insert.setBoolean(3, call.workflow());
             insert.setString(4, call.arguments());
             insert.setString(5, call.businessKey());
+            insert.setTimestamp(6, deadline == null ? null : Timestamp.from(deadline));
             return insert.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("Could not record durable call " + call.id(), e);

@@ -256,7 +256,7 @@ public class FunctionWorker {
         CallStore.NewCall call = new CallStore.NewCall(callId, function.name(), function.workflow(), null,
                 json(given), key);
         // Committed on its own: it stays recorded when this run fails and rolls its own transaction back.
-        if (!QuarkusTransaction.requiringNew().call(() -> store.insertOutside(call))) {
+        if (!QuarkusTransaction.requiringNew().call(() -> store.insertOutside(call, CallStarter.deadline(function.spec(), null)))) {
             if (key == null || store.find(callId).isPresent()) {
                 return recorded(function, task, callId, store.find(callId));
             }
