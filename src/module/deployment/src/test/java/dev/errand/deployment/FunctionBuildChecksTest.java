@@ -47,6 +47,21 @@ class FunctionBuildChecksTest {
         public Call<Void> badName() {
             return Call.done();
         }
+
+        @DurableFunction(timeout = "soon")
+        public Call<Void> badTimeout() {
+            return Call.done();
+        }
+
+        @DurableWorkflow(timeout = "-5s")
+        public Call<Void> negativeTimeout() {
+            return Call.done();
+        }
+
+        @DurableWorkflow(outsideSignals = { "paid", "paid", "has spaces" })
+        public Call<Void> badSignals() {
+            return Call.done();
+        }
     }
 
     @RegisterExtension
@@ -59,6 +74,11 @@ class FunctionBuildChecksTest {
                 assertTrue(message.contains("the durable function name \"same\" is taken"), message);
                 assertTrue(message.contains("Mistaken#retriedWorkflow: @Retry does not fit a workflow"), message);
                 assertTrue(message.contains("Mistaken#badName: a durable function's name is"), message);
+                assertTrue(message.contains("Mistaken#badTimeout: timeout = \"soon\" is no duration"), message);
+                assertTrue(message.contains("Mistaken#negativeTimeout: timeout = \"-5s\" is no positive duration"),
+                        message);
+                assertTrue(message.contains("Mistaken#badSignals: outsideSignals names \"paid\" twice"), message);
+                assertTrue(message.contains("Mistaken#badSignals: outsideSignals: an outside signal's name is"), message);
             });
 
     @Test
