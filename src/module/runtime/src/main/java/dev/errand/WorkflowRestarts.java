@@ -14,6 +14,11 @@ import java.util.List;
  * call waiting to run, the attempt in its history, the failed call's dead letter marked replayed (so that
  * replaying it later does not run the workflow on top), and the wake-up that runs it. Over HTTP:
  * {@code POST /errand/calls/{id}/restart[?fromStep=]} and {@code POST /errand/workflows/restart}.
+ * <p>
+ * A cancelled or timed-out workflow restarts too: by default from where it was stopped, its compensation
+ * forgotten (it runs again if it is stopped again), with no deadline but its annotation's timeout from now.
+ * Its children keep their outcomes, as for a failed one: a child the cancellation ended counts as failed to
+ * an {@code awaitAll} that runs again, and a child workflow is restarted on its own.
  */
 public interface WorkflowRestarts {
 
@@ -21,11 +26,12 @@ public interface WorkflowRestarts {
     int MAX_STEP_NAME = 500;
 
     /**
-     * Restarts a failed workflow.
+     * Restarts a failed, cancelled or timed-out workflow.
      *
      * @param callId   the workflow's call id
      * @param fromStep the name of a recorded step to run again from (the first step of that name), with all
-     *                 after it; null to run again from the step that failed, forgetting nothing
+     *                 after it; null to run again from the step that failed (forgetting nothing) or, for a
+     *                 stopped workflow, from its first step after it was stopped
      * @param by       who asks, kept in the history (an operator's user name)
      * @return the attempt this begins
      * @throws Refused when there is no such workflow, it has not failed, the step was not recorded, or the
@@ -82,7 +88,7 @@ public interface WorkflowRestarts {
         public enum Reason {
             /** No workflow has this call id (or the call is a plain function). */
             NO_SUCH_WORKFLOW,
-            /** The workflow has not failed: it runs, waits or succeeded. */
+            /** The workflow has not failed nor been stopped: it runs, waits or succeeded. */
             NOT_FAILED,
             /** The workflow recorded no step of that name. */
             NO_SUCH_STEP,

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import dev.errand.Call;
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
+import dev.errand.Signals;
+import dev.errand.WorkflowRestarts;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Rows;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,6 +40,12 @@ class CancellationTest {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    Signals signals;
+
+    @Inject
+    WorkflowRestarts restarts;
 
     @Test
     void cancellingAWorkflowReachesItsThousandChildrenAndNoneOfThoseNotStartedEverRuns() {
@@ -142,6 +151,29 @@ class CancellationTest {
         assertEquals(50, calls.status(call).orElseThrow().children().stopped());
         assertEquals(0, functions.runs(tag + ":child"), "no child ran past its parent's deadline");
         await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":undo") == 1);
+    }
+
+    @Test
+    void aCancelledWorkflowRestartsFromWhereItWasStoppedWithItsCompensationForgotten() {
+        String tag = "r-" + UUID.randomUUID();
+        Call<String> call = calls.startWithin(Duration.ofHours(1), () -> functions.parent(tag, 0));
+        awaitState(call, CallStatus.State.WAITING);
+        calls.cancel(call.id(), "ops");
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":undo") == 1);
+
+        asAdmin().post("/errand/calls/{id}/restart", call.id()).then().statusCode(202).body("attempt", equalTo(2));
+        // It waits again where the cancellation found it, its first step replayed, its deadline gone.
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(call)
+                .filter(s -> s.state() == CallStatus.State.WAITING && s.attempt() == 2).isPresent());
+        assertEquals(1L, Rows.count(em, "select count(*) from errand_call where id = ?1 and deadline is null"
+                + " and cancelled_by is null", call.id()));
+        assertTrue(signals.send(call.id(), "never", "now", "go"));
+
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        assertEquals(1, functions.runs(tag + ":before"));
+        assertEquals(1, functions.runs(tag + ":after"));
+        assertEquals(1, functions.runs(tag + ":undo"), "the compensation ran once, for the cancellation");
+        assertEquals(List.of(1, 2), restarts.attempts(call.id()).stream().map(WorkflowRestarts.Attempt::attempt).toList());
     }
 
     @Test

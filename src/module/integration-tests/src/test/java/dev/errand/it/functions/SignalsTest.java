@@ -16,6 +16,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.errand.Call;
@@ -26,6 +27,8 @@ import dev.errand.WireContract;
 import dev.errand.it.functions.SignalFunctions.Approval;
 import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
+import dev.errand.testing.Python;
+import dev.errand.testing.Repository;
 import dev.errand.testing.Rows;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,6 +53,12 @@ class SignalsTest {
 
     @Inject
     EntityManager em;
+
+    @ConfigProperty(name = "amqp-host")
+    String host;
+
+    @ConfigProperty(name = "amqp-port")
+    int port;
 
     @Test
     void aSignalWakesAWorkflowThatWaitsForItAtOnceAndItsPayloadIsWhatTheWaitReturns() {
@@ -178,15 +187,18 @@ class SignalsTest {
     }
 
     @Test
-    void anOutsideSenderSignalsAWorkflowThatTakesTheSignalFromOutsideAndItsIdsAreItsOwn() {
+    void anOutsideSenderSignalsAWorkflowThatTakesTheSignalFromOutsideAndItsIdsAreItsOwn() throws Exception {
         String tag = tag();
         Call<String> call = functions.approval(tag, 0, 2, HOUR);
         awaitWaitingIn(call, "await signal approval");
 
         String id = "hook-" + UUID.randomUUID();
+        // From the wire contract alone (examples/python), then the same id again.
+        Python.run(Repository.path("examples/python/send_signal.py"), "--url", "amqp://" + host + ":" + port,
+                "--user", AnySender.senderUsername(), "--password=" + AnySender.senderPassword(), "--address-prefix",
+                AnySender.senderAddressPrefix(), "--workflow", call.id(), "--signal", "approval", "--signal-id", id,
+                "--payload", "{\"approved\": true, \"by\": \"ada\"}");
         try (AnySender sender = new AnySender()) {
-            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(id, call.id(), "approval",
-                    "{\"approved\":true,\"by\":\"ada\"}"));
             sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(id, call.id(), "approval",
                     "{\"approved\":false,\"by\":\"ada again\"}"));
         }

@@ -66,22 +66,45 @@ class RestartStore {
      *
      * @return when it was restarted (the transaction's time)
      */
-    Instant restart(String callId, int attempt, String currentStep) {
+    Instant restart(String callId, int attempt, String currentStep, Instant deadline) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement("""
                         update errand_call set status = 'WAITING', attempt = ?, current_step = ?, error = null,
                             finished_at = null, failed_by = null, wait_seq = wait_seq + 1, wake_at = null,
-                            wake_when_done = null
+                            wake_when_done = null, cancelled_by = null,
+                            deadline = case when status in ('CANCELLED', 'TIMED_OUT') then ? else deadline end
                         where id = ? returning now()""")) {
             update.setInt(1, attempt);
             update.setString(2, currentStep);
-            update.setString(3, callId);
+            update.setTimestamp(3, deadline == null ? null : java.sql.Timestamp.from(deadline));
+            update.setString(4, callId);
             try (ResultSet rows = update.executeQuery()) {
                 rows.next();
                 return rows.getTimestamp(1).toInstant();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not restart workflow " + callId, e);
+        }
+    }
+
+    /**
+     * The first step a stopped workflow recorded after it was stopped (its compensation's), null when none:
+     * a step's {@code done_at} is its transaction's start, and the run that compensates starts after the
+     * cancellation committed, while a step in flight then began before.
+     */
+    Integer firstStepAfterStop(String callId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("""
+                        select min(s.seq) from errand_step s join errand_call c on c.id = s.owner_id
+                        where s.owner_id = ? and s.seq is not null and s.done_at >= c.finished_at""")) {
+            query.setString(1, callId);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                int seq = rows.getInt(1);
+                return rows.wasNull() ? null : seq;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the steps of workflow " + callId, e);
         }
     }
 

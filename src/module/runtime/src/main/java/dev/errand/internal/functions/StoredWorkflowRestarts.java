@@ -37,10 +37,11 @@ public class StoredWorkflowRestarts implements WorkflowRestarts {
     private static final Logger LOG = Logger.getLogger(StoredWorkflowRestarts.class);
 
     /**
-     * The states a restart takes a workflow from. A call state of cancellation, when there is one, is a
-     * candidate to join: what a cancelled run left behind must be looked at first.
+     * The states a restart takes a workflow from: failed, or stopped (cancelled, timed out), whose compensation
+     * the restart forgets.
      */
-    static final Set<CallStatus.State> RESTARTABLE = EnumSet.of(CallStatus.State.FAILED);
+    static final Set<CallStatus.State> RESTARTABLE = EnumSet.of(CallStatus.State.FAILED, CallStatus.State.CANCELLED,
+            CallStatus.State.TIMED_OUT);
 
     /** How many failed runs a bulk restart reads at a time; each restart commits on its own. */
     private static final int PAGE = 100;
@@ -89,12 +90,17 @@ public class StoredWorkflowRestarts implements WorkflowRestarts {
             throw new Refused(Refused.Reason.NOT_DEPLOYED, "workflow " + callId + " is a run of " + call.function()
                     + ", which is no workflow of this service's code: nothing would run it");
         }
-        int fromSeq = fromSeq(callId, fromStep, steps.replay(callId));
+        Map<Integer, StepRecorder.Numbered> recorded = steps.replay(callId);
+        Integer afterStop = call.state().stopped() && fromStep == null ? restarts.firstStepAfterStop(callId) : null;
+        // A stopped workflow goes on from where it was stopped: its compensation is forgotten with what followed.
+        int fromSeq = afterStop != null ? afterStop : fromSeq(callId, fromStep, recorded);
         steps.forget(callId, fromSeq);
         signals.untake(callId, fromSeq);
         int attempt = call.attempt() + 1;
+        // A stopped workflow's deadline was its first attempts'; a new one has its annotation's timeout, if any.
+        Instant deadline = CallStarter.deadline(catalog.byName(call.function()).spec(), null);
         Instant at = restarts.restart(callId, attempt,
-                "restart from " + (fromStep == null ? "step " + fromSeq : fromStep));
+                "restart from " + (fromStep == null ? "step " + fromSeq : fromStep), deadline);
         restarts.record(callId, attempt, fromSeq, fromStep, by, call.error());
         deadLetters.resolveRestarted(FunctionSpec.channelOf(call.function()), callId, call.origin().wireName());
         outbox.enqueue(ResumeMessage.wakeUp(callId, call.function(), "restart:" + attempt));
