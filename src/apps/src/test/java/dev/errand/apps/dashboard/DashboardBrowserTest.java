@@ -2,8 +2,10 @@ package dev.errand.apps.dashboard;
 
 import static dev.errand.testing.Users.asViewer;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -33,6 +35,7 @@ import dev.errand.testing.AnySender;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Broker;
 import dev.errand.testing.Repository;
+import dev.errand.testing.Rows;
 import dev.errand.testing.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -154,6 +157,37 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> Campaigns.progress(campaign).getInt("granted") == 2);
     }
 
+    @Test
+    void anAdminCancelsAWaitingExportFromThePageAndTheCallSaysWhoCancelledIt() throws Exception {
+        // More users than the test profile's approval threshold (1000): the export waits for an approval.
+        Rows.execute("truncate crm_user, user_export");
+        try {
+            Users.asProducer().queryParam("count", 1001).post("/exports/users").then().statusCode(200);
+            long exportId = Users.asProducer().post("/exports").then().statusCode(202).extract().jsonPath()
+                    .getLong("exportId");
+            await().atMost(Duration.ofSeconds(30)).until(() -> "AWAITING_APPROVAL".equals(
+                    asViewer().get("/exports/{id}", exportId).jsonPath().getString("status")));
+            String workflowId = workflowOf(exportId);
+            open(Users.ADMIN);
+            By item = By.xpath("//div[@class='progress-item'][.//*[@data-progress-id='workflow:" + workflowId + "']]");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(item).isEmpty());
+
+            click(item, "button.cancel");
+
+            awaitText("#progress-message", text -> text.equals("Cancelled export-users (#" + workflowId + "): 1 call(s)"));
+            awaitText(".progress-item:has([data-progress-id='workflow:" + workflowId + "']) .meta",
+                    text -> text.startsWith("CANCELLED"));
+            assertTrue(browser.findElement(item).findElements(By.cssSelector("button.cancel")).isEmpty(),
+                    "a cancelled workflow has nothing left to cancel");
+            asViewer().get("/errand/calls/{id}", workflowId).then().statusCode(200)
+                    .body("state", equalTo("CANCELLED")).body("error", equalTo("cancelled by " + Users.ADMIN));
+            asViewer().get("/exports/{id}", exportId).then().body("status", equalTo("CANCELLED"));
+        } finally {
+            // Other classes export the users there are: none of these (more than the threshold) stays.
+            Rows.execute("truncate crm_user");
+        }
+    }
+
     /**
      * A grant whose every call fails, so it is dead-lettered after its attempts (a fresh breaker window:
      * ten failures stay under its request volume threshold); then the API works again, so a replay succeeds.
@@ -214,6 +248,19 @@ class DashboardBrowserTest {
                 .queryParam("size", 500).get("/errand/dead-letters").jsonPath().getList("items");
         return items.stream().filter(item -> messageId.equals(item.get("messageId")))
                 .mapToLong(item -> ((Number) item.get("id")).longValue()).findFirst().orElse(-1L);
+    }
+
+    /** The export's workflow: its call id, as the service recorded it with the export. */
+    private static String workflowOf(long exportId) throws java.sql.SQLException {
+        try (java.sql.Connection connection = Rows.connect(null);
+                java.sql.PreparedStatement query = connection.prepareStatement(
+                        "select workflow_id from user_export where id = ?")) {
+            query.setLong(1, exportId);
+            try (java.sql.ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getString(1);
+            }
+        }
     }
 
     private static String letterMessageId(long letter) {
