@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.errand.Call;
 import dev.errand.DurableFunction;
 import dev.errand.DurableWorkflow;
+import dev.errand.PermanentFailure;
 import dev.errand.Workflow;
 
 /** Workflows to cancel, counting the runs of their work and of their compensation. */
@@ -57,6 +58,20 @@ public class CancelFunctions {
             workflow.compensate("undo", String.class, key -> ran(tag + ":undo"));
             throw e;
         }
+    }
+
+    /** Starts a child that fails, then waits an hour for a signal. */
+    @DurableWorkflow(name = "test-cancel-failed-child-parent")
+    public Call<String> parentOfAFailure(String tag) {
+        workflow.awaitAll(List.of(failingChild(tag)), String.class);
+        workflow.awaitSignal("never", String.class, Duration.ofHours(1));
+        return Call.returning("finished");
+    }
+
+    @DurableFunction(name = "test-cancel-failing-child")
+    public Call<String> failingChild(String tag) {
+        ran(tag + ":failing-child");
+        throw new PermanentFailure("this child always fails");
     }
 
     @DurableFunction(name = "test-cancel-child")

@@ -23,6 +23,7 @@ import dev.errand.Signals;
 import dev.errand.WorkflowRestarts;
 import dev.errand.testing.BothBrokers;
 import dev.errand.testing.Rows;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Cancelling durable calls, against the real broker and database. */
@@ -174,6 +175,31 @@ class CancellationTest {
         assertEquals(1, functions.runs(tag + ":after"));
         assertEquals(1, functions.runs(tag + ":undo"), "the compensation ran once, for the cancellation");
         assertEquals(List.of(1, 2), restarts.attempts(call.id()).stream().map(WorkflowRestarts.Attempt::attempt).toList());
+    }
+
+    @Test
+    void aFailedCallUnderACancelledOneIsCancelledTooAndItsDeadLettersReplayRunsNothing() {
+        String tag = "f-" + UUID.randomUUID();
+        Call<String> call = functions.parentOfAFailure(tag);
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.status(call)
+                .filter(s -> s.state() == CallStatus.State.WAITING && "await signal never".equals(s.currentStep()))
+                .isPresent());
+        String child = call.id() + "/1";
+        assertEquals(CallStatus.State.FAILED, calls.status(child).orElseThrow().state());
+
+        calls.cancel(call.id(), "ops");
+        assertEquals(CallStatus.State.CANCELLED, calls.status(child).orElseThrow().state());
+        long letter = ((Number) QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select id from errand_dead_letter where message_id = ?1").setParameter(1, child).getSingleResult()))
+                .longValue();
+        assertEquals(0L, Rows.count(em, "select count(*) from errand_processed_message where message_id = ?1", child),
+                "a dead-lettered message is not marked processed");
+        asAdmin().post("/errand/dead-letters/{id}/replay", letter).then().statusCode(202);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Rows.count(em,
+                "select count(*) from errand_processed_message where message_id = ?1", child) == 1);
+        assertEquals(1, functions.runs(tag + ":failing-child"), "the replay ran nothing");
+        assertEquals(CallStatus.State.CANCELLED, calls.status(child).orElseThrow().state());
     }
 
     @Test

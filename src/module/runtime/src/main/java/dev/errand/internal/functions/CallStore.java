@@ -215,8 +215,9 @@ public class CallStore {
     }
 
     /**
-     * Ends a call and every call under it that has not finished, in the caller's transaction: children
-     * not started never run, running ones finish their current step and stop.
+     * Ends a call and every call under it that has not finished, or failed (its dead letter's replay would
+     * run it), in the caller's transaction: children not started never run, running ones finish their current
+     * step and stop.
      *
      * @param state {@code CANCELLED} or {@code TIMED_OUT}
      * @return empty when there is no such call
@@ -247,7 +248,10 @@ public class CallStore {
                         select c.id from errand_call c join tree t on c.parent_id = t.id
                     ), ended as (
                         select c.id, c.status from errand_call c join tree t on c.id = t.id
-                        where c.status in ('PENDING', 'RUNNING', 'WAITING') for update of c
+                        where c.status in ('PENDING', 'RUNNING', 'WAITING')
+                           -- a failed call under it could still run, from its dead letter's replay
+                           or c.status = 'FAILED' and c.id <> ?
+                        for update of c
                     )
                     update errand_call c set status = ?, cancelled_by = ?, finished_at = now(),
                         error = ? , wait_seq = c.wait_seq + case when e.status = 'PENDING' then 0 else 1 end,
@@ -255,9 +259,10 @@ public class CallStore {
                     from ended e where c.id = e.id
                     returning c.id, c.function, c.workflow, c.parent_id, e.status, c.wait_seq""")) {
                 update.setString(1, callId);
-                update.setString(2, state.name());
-                update.setString(3, by);
-                update.setString(4, (state == CallStatus.State.TIMED_OUT ? "timed out" : "cancelled by " + by));
+                update.setString(2, callId);
+                update.setString(3, state.name());
+                update.setString(4, by);
+                update.setString(5, (state == CallStatus.State.TIMED_OUT ? "timed out" : "cancelled by " + by));
                 try (ResultSet rows = update.executeQuery()) {
                     while (rows.next()) {
                         ended.add(new Ended(rows.getString(1), rows.getString(2),
