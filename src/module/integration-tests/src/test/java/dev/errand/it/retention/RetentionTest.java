@@ -225,6 +225,8 @@ class RetentionTest {
         String metrics = asViewer().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String series : List.of("errand_history_rows{table=\"errand_processed_message\"}",
                 "errand_history_size_bytes{table=\"errand_processed_message\"}",
+                "errand_history_rows{table=\"errand_signal\"}", "errand_history_rows{table=\"errand_call_restart\"}",
+                "errand_history_rows{table=\"errand_schedule\"}",
                 "errand_history_oldest_age_seconds{kind=\"processed-messages\"}",
                 "errand_retention_window_seconds{kind=\"processed-messages\"} 262800.0",
                 "errand_retention_removed_total{kind=\"processed-messages\"}")) {

@@ -79,8 +79,8 @@ enum HistoryKind {
     }
 
     /** The tables whose size is reported; the outbox is emptied as it is published. */
-    static final String[] TABLES = { "errand_processed_message", "errand_step", "errand_call", "errand_dead_letter",
-            "errand_idempotency_key", "errand_outbox" };
+    static final String[] TABLES = { "errand_processed_message", "errand_step", "errand_call", "errand_signal",
+            "errand_call_restart", "errand_schedule", "errand_dead_letter", "errand_idempotency_key", "errand_outbox" };
 
     final String tag;
     final String table;
