@@ -10,6 +10,7 @@ import dev.errand.Call;
 import dev.errand.DurableWorkflow;
 import dev.errand.Workflow;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * An order above {@code orders.confirm-above-cents}, from its placement (its stock already reserved) to
@@ -23,6 +24,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class OrderPayments {
 
     /** The webhook's signal: the provider's payment. */
+    // Written and read back by Jackson as the signal's payload, a type no REST method names: a native image must keep it.
+    @RegisterForReflection
     public record PaymentConfirmed(String paymentId, long amountCents) {
     }
 
