@@ -53,7 +53,7 @@ public class OrderService {
                 reserveStock(order.id);
                 long id = order.id;
                 long total = order.totalCents;
-                java.time.Instant due = order.paymentDueAt;
+                Instant due = order.paymentDueAt;
                 // Keyed by the order: the webhook finds the workflow by it, and no order has two.
                 calls.startOnce(OrderChannels.paymentKey(id), () -> payments.awaitPayment(id, total, due));
             } else {
