@@ -40,4 +40,21 @@ public class Order extends PanacheEntityBase {
 
     @Column(name = "completed_at")
     public Instant completedAt;
+
+    /** When an order that waits for the provider's confirmation is cancelled without it; null for the others. */
+    @Column(name = "payment_due_at")
+    public Instant paymentDueAt;
+
+    /** When the provider's confirmation let the order go on to its steps. */
+    @Column(name = "confirmed_at")
+    public Instant confirmedAt;
+
+    /** When it was cancelled (PAYMENT_TIMED_OUT or CANCELLED), its stock released. */
+    @Column(name = "cancelled_at")
+    public Instant cancelledAt;
+
+    /** An order that waits for the provider's confirmation took its stock when it was placed. */
+    public boolean stockReserved() {
+        return paymentDueAt != null;
+    }
 }

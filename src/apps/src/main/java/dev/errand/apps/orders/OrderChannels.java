@@ -19,10 +19,16 @@ public final class OrderChannels {
     public static final String NOTIFY_WAREHOUSE = "notify-warehouse";
     public static final String UPDATE_INVENTORY = "update-inventory";
 
+    /** The workflow an order above {@code orders.confirm-above-cents} runs while it waits for its payment. */
+    public static final String PAYMENT_WORKFLOW = "order-payment";
+    /** Its broker queue. */
+    public static final String PAYMENT_WORKFLOW_QUEUE = "errand.functions." + PAYMENT_WORKFLOW;
+    /** The signal the payment provider's webhook sends it. */
+    public static final String PAYMENT_CONFIRMED = "payment-confirmed";
+
     private OrderChannels() {
     }
 
-    /** Stable per order, so a republished outbox row cannot process an order twice. */
     /**
      * The idempotency key a partner gets for one step of one order: the business key, not the message's,
      * so that the same order sent again under another message-id is still charged once.
@@ -31,6 +37,12 @@ public final class OrderChannels {
         return "order:" + orderId + ":" + step;
     }
 
+    /** The business key of the order's payment workflow ({@code DurableCalls.startOnce}). */
+    public static String paymentKey(long orderId) {
+        return "order:" + orderId;
+    }
+
+    /** Stable per order, so a republished outbox row cannot process an order twice. */
     public static String messageId(long orderId) {
         return "order:" + orderId;
     }

@@ -25,7 +25,10 @@ import dev.errand.Steps;
 import dev.errand.Admission;
 import dev.errand.ProblemException;
 
-/** Orders: accepted in milliseconds, processed by the worker. */
+/**
+ * Orders: accepted in milliseconds, processed by the worker; one above {@code orders.confirm-above-cents}
+ * after the payment provider confirms it ({@link PaymentResource}).
+ */
 // The application's public API: anyone may place work here, within validation and backpressure.
 @PermitAll
 @Path("/orders")
@@ -40,20 +43,31 @@ public class OrderResource {
     public record StepView(String name, boolean done, Instant doneAt) {
     }
 
-    /** {@code GET /orders/{id}}. */
+    /** The payment provider's confirmation, for an order above {@code orders.confirm-above-cents}. */
+    public record PaymentView(String paymentId, long amountCents, Instant receivedAt) {
+    }
+
+    /**
+     * {@code GET /orders/{id}}. {@code paymentDueAt} (when the order is cancelled without the provider's
+     * confirmation), {@code confirmedAt}, {@code cancelledAt} and {@code payment} are for an order that waits
+     * for its payment, null for the others.
+     */
     public record View(long orderId, OrderStatus status, boolean urgent, long totalCents, Instant createdAt,
-            Instant completedAt, List<StepView> steps) {
+            Instant completedAt, List<StepView> steps, Instant paymentDueAt, Instant confirmedAt, Instant cancelledAt,
+            PaymentView payment) {
     }
 
     private static final List<String> STEPS = List.of(OrderChannels.CHARGE_PAYMENT, OrderChannels.SEND_CONFIRMATION,
             OrderChannels.NOTIFY_WAREHOUSE, OrderChannels.UPDATE_INVENTORY);
 
     private final OrderService orders;
+    private final PaymentStore payments;
     private final Steps steps;
     private final Admission backpressure;
 
-    public OrderResource(OrderService orders, Steps steps, Admission backpressure) {
+    public OrderResource(OrderService orders, PaymentStore payments, Steps steps, Admission backpressure) {
         this.orders = orders;
+        this.payments = payments;
         this.steps = steps;
         this.backpressure = backpressure;
     }
@@ -72,6 +86,10 @@ public class OrderResource {
     @Path("/{id}")
     public View get(@PathParam("id") long id) {
         Order order = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> Order.<Order>findById(id));
+        PaymentView payment = order == null || !order.stockReserved() ? null
+                : io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> payments.ofOrder(id))
+                        .map(paid -> new PaymentView(paid.paymentId(), paid.amountCents(), paid.receivedAt()))
+                        .orElse(null);
         if (order == null) {
             throw new ProblemException(404, "order-not-found", "Order not found", "No order with id " + id);
         }
@@ -88,6 +106,6 @@ public class OrderResource {
             }
         }
         return new View(order.id, order.status, order.urgent, order.totalCents, order.createdAt, order.completedAt,
-                views);
+                views, order.paymentDueAt, order.confirmedAt, order.cancelledAt, payment);
     }
 }

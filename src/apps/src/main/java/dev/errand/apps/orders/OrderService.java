@@ -8,26 +8,32 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.errand.OutboundMessage;
-import dev.errand.Outbox;
+import dev.errand.DurableCalls;
 import dev.errand.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
-/** Takes orders: the order, its lines and its work message commit in one transaction. */
+/**
+ * Takes orders: the order, its lines and its work message commit in one transaction. An order above
+ * {@code orders.confirm-above-cents} reserves its stock and starts its payment workflow instead, in that
+ * same transaction; its work message follows once the provider confirms the payment.
+ */
 @ApplicationScoped
 public class OrderService {
 
-    private final Outbox outbox;
+    private final OrderWork work;
+    private final OrderPayments payments;
+    private final DurableCalls calls;
+    private final OrdersConfig config;
     private final AgroalDataSource dataSource;
-    private final ObjectMapper mapper;
 
-    public OrderService(Outbox outbox, AgroalDataSource dataSource, ObjectMapper mapper) {
-        this.outbox = outbox;
+    public OrderService(OrderWork work, OrderPayments payments, DurableCalls calls, OrdersConfig config,
+            AgroalDataSource dataSource) {
+        this.work = work;
+        this.payments = payments;
+        this.calls = calls;
+        this.config = config;
         this.dataSource = dataSource;
-        this.mapper = mapper;
     }
 
     public Order place(OrderRequest request) {
@@ -41,9 +47,18 @@ public class OrderService {
             order.persist();
             order.flush();
             order.totalCents = storeLines(order.id, request);
-            OutboundMessage work = OutboundMessage.json(OrderChannels.ORDERS_QUEUE, OrderChannels.messageId(order.id),
-                    OrderChannels.PROCESS_SUBJECT, OrderChannels.messageId(order.id), body(order.id));
-            outbox.enqueue(order.urgent ? work.withPriority(OrderChannels.URGENT_PRIORITY) : work);
+            if (order.totalCents > config.confirmAboveCents()) {
+                order.status = OrderStatus.AWAITING_PAYMENT;
+                order.paymentDueAt = order.createdAt.plus(config.paymentTimeout());
+                reserveStock(order.id);
+                long id = order.id;
+                long total = order.totalCents;
+                Instant due = order.paymentDueAt;
+                // Keyed by the order: the webhook finds the workflow by it, and no order has two.
+                calls.startOnce(OrderChannels.paymentKey(id), () -> payments.awaitPayment(id, total, due));
+            } else {
+                work.enqueue(order.id, order.urgent);
+            }
             return order;
         });
     }
@@ -80,11 +95,14 @@ public class OrderService {
         return total;
     }
 
-    private String body(long orderId) {
-        try {
-            return mapper.writeValueAsString(new ProcessOrder(orderId));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("An order message always serialises", e);
+    /** Takes the order's quantities off what is available, so that no later order counts on them. */
+    private void reserveStock(long orderId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("""
+                        update inventory i set available = i.available - l.quantity
+                        from order_line l where l.order_id = ? and l.sku = i.sku""")) {
+            update.setLong(1, orderId);
+            update.executeUpdate();
         }
     }
 }
