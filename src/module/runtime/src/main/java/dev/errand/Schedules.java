@@ -2,12 +2,13 @@ package dev.errand;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Durable calls started at a fixed interval: each tick starts one call, once across any number of
+ * Durable calls started at a fixed interval or on a cron expression: each tick starts one call, once across any number of
  * replicas, keyed by the tick's time ({@code <schedule>@<tick>}, through {@link DurableCalls#startOnce}).
  * Every replica registers the same schedules at start-up; whichever replica comes first to a due tick
  * starts it, the others find it started. An operator pauses, resumes and triggers a schedule (the pause is
@@ -17,8 +18,9 @@ import java.util.function.Function;
  *     schedules.every("nightly-report", Duration.ofHours(24), Schedules.Missed.RUN_ONCE, tick -> reports.build(tick));
  * }
  * }</pre>
- * Ticks fall on multiples of the interval from the epoch (every hour: on the hour, UTC), so that all
- * replicas agree on them without talking to each other.
+ * Ticks fall on multiples of the interval from the epoch (every hour: on the hour, UTC), or on the cron
+ * expression's fire times in its zone, so that all replicas agree on them without talking to each other.
+ * A method can be scheduled by annotation too: {@link DurableSchedule} registers it here at start-up.
  */
 public interface Schedules {
 
@@ -48,6 +50,22 @@ public interface Schedules {
      */
     void every(String name, Duration every, Missed missed, Function<Instant, Call<?>> start);
 
+    /**
+     * Registers a schedule in this replica that ticks at the fire times of a cron expression, read in
+     * {@code zone}; otherwise as {@link #every}. The expression is Quartz's, as Quarkus' {@code @Scheduled}
+     * reads it: {@code second minute hour day-of-month month day-of-week [year]}, one of the two days
+     * {@code ?} ({@code "0 0 2 * * ?"}: 02:00 every day; {@code "0 30 1 ? * MON-FRI"}: 01:30 on weekdays).
+     * A daylight-saving change in {@code zone} moves wall-clock times: a time that does not exist that day
+     * does not fire, a time that happens twice fires once (docs/guide/durable.md); a zone without one (UTC,
+     * the default of {@link DurableSchedule}) has none of that.
+     *
+     * @param name       as for {@link #every}
+     * @param expression a Quartz cron expression that fires at least once more
+     * @param zone       the time zone its wall-clock times are in
+     * @throws IllegalArgumentException naming what is wrong, if the name, the expression or the zone is not one
+     */
+    void cron(String name, String expression, ZoneId zone, Missed missed, Function<Instant, Call<?>> start);
+
     /** The schedules this replica has registered, by name. */
     List<Schedule> list();
 
@@ -73,10 +91,13 @@ public interface Schedules {
      * A schedule, as the operator sees it.
      *
      * @param function the durable function its last call started, null before the first
+     * @param every    its interval, null for a cron schedule
+     * @param cron     its cron expression, null for a schedule at an interval
+     * @param zone     the cron expression's time zone, null for a schedule at an interval
      * @param lastTick the last tick started (or skipped), null before the first
      * @param nextTick when it ticks next, null while paused
      */
-    record Schedule(String name, String function, Duration every, Missed missed, boolean paused, Instant lastTick,
-            Instant nextTick) {
+    record Schedule(String name, String function, Duration every, String cron, ZoneId zone, Missed missed,
+            boolean paused, Instant lastTick, Instant nextTick) {
     }
 }

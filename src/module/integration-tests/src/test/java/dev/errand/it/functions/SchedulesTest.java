@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +90,51 @@ class SchedulesTest {
         asViewer().get("/errand/schedules/{name}", name).then().statusCode(200).body("function", equalTo("test-scheduled"))
                 .body("every", equalTo("PT2S")).body("missed", equalTo("SKIP")).body("paused", equalTo(false))
                 .body("lastTick", notNullValue()).body("nextTick", notNullValue());
+    }
+
+    @Test
+    void aCronScheduleStartsOneCallPerFireTimeInItsZone() {
+        String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        schedules.cron(name, "*/2 * * * * ?", ZoneId.of("Europe/Paris"), Schedules.Missed.SKIP,
+                tick -> functions.scheduled(name, tick.toString()));
+        registered.add(name);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ticks(name).size() >= 2);
+
+        List<Instant> ticks = ticks(name);
+        for (int i = 1; i < ticks.size(); i++) {
+            assertEquals(TWO_SECONDS, Duration.between(ticks.get(i - 1), ticks.get(i)), "no tick missed, none twice");
+        }
+        for (Instant tick : ticks) {
+            assertEquals(1L, Rows.count(em, "select count(*) from errand_call where business_key = ?1", name + "@" + tick));
+            assertEquals(0, tick.getEpochSecond() % 2, "every even second, as the expression says");
+        }
+        asViewer().get("/errand/schedules/{name}", name).then().statusCode(200).body("cron", equalTo("*/2 * * * * ?"))
+                .body("zone", equalTo("Europe/Paris")).body("every", nullValue()).body("function", equalTo("test-scheduled"));
+    }
+
+    @Test
+    void anAnnotatedScheduleIsRegisteredAtStartUpAndStartsItsMethodsCall() {
+        // 0 0 0 1 1 ? in Paris: midnight on New Year's Day there, 23:00 UTC the day before.
+        Instant next = ZonedDateTime.now(ZoneId.of("Europe/Paris")).withDayOfYear(1).plusYears(1).toLocalDate()
+                .atStartOfDay(ZoneId.of("Europe/Paris")).toInstant();
+        asViewer().get("/errand/schedules/{name}", AnnotatedSchedules.YEARLY).then().statusCode(200)
+                .body("cron", equalTo("0 0 0 1 1 ?")).body("zone", equalTo("Europe/Paris"))
+                .body("missed", equalTo("SKIP")).body("nextTick", equalTo(next.toString()));
+
+        String id = asAdmin().post("/errand/schedules/{name}/trigger", AnnotatedSchedules.YEARLY).then().statusCode(202)
+                .extract().path("callId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(id) == CallStatus.State.SUCCEEDED);
+        String key = calls.status(id).orElseThrow().businessKey();
+        String tick = key.substring((AnnotatedSchedules.YEARLY + "@trigger@").length());
+        assertEquals(1, functions.runs(AnnotatedSchedules.YEARLY, tick), "the method was given the trigger's time");
+    }
+
+    @Test
+    void anAnnotatedScheduleThatConfigurationTurnsOffIsNotRegistered() {
+        // it.schedules.instances.every is not set here: its default is off (ScheduleInstancesIT sets it).
+        assertEquals(Optional.empty(), schedules.get(AnnotatedSchedules.EVERY));
+        assertEquals(Optional.empty(), schedules.get(AnnotatedSchedules.CRON));
+        asViewer().get("/errand/schedules/{name}", AnnotatedSchedules.EVERY).then().statusCode(404);
     }
 
     @Test
@@ -195,6 +242,10 @@ class SchedulesTest {
                 () -> schedules.every("no spaces", A_DAY, Schedules.Missed.SKIP, tick -> functions.scheduled("x", "y")));
         assertThrows(IllegalArgumentException.class, () -> schedules.every("too-often", Duration.ofMillis(10),
                 Schedules.Missed.SKIP, tick -> functions.scheduled("x", "y")));
+        IllegalArgumentException badCron = assertThrows(IllegalArgumentException.class, () -> schedules.cron("bad-cron",
+                "0 0 2 * *", ZoneId.of("UTC"), Schedules.Missed.SKIP, tick -> functions.scheduled("x", "y")));
+        assertTrue(badCron.getMessage().contains("\"0 0 2 * *\" is no Quartz cron expression"), badCron.getMessage());
+        assertEquals(Optional.empty(), schedules.get("bad-cron"));
     }
 
     private String register(Duration every, Schedules.Missed missed) {

@@ -26,13 +26,18 @@ import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 @Produces(MediaType.APPLICATION_JSON)
 public class ScheduleResource {
 
-    /** A schedule, its interval as ISO-8601 ({@code PT2S}), which a reader need not know Jackson's settings for. */
-    public record ScheduleView(String name, String function, String every, Schedules.Missed missed, boolean paused,
-            Instant lastTick, Instant nextTick) {
+    /**
+     * A schedule, its interval as ISO-8601 ({@code PT2S}), which a reader need not know Jackson's settings for;
+     * or its cron expression and zone ({@code Europe/Paris}).
+     */
+    public record ScheduleView(String name, String function, String every, String cron, String zone,
+            Schedules.Missed missed, boolean paused, Instant lastTick, Instant nextTick) {
 
         static ScheduleView of(Schedules.Schedule schedule) {
-            return new ScheduleView(schedule.name(), schedule.function(), schedule.every().toString(), schedule.missed(),
-                    schedule.paused(), schedule.lastTick(), schedule.nextTick());
+            return new ScheduleView(schedule.name(), schedule.function(),
+                    schedule.every() == null ? null : schedule.every().toString(), schedule.cron(),
+                    schedule.zone() == null ? null : schedule.zone().getId(), schedule.missed(), schedule.paused(),
+                    schedule.lastTick(), schedule.nextTick());
         }
     }
 

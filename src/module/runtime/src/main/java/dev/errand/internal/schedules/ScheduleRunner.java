@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,11 +46,10 @@ public class ScheduleRunner implements Schedules {
 
     private static final Logger LOG = Logger.getLogger(ScheduleRunner.class);
     private static final String LOOP = "schedules";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_LENGTH + "}");
     /** How long a replica waits at most before it looks again: for pauses and resumes made on others. */
     private static final long LOOK_AT_LEAST_EVERY_MILLIS = 1000;
 
-    private record Registration(String name, Duration every, Missed missed, Function<Instant, Call<?>> start) {
+    private record Registration(String name, Cadence cadence, Missed missed, Function<Instant, Call<?>> start) {
     }
 
     /** What one look at a schedule did: the call it started, if any. */
@@ -71,16 +70,20 @@ public class ScheduleRunner implements Schedules {
 
     @Override
     public void every(String name, Duration every, Missed missed, Function<Instant, Call<?>> start) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a schedule's name is 1 to " + MAX_NAME_LENGTH
-                    + " letters, digits, '.', '_' or '-', was " + name);
-        }
-        if (every == null || every.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("a schedule ticks every second at most, was every " + every);
-        }
-        Objects.requireNonNull(missed, "missed");
-        Objects.requireNonNull(start, "start");
-        registered.put(name, new Registration(name, every, missed, start));
+        ScheduleValues.checkName(name);
+        register(new Registration(name, new Every(every), missed, start));
+    }
+
+    @Override
+    public void cron(String name, String expression, ZoneId zone, Missed missed, Function<Instant, Call<?>> start) {
+        ScheduleValues.checkName(name);
+        register(new Registration(name, Cron.of(expression, zone), missed, start));
+    }
+
+    private void register(Registration registration) {
+        Objects.requireNonNull(registration.missed(), "missed");
+        Objects.requireNonNull(registration.start(), "start");
+        registered.put(registration.name(), registration);
         startLoop();
     }
 
@@ -145,7 +148,11 @@ public class ScheduleRunner implements Schedules {
             if (row.paused()) {
                 return Optional.empty();
             }
-            Instant due = due(registration.every(), now);
+            Cadence cadence = registration.cadence();
+            Instant due = cadence.latest(now);
+            if (due == null) {
+                return Optional.empty();
+            }
             if (row.lastTick() == null) {
                 // A new schedule's first tick is the next one: it starts nothing for the time before it existed.
                 update("update errand_schedule set last_tick = ?, updated_at = now() where name = ?",
@@ -155,10 +162,11 @@ public class ScheduleRunner implements Schedules {
             if (!row.lastTick().isBefore(due)) {
                 return Optional.empty();
             }
-            boolean missed = row.lastTick().isBefore(due.minus(registration.every()));
+            Instant firstMissed = cadence.next(row.lastTick());
+            boolean missed = firstMissed != null && firstMissed.isBefore(due);
             if (missed && registration.missed() == Missed.SKIP) {
                 LOG.infof("Schedule %s: ticks from %s to %s missed, skipped; the next is at %s", name,
-                        row.lastTick().plus(registration.every()), due, due.plus(registration.every()));
+                        firstMissed, due, cadence.next(due));
                 update("update errand_schedule set last_tick = ?, updated_at = now() where name = ?",
                         Timestamp.from(due), name);
                 return Optional.empty();
@@ -168,12 +176,6 @@ public class ScheduleRunner implements Schedules {
                     Timestamp.from(due), function(call), name);
             return Optional.of(new Tick(due, call));
         });
-    }
-
-    /** The latest tick at or before {@code now}: a multiple of the interval from the epoch. */
-    static Instant due(Duration every, Instant now) {
-        long everyMillis = every.toMillis();
-        return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), everyMillis) * everyMillis);
     }
 
     private Call<?> start(Registration registration, String key, Instant tick) {
@@ -190,9 +192,11 @@ public class ScheduleRunner implements Schedules {
 
     private Schedule describe(Registration registration) {
         Row row = QuarkusTransaction.joiningExisting().call(() -> readRow(registration.name()));
-        Instant next = row.paused() ? null : due(registration.every(), Instant.now()).plus(registration.every());
-        return new Schedule(registration.name(), row.function(), registration.every(), registration.missed(),
-                row.paused(), row.lastTick(), next);
+        Instant next = row.paused() ? null : registration.cadence().next(Instant.now());
+        Duration every = registration.cadence() instanceof Every interval ? interval.every() : null;
+        Cron cron = registration.cadence() instanceof Cron expression ? expression : null;
+        return new Schedule(registration.name(), row.function(), every, cron == null ? null : cron.expression(),
+                cron == null ? null : cron.zone(), registration.missed(), row.paused(), row.lastTick(), next);
     }
 
     private boolean setPaused(String name, boolean paused) {
@@ -269,8 +273,10 @@ public class ScheduleRunner implements Schedules {
                     background.failed(LOOP, e);
                     LOG.warnf("Schedule %s: could not start its tick (%s); trying again", registration.name(), e);
                 }
-                Instant next = due(registration.every(), now).plus(registration.every());
-                wait = Math.min(wait, Math.max(1, Duration.between(Instant.now(), next).toMillis()));
+                Instant next = registration.cadence().next(now);
+                if (next != null) {
+                    wait = Math.min(wait, Math.max(1, Duration.between(Instant.now(), next).toMillis()));
+                }
             }
             if (!failed) {
                 background.succeeded(LOOP);

@@ -1,0 +1,114 @@
+package dev.errand.apps.export;
+
+import static dev.errand.testing.Users.asAdmin;
+import static dev.errand.testing.Users.asProducer;
+import static dev.errand.testing.Users.asViewer;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.errand.Schedules;
+import dev.errand.testing.Rows;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The nightly export, on a schedule of the test's own every 2 s (the nightly one is off in the tests):
+ * each tick exports the users changed since the previous tick's export, and nothing when nothing changed.
+ */
+@QuarkusTest
+class NightlyExportTest {
+
+    @Inject
+    Schedules schedules;
+
+    @Inject
+    NightlyExport nightly;
+
+    @Inject
+    EntityManager em;
+
+    private final String name = "nightly-export-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** A nightly export as stored: its tick and how many changed users it covers. */
+    record Changed(long id, Instant tick, long total) {
+    }
+
+    @BeforeEach
+    void noUsersAndAQuietCrm() {
+        Rows.execute("truncate crm_user, user_export");
+        asAdmin().post("/simulator/crm/reset").then().statusCode(204);
+    }
+
+    @AfterEach
+    void noScheduleAndNoUsersLeft() {
+        schedules.pause(name);
+        Rows.execute("truncate crm_user");
+    }
+
+    @Test
+    void eachTickExportsTheUsersChangedSinceThePreviousTickAndNothingWhenNothingChanged() {
+        asProducer().queryParam("count", 5).post("/exports/users").then().statusCode(200);
+        schedules.cron(name, "*/2 * * * * ?", ZoneOffset.UTC, Schedules.Missed.RUN_ONCE, nightly::exportChanged);
+
+        // The first tick: the five users added before it; the next, nothing.
+        await().atMost(Duration.ofSeconds(30)).until(() -> exports().size() >= 2);
+        List<Changed> exports = exports();
+        assertEquals(5, exports.get(0).total());
+        assertEquals(0, exports.get(1).total(), "nothing changed since the first tick");
+        awaitExported(exports.get(0), 5);
+        awaitExported(exports.get(1), 0);
+
+        // Two users change: the next tick's export has them, and only them.
+        Instant changed = Instant.now();
+        Rows.execute("update crm_user set email = 'changed-' || email where id in (select id from crm_user order by id limit 2)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> exports().stream().anyMatch(export -> export.tick().isAfter(changed)
+                && export.total() > 0));
+        List<Changed> after = exports().stream().filter(export -> export.tick().isAfter(changed)).toList();
+        assertEquals(2, after.stream().mapToLong(Changed::total).sum(), "the two changed users, once: " + after);
+        awaitExported(after.stream().filter(export -> export.total() > 0).findFirst().orElseThrow(), 2);
+
+        // One export per tick, the ticks 2 s apart.
+        List<Changed> all = exports();
+        for (int i = 1; i < all.size(); i++) {
+            assertEquals(Duration.ofSeconds(2), Duration.between(all.get(i - 1).tick(), all.get(i).tick()), "" + all);
+        }
+    }
+
+    private void awaitExported(Changed export, int users) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> "COMPLETED".equals(
+                asViewer().get("/exports/{id}", export.id()).jsonPath().getString("status")));
+        assertEquals(users, asViewer().get("/exports/{id}", export.id()).jsonPath().getInt("exported"));
+    }
+
+    /** The nightly exports, oldest first. */
+    private List<Changed> exports() {
+        List<Changed> exports = new ArrayList<>();
+        for (Object row : QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select id, changed_until, total from user_export where changed_until is not null order by changed_until")
+                .getResultList())) {
+            Object[] columns = (Object[]) row;
+            exports.add(new Changed(((Number) columns[0]).longValue(), instant(columns[1]), ((Number) columns[2]).longValue()));
+        }
+        return exports;
+    }
+
+    private static Instant instant(Object value) {
+        return value instanceof Instant instant ? instant
+                : value instanceof java.time.OffsetDateTime offset ? offset.toInstant() : ((Timestamp) value).toInstant();
+    }
+}
