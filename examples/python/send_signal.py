@@ -26,7 +26,7 @@ def main():
     parser.add_argument("--password", required=True)
     parser.add_argument("--workflow", required=True, help="the waiting workflow's call id")
     parser.add_argument("--signal", required=True, help="the signal's name, e.g. approval")
-    parser.add_argument("--payload", default="null", help="any JSON value: what the wait returns")
+    parser.add_argument("--payload", required=True, help="a JSON value, not null: what the wait returns")
     parser.add_argument("--address-prefix", default="")
     parser.add_argument("--signal-id", default=None, help="the signal id; a new one by default")
     args = parser.parse_args()

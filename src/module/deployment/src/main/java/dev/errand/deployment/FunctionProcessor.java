@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.PostConstruct;
@@ -204,7 +205,7 @@ class FunctionProcessor {
         if (value == null) {
             return List.of();
         }
-        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        TreeSet<String> names = new TreeSet<>();
         for (String signal : value.asStringArray()) {
             String problem = FunctionSpec.signalNameProblem(signal);
             if (problem != null) {

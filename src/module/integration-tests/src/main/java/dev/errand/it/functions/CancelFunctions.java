@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,6 +22,7 @@ public class CancelFunctions {
 
     private final Workflow workflow;
     private final Map<String, Integer> runs = new ConcurrentHashMap<>();
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
     public CancelFunctions(Workflow workflow) {
         this.workflow = workflow;
@@ -58,6 +61,37 @@ public class CancelFunctions {
             workflow.compensate("undo", String.class, key -> ran(tag + ":undo"));
             throw e;
         }
+    }
+
+    /**
+     * A step that holds until the test {@link #release}s it, then a second; cancelled, it compensates. A
+     * cancellation while the first runs lets it finish and be recorded.
+     */
+    @DurableWorkflow(name = "test-cancel-slow")
+    public Call<String> slow(String tag) {
+        try {
+            workflow.step("slow", String.class, key -> {
+                ran(tag + ":slow-started");
+                if (!gate(tag).await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released " + tag);
+                }
+                return ran(tag + ":slow");
+            });
+            workflow.step("after", String.class, key -> ran(tag + ":after"));
+            return Call.returning("finished");
+        } catch (Workflow.Cancelled e) {
+            workflow.compensate("undo", String.class, key -> ran(tag + ":undo"));
+            throw e;
+        }
+    }
+
+    /** Lets {@link #slow}'s first step finish. */
+    public void release(String tag) {
+        gate(tag).countDown();
+    }
+
+    private CountDownLatch gate(String tag) {
+        return gates.computeIfAbsent(tag, t -> new CountDownLatch(1));
     }
 
     /** Starts a child that fails, then waits an hour for a signal. */

@@ -178,6 +178,24 @@ class CancellationTest {
     }
 
     @Test
+    void aStepInFlightWhenTheWorkflowIsCancelledIsRecordedAndARestartDoesNotRunItAgain() {
+        String tag = "s-" + UUID.randomUUID();
+        Call<String> call = functions.slow(tag);
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":slow-started") == 1);
+        calls.cancel(call.id(), "ops");
+        functions.release(tag);
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(tag + ":undo") == 1);
+
+        asAdmin().post("/errand/calls/{id}/restart", call.id()).then().statusCode(202);
+
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        // The step that finished after the cancellation replays; only the compensation was forgotten.
+        assertEquals(1, functions.runs(tag + ":slow"));
+        assertEquals(1, functions.runs(tag + ":after"));
+        assertEquals(1, functions.runs(tag + ":undo"));
+    }
+
+    @Test
     void aFailedCallUnderACancelledOneIsCancelledTooAndItsDeadLettersReplayRunsNothing() {
         String tag = "f-" + UUID.randomUUID();
         Call<String> call = functions.parentOfAFailure(tag);
@@ -188,7 +206,9 @@ class CancellationTest {
         assertEquals(CallStatus.State.FAILED, calls.status(child).orElseThrow().state());
 
         calls.cancel(call.id(), "ops");
-        assertEquals(CallStatus.State.CANCELLED, calls.status(child).orElseThrow().state());
+        CallStatus cancelled = calls.status(child).orElseThrow();
+        assertEquals(CallStatus.State.CANCELLED, cancelled.state());
+        assertTrue(cancelled.error().contains("this child always fails"), "its own error stays: " + cancelled.error());
         long letter = ((Number) QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "select id from errand_dead_letter where message_id = ?1").setParameter(1, child).getSingleResult()))
                 .longValue();

@@ -226,20 +226,44 @@ class SignalsTest {
             sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "name", call.id(), "veto", "{}"));
             sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "unknown", "no-such-workflow", "approval", "{}"));
             sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "finished", finished.id(), "approval", "{}"));
+            // No payload: a wait that hears nothing has timed out, which no sender may fake.
+            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "empty", call.id(), "approval", "null"));
             sender.send(WireContract.SIGNALS_QUEUE, AmqpMessage.create().id(test + "shape").durable(true)
                     .contentType(WireContract.SENT_CONTENT_TYPE).withBody("{\"signal\":\"approval\"}").build());
         }
 
         await().atMost(Duration.ofSeconds(30)).until(() -> Rows.count(em,
                 "select count(*) from errand_dead_letter where consumer = 'errand-signals' and message_id like ?1",
-                test + "%") == 4);
+                test + "%") == 5);
         assertDeadLettered(test + "name", "permanent-failure", "takes no signal \"veto\" from outside senders");
         assertDeadLettered(test + "unknown", "permanent-failure", "no workflow with id no-such-workflow");
         assertDeadLettered(test + "finished", "permanent-failure", "has finished");
         assertDeadLettered(test + "shape", "contract-violation", "workflow");
+        assertDeadLettered(test + "empty", "contract-violation", "payload is missing");
         assertEquals(0L, signalsOf(call));
         assertEquals(0L, signalsOf(finished));
         assertEquals(CallStatus.State.WAITING, calls.status(call).orElseThrow().state());
+    }
+
+    @Test
+    void anOutsidePayloadTheWaitCannotReadIsPassedOverAndTheWaitGoesOn() {
+        Call<String> call = functions.approval(tag(), 0, 1, HOUR);
+        awaitWaitingIn(call, "await signal approval");
+        String test = "shape-" + UUID.randomUUID() + "-";
+
+        try (AnySender sender = new AnySender()) {
+            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "text", call.id(), "approval", "\"yes\""));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> signalsOf(call) == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> calls.status(call).orElseThrow().state() == CallStatus.State.WAITING);
+
+        try (AnySender sender = new AnySender()) {
+            sender.send(WireContract.SIGNALS_QUEUE, outsideSignal(test + "good", call.id(), "approval",
+                    "{\"approved\":true,\"by\":\"ada\"}"));
+        }
+        awaitState(call, CallStatus.State.SUCCEEDED);
+        assertEquals("approved by ada", calls.result(call, String.class).orElseThrow());
     }
 
     private void assertDeadLettered(String messageId, String reason, String error) {

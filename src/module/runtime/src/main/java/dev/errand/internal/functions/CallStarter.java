@@ -49,11 +49,11 @@ public class CallStarter {
 
     public CallStarter(CallStore store, Outbox outbox, ObjectMapper mapper, WorkflowsConfig config,
             FunctionCatalog catalog) {
-        this.catalog = catalog;
         this.store = store;
         this.outbox = outbox;
         this.mapper = mapper;
         this.config = config;
+        this.catalog = catalog;
     }
 
     Call<?> start(FunctionCatalog.Function function, Object[] arguments) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -83,7 +84,7 @@ public class CallStore {
      * Records calls not recorded yet, each with its deadline (null: none, or its parent's), returns the
      * ones this did record.
      */
-    public List<NewCall> insert(List<NewCall> calls, java.util.function.Function<NewCall, Instant> deadlines) {
+    public List<NewCall> insert(List<NewCall> calls, Function<NewCall, Instant> deadlines) {
         List<NewCall> inserted = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
@@ -200,6 +201,29 @@ public class CallStore {
     }
 
     /** @return false when the workflow was cancelled meanwhile (the step is recorded all the same) */
+    /**
+     * Records a step of the compensation of a stopped workflow, unless it was restarted meanwhile: a
+     * restart holds the row, so this waits for it and then finds the workflow running a new attempt, whose
+     * steps are not the compensation's to write. True when recorded.
+     */
+    public boolean recordCompensation(String callId, int seq, String name, String result) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement lock = connection.prepareStatement(
+                        "select status from errand_call where id = ? for share")) {
+            lock.setString(1, callId);
+            try (ResultSet rows = lock.executeQuery()) {
+                if (!rows.next() || !CallStatus.State.valueOf(rows.getString(1)).stopped()) {
+                    return false;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read workflow " + callId, e);
+        }
+        steps.recordCompensation(callId, seq, name, result);
+        update("update errand_call set current_step = ? where id = ?", name, callId);
+        return true;
+    }
+
     public boolean recordStep(String callId, int seq, String name, String result) {
         steps.record(callId, seq, name, result);
         return update("update errand_call set current_step = ? where id = ? and status not in ('CANCELLED', 'TIMED_OUT')",
@@ -254,7 +278,7 @@ public class CallStore {
                         for update of c
                     )
                     update errand_call c set status = ?, cancelled_by = ?, finished_at = now(),
-                        error = ? , wait_seq = c.wait_seq + case when e.status = 'PENDING' then 0 else 1 end,
+                        error = case when e.status = 'FAILED' then c.error else ? end, wait_seq = c.wait_seq + case when e.status = 'PENDING' then 0 else 1 end,
                         wake_at = now()
                     from ended e where c.id = e.id
                     returning c.id, c.function, c.workflow, c.parent_id, e.status, c.wait_seq""")) {

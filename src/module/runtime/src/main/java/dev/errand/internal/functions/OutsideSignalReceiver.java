@@ -14,6 +14,7 @@ import dev.errand.PermanentFailure;
 import dev.errand.Signals;
 import dev.errand.Task;
 import dev.errand.WireContract;
+import dev.errand.internal.contract.ContractViolation;
 import dev.errand.internal.contract.SafeText;
 
 /**
@@ -26,7 +27,9 @@ import dev.errand.internal.contract.SafeText;
  * What the sender owns is its own namespace: the signal's id is {@code outside:<message-id>}, so it can
  * neither take the place of a signal the service sends (ids without that prefix) nor be taken for one. A
  * signal its workflow does not take from outside, to an unknown or finished workflow, is dead-lettered
- * ({@code permanent-failure}, saying which) and nothing is kept.
+ * ({@code permanent-failure}, saying which) and nothing is kept; so is one without a payload
+ * ({@code contract-violation}), which would read as a timeout. A payload that does not read as its wait's
+ * type is passed over by the wait ({@link WorkflowRuntime#awaitSignal}).
  */
 @ApplicationScoped
 public class OutsideSignalReceiver {
@@ -48,17 +51,28 @@ public class OutsideSignalReceiver {
         this.mapper = mapper;
     }
 
+    private FunctionSpec deployed(String function) {
+        try {
+            return catalog.byName(function).spec();
+        } catch (IllegalArgumentException e) {
+            return null; // a call of a function this service's code no longer has
+        }
+    }
+
     /** One outside signal, in its message's transaction. */
     @OutsideSenders
     public void receive(OutsideSignal signal, Task<OutsideSignal> task) {
+        if (signal.payload() == null || signal.payload().isNull()) {
+            // A wait that hears nothing has timed out: a sender may not end a wait as if it had.
+            throw new ContractViolation("payload is missing: a signal carries what its wait returns");
+        }
         String callId = signal.workflow();
         Optional<CallStore.RecordedCall> workflow = calls.find(callId).filter(call -> call.call().workflow());
         if (workflow.isEmpty()) {
             throw new PermanentFailure("no workflow with id " + callId + ": signal " + signal.signal() + " refused");
         }
         String function = workflow.get().call().function();
-        FunctionSpec spec = catalog.functions().stream().map(FunctionCatalog.Function::spec)
-                .filter(candidate -> candidate.name().equals(function)).findFirst().orElse(null);
+        FunctionSpec spec = deployed(function);
         if (spec == null || !spec.takesOutsideSignal(signal.signal())) {
             throw new PermanentFailure("workflow " + callId + " (" + function + ") takes no signal \""
                     + signal.signal() + "\" from outside senders; its @DurableWorkflow(outsideSignals) names "

@@ -76,7 +76,7 @@ class RestartStore {
                         where id = ? returning now()""")) {
             update.setInt(1, attempt);
             update.setString(2, currentStep);
-            update.setTimestamp(3, deadline == null ? null : java.sql.Timestamp.from(deadline));
+            update.setTimestamp(3, deadline == null ? null : Timestamp.from(deadline));
             update.setString(4, callId);
             try (ResultSet rows = update.executeQuery()) {
                 rows.next();
@@ -87,16 +87,11 @@ class RestartStore {
         }
     }
 
-    /**
-     * The first step a stopped workflow recorded after it was stopped (its compensation's), null when none:
-     * a step's {@code done_at} is its transaction's start, and the run that compensates starts after the
-     * cancellation committed, while a step in flight then began before.
-     */
-    Integer firstStepAfterStop(String callId) {
+    /** The first of a stopped workflow's compensation steps ({@code Workflow.compensate}), null when none ran. */
+    Integer firstCompensationStep(String callId) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement("""
-                        select min(s.seq) from errand_step s join errand_call c on c.id = s.owner_id
-                        where s.owner_id = ? and s.seq is not null and s.done_at >= c.finished_at""")) {
+                PreparedStatement query = connection.prepareStatement(
+                        "select min(seq) from errand_step where owner_id = ? and seq is not null and compensation")) {
             query.setString(1, callId);
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();

@@ -91,7 +91,7 @@ public class StoredWorkflowRestarts implements WorkflowRestarts {
                     + ", which is no workflow of this service's code: nothing would run it");
         }
         Map<Integer, StepRecorder.Numbered> recorded = steps.replay(callId);
-        Integer afterStop = call.state().stopped() && fromStep == null ? restarts.firstStepAfterStop(callId) : null;
+        Integer afterStop = call.state().stopped() && fromStep == null ? restarts.firstCompensationStep(callId) : null;
         // A stopped workflow goes on from where it was stopped: its compensation is forgotten with what followed.
         int fromSeq = afterStop != null ? afterStop : fromSeq(callId, fromStep, recorded);
         steps.forget(callId, fromSeq);

@@ -11,6 +11,8 @@ import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +23,9 @@ import dev.errand.CallStatus;
 import dev.errand.Outbox;
 import dev.errand.OutsideTransaction;
 import dev.errand.StepWork;
+import dev.errand.WireContract;
 import dev.errand.Workflow;
+import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.steps.StepRecorder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -32,6 +36,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class WorkflowRuntime {
+
+    private static final Logger LOG = Logger.getLogger(WorkflowRuntime.class);
 
     /** How a patch gate's marker is named among the steps (what the versions listing looks for). */
     public static final String PATCH = "patch ";
@@ -91,7 +97,11 @@ public class WorkflowRuntime {
         Callable<T> call = () -> work.run(key);
         T value = outsideTransaction.call(call);
         String json = mapper.writerFor(type).writeValueAsString(value);
-        record(workflow, seq, name, json);
+        if (compensation) {
+            recordCompensation(workflow, seq, name, json);
+        } else {
+            record(workflow, seq, name, json);
+        }
         // Later steps get what a replay would give them, so the first run and a resumed one agree.
         return mapper.readValue(json, type);
     }
@@ -146,6 +156,14 @@ public class WorkflowRuntime {
             // The signal is taken and the step recorded together: a crash between them loses neither.
             String result = QuarkusTransaction.requiringNew().call(() -> {
                 Optional<SignalStore.Taken> taken = signals.take(workflow.callId, name, seq);
+                while (taken.isPresent() && !readable(taken.get(), type)) {
+                    // An outside sender's payload that is not what this wait reads: passed over (left taken,
+                    // so that a replay passes it over too), logged, and the wait goes on.
+                    LOG.warnf("Workflow %s passes over signal %s (%s): its payload does not read as %s",
+                            SafeText.forLog(workflow.callId), SafeText.forLog(taken.get().signalId()), name,
+                            type.toCanonical());
+                    taken = signals.take(workflow.callId, name, seq);
+                }
                 if (taken.isEmpty() && Instant.now().isBefore(deadline)) {
                     return null;
                 }
@@ -173,6 +191,21 @@ public class WorkflowRuntime {
     }
 
     private static final String TIMED_OUT = "{\"timedOut\":true}";
+
+    /**
+     * Whether a taken signal's payload reads as the wait's type. The service's own signals always do (a
+     * mistake there is the service's, and fails the run loudly); an outside sender's must, and are not null.
+     */
+    private boolean readable(SignalStore.Taken taken, JavaType type) {
+        if (!taken.signalId().startsWith(WireContract.OUTSIDE_ID_PREFIX)) {
+            return true;
+        }
+        try {
+            return taken.payload() != null && mapper.readerFor(type).readValue(taken.payload()) != null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
 
     private String heard(SignalStore.Taken taken) {
         try {
@@ -285,6 +318,14 @@ public class WorkflowRuntime {
             workflow.stopped = true;
             throw cancelled(workflow);
         }
+    }
+
+    private void recordCompensation(Execution workflow, int seq, String name, String result) {
+        if (!QuarkusTransaction.requiringNew().call(() -> store.recordCompensation(workflow.callId, seq, name, result))) {
+            // Restarted while this compensation ran: the new attempt's run takes over; this one ends here.
+            throw cancelled(workflow);
+        }
+        workflow.steps.put(seq, new StepRecorder.Numbered(seq, name, result));
     }
 
     /**

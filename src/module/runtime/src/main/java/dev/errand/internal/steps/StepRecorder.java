@@ -43,7 +43,7 @@ public class StepRecorder implements Steps {
     private static final String NO_CONSUMER = "";
 
     private static final String RECORD = """
-            insert into errand_step (consumer, owner_id, seq, name, result) values (?, ?, ?, ?, ?)
+            insert into errand_step (consumer, owner_id, seq, name, result, compensation) values (?, ?, ?, ?, ?, ?)
             on conflict do nothing""";
 
     private final DataSource dataSource;
@@ -70,7 +70,7 @@ public class StepRecorder implements Steps {
             return recorded.get();
         }
         String result = outsideTransaction.call(work);
-        QuarkusTransaction.requiringNew().run(() -> insert(consumer, messageId, null, step, result));
+        QuarkusTransaction.requiringNew().run(() -> insert(consumer, messageId, null, step, result, false));
         return result;
     }
 
@@ -148,10 +148,16 @@ public class StepRecorder implements Steps {
 
     /** Records step {@code seq} of a workflow, unless that number is recorded already. */
     public void record(String callId, int seq, String name, String result) {
-        insert(NO_CONSUMER, callId, seq, name, result);
+        insert(NO_CONSUMER, callId, seq, name, result, false);
     }
 
-    private void insert(String consumer, String ownerId, Integer seq, String name, String result) {
+    /** Records a step of a workflow's compensation ({@code Workflow.compensate}), marked as such. */
+    public void recordCompensation(String callId, int seq, String name, String result) {
+        insert(NO_CONSUMER, callId, seq, name, result, true);
+    }
+
+    private void insert(String consumer, String ownerId, Integer seq, String name, String result,
+            boolean compensation) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(RECORD)) {
             insert.setString(1, consumer);
@@ -163,6 +169,7 @@ public class StepRecorder implements Steps {
             }
             insert.setString(4, name);
             insert.setString(5, result);
+            insert.setBoolean(6, compensation);
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not record step " + name + " of " + ownerId, e);
