@@ -239,7 +239,7 @@ class SignalsTest {
         assertDeadLettered(test + "unknown", "permanent-failure", "no workflow with id no-such-workflow");
         assertDeadLettered(test + "finished", "permanent-failure", "has finished");
         assertDeadLettered(test + "shape", "contract-violation", "workflow");
-        assertDeadLettered(test + "empty", "contract-violation", "payload is missing");
+        assertDeadLettered(test + "empty", "permanent-failure", "payload is missing");
         assertEquals(0L, signalsOf(call));
         assertEquals(0L, signalsOf(finished));
         assertEquals(CallStatus.State.WAITING, calls.status(call).orElseThrow().state());

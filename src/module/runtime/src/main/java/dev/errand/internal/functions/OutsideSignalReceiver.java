@@ -14,7 +14,6 @@ import dev.errand.PermanentFailure;
 import dev.errand.Signals;
 import dev.errand.Task;
 import dev.errand.WireContract;
-import dev.errand.internal.contract.ContractViolation;
 import dev.errand.internal.contract.SafeText;
 
 /**
@@ -27,8 +26,8 @@ import dev.errand.internal.contract.SafeText;
  * What the sender owns is its own namespace: the signal's id is {@code outside:<message-id>}, so it can
  * neither take the place of a signal the service sends (ids without that prefix) nor be taken for one. A
  * signal its workflow does not take from outside, to an unknown or finished workflow, is dead-lettered
- * ({@code permanent-failure}, saying which) and nothing is kept; so is one without a payload
- * ({@code contract-violation}), which would read as a timeout. A payload that does not read as its wait's
+ * ({@code permanent-failure}, saying which) and nothing is kept; so is one without a payload, which would
+ * read as a timeout. A payload that does not read as its wait's
  * type is passed over by the wait ({@link WorkflowRuntime#awaitSignal}).
  */
 @ApplicationScoped
@@ -64,7 +63,7 @@ public class OutsideSignalReceiver {
     public void receive(OutsideSignal signal, Task<OutsideSignal> task) {
         if (signal.payload() == null || signal.payload().isNull()) {
             // A wait that hears nothing has timed out: a sender may not end a wait as if it had.
-            throw new ContractViolation("payload is missing: a signal carries what its wait returns");
+            throw new PermanentFailure("payload is missing: a signal carries what its wait returns");
         }
         String callId = signal.workflow();
         Optional<CallStore.RecordedCall> workflow = calls.find(callId).filter(call -> call.call().workflow());
