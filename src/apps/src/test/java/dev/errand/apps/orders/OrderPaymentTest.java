@@ -190,8 +190,7 @@ class OrderPaymentTest {
     void anOperatorWhoCancelsTheWorkflowCancelsTheOrderAndReleasesItsStock() {
         long mugsBefore = mugs();
         long id = placeLarge();
-        await().atMost(Duration.ofSeconds(30)).until(() -> calls.byBusinessKey(OrderChannels.PAYMENT_WORKFLOW,
-                OrderChannels.paymentKey(id)).map(call -> call.state() == CallStatus.State.WAITING).orElse(false));
+        awaitWaiting(id);
 
         assertEquals(DurableCalls.Cancellation.Outcome.CANCELLED, calls.cancel(workflow(id).id(), "ops").outcome());
 
@@ -199,6 +198,31 @@ class OrderPaymentTest {
         assertEquals(mugsBefore, mugs());
         webhook(id, "pay-after-cancel-" + id, TOTAL).statusCode(409);
         assertEquals(mugsBefore, mugs());
+    }
+
+    @Test
+    void aPaymentAcceptedBeforeAnOperatorCancelsTheWorkflowWinsAndTheOrderGoesOn() {
+        long mugsBefore = mugs();
+        long id = placeLarge();
+        awaitWaiting(id);
+        // The workflow cannot take the signal, nor settle, until the queue resumes: the cancellation comes in
+        // between the webhook's 202 and the workflow's next run.
+        Broker.pause(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
+        webhook(id, "pay-then-cancel-" + id, TOTAL).statusCode(202);
+
+        assertEquals(DurableCalls.Cancellation.Outcome.CANCELLED, calls.cancel(workflow(id).id(), "ops").outcome());
+        Broker.resume(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
+
+        // The customer paid and the provider was told so: the compensation confirms the order, not cancels it.
+        JsonPath done = awaitStatus(id, "COMPLETED");
+        assertEquals("pay-then-cancel-" + id, done.getString("payment.paymentId"));
+        assertEquals(List.of(true, true, true, true), done.getList("steps.done"));
+        assertEquals(CallStatus.State.CANCELLED, workflow(id).state());
+        // The reserved mugs are taken, never released; the order is sent once.
+        assertEquals(mugsBefore - MUGS, mugs());
+        assertEquals(1, partnerCalls(OrderPartners.MAIL, id));
+        assertEquals(1, partnerCalls(OrderPartners.WAREHOUSE, id));
+        webhook(id, "pay-then-cancel-" + id, TOTAL).statusCode(200);
     }
 
     static long placeLarge() {
@@ -222,6 +246,11 @@ class OrderPaymentTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> status.equals(
                 given().get("/orders/{id}", id).jsonPath().getString("status")));
         return given().get("/orders/{id}", id).jsonPath();
+    }
+
+    private void awaitWaiting(long id) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.byBusinessKey(OrderChannels.PAYMENT_WORKFLOW,
+                OrderChannels.paymentKey(id)).map(call -> call.state() == CallStatus.State.WAITING).orElse(false));
     }
 
     private CallStatus workflow(long id) {
