@@ -1,5 +1,7 @@
 package dev.errand.apps.orders;
 
+import java.time.Instant;
+
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -17,9 +19,9 @@ import dev.errand.Signals;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * The payment provider's webhook: it confirms the payment of an order that waits for one. The payment is
- * recorded and the order's workflow signalled in one transaction, under the order's row lock; a refusal
- * records nothing.
+ * The payment provider's webhook: it confirms the payment of an order that waits for one and is not past
+ * its due time. The payment is recorded and the order's workflow signalled in one transaction, under the
+ * order's row lock; a refusal records nothing.
  */
 // Called by the payment provider, as a real one calls a public URL (a real one would also sign it).
 @PermitAll
@@ -69,6 +71,15 @@ public class PaymentResource {
             }
             if (order.status() != OrderStatus.AWAITING_PAYMENT) {
                 throw notAwaiting(order, "it is " + order.status());
+            }
+            // Past its due time the order belongs to the timeout, whether or not settle has run yet (the
+            // service was down, or its workflows behind): refused here, the payment is never recorded, and
+            // settle, which takes the same row lock, cancels the order as PAYMENT_TIMED_OUT.
+            Instant now = Instant.now();
+            if (now.isAfter(order.paymentDueAt())) {
+                throw new ProblemException(409, "payment-too-late", "Payment too late", "order " + orderId
+                        + " was due to be paid by " + order.paymentDueAt() + "; the payment came at " + now
+                        + ": the order is cancelled unpaid");
             }
             if (amountCents != order.totalCents()) {
                 throw amountMismatch(orderId, amountCents, order.totalCents());

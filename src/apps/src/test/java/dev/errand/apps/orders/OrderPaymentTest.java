@@ -140,6 +140,30 @@ class OrderPaymentTest {
     }
 
     @Test
+    void aWebhookPastTheDueTimeIsRefusedEvenBeforeTheWorkflowHasSettledTheOrder() {
+        long mugsBefore = mugs();
+        long id = placeLarge();
+        awaitWaiting(id);
+        // The workflow is behind (the service was down, say): its timeout's run waits on the paused queue.
+        Broker.pause(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
+        Instant due = instant(given().get("/orders/{id}", id).jsonPath(), "paymentDueAt");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(due));
+        given().get("/orders/{id}", id).then().body("status", equalTo("AWAITING_PAYMENT"));
+
+        webhook(id, "pay-too-late-" + id, TOTAL).statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("/problems/payment-too-late"));
+        assertEquals(0, Rows.count(em, "select count(*) from order_payment where order_id = ?1", id));
+        assertEquals(0, Rows.count(em, "select count(*) from errand_signal where call_id = ?1", workflow(id).id()));
+
+        Broker.resume(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
+        awaitStatus(id, "PAYMENT_TIMED_OUT");
+        assertEquals(mugsBefore, mugs());
+        assertEquals(DurableCalls.Cancellation.Outcome.FINISHED, calls.cancel(workflow(id).id(), "test").outcome());
+        assertEquals(mugsBefore, mugs());
+        assertEquals(0, partnerCalls(OrderPartners.MAIL, id));
+    }
+
+    @Test
     void aWebhookThatComesBeforeTheWorkflowWaitsIsKeptForIt() {
         // The workflow's start waits on its queue: the provider is faster than the service.
         Broker.pause(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
