@@ -31,6 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * An order above {@code orders.confirm-above-cents} (20,000 cents in tests) waits, its stock reserved, for
@@ -44,6 +45,8 @@ class OrderPaymentTest {
     /** 20 mugs at 1,200 cents: 24,000 cents, above the tests' 20,000. */
     static final int MUGS = 20;
     static final long TOTAL = MUGS * 1200L;
+    /** {@code %test.orders.payment-webhook-secret}. */
+    static final String SECRET = "test-payment-webhook-secret";
 
     @Inject
     EntityManager em;
@@ -188,11 +191,11 @@ class OrderPaymentTest {
                 "{\"paymentId\": \"p\", \"amountCents\": \"24000\"}", "{\"paymentId\": \"p\", \"amountCents\": 240.5}",
                 "{\"paymentId\": 42, \"amountCents\": 24000}", "{\"paymentId\": \"p\\u0000\", \"amountCents\": 24000}",
                 "{\"paymentId\": \"" + "p".repeat(201) + "\", \"amountCents\": 24000}", "[]")) {
-            given().contentType(ContentType.JSON).body(body).post("/payments/{id}/confirmed", id)
+            asProvider().body(body).post("/payments/{id}/confirmed", id)
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("type", equalTo("/problems/invalid-payment"));
         }
-        given().contentType(ContentType.JSON).body("{\"paymentId\": ").post("/payments/{id}/confirmed", id)
+        asProvider().body("{\"paymentId\": ").post("/payments/{id}/confirmed", id)
                 .then().statusCode(400).contentType("application/problem+json");
         webhook(987_654_321L, "pay-nobody", TOTAL).statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo("/problems/order-not-found"));
@@ -207,6 +210,30 @@ class OrderPaymentTest {
         given().get("/orders/{id}", id).then().body("status", equalTo("AWAITING_PAYMENT"));
         // Still waiting, and still confirmable.
         webhook(id, "pay-good-" + id, TOTAL).statusCode(202);
+        awaitStatus(id, "COMPLETED");
+    }
+
+    @Test
+    void aWebhookWithoutTheProvidersSecretIsRefusedAndChangesNothing() {
+        long id = placeLarge();
+        String body = "{\"paymentId\": \"pay-forged-" + id + "\", \"amountCents\": " + TOTAL + "}";
+        given().contentType(ContentType.JSON).body(body).post("/payments/{id}/confirmed", id)
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("/problems/invalid-webhook-secret"));
+        for (String wrong : List.of("", "wrong", SECRET + "x", SECRET.substring(1), SECRET.toUpperCase())) {
+            given().contentType(ContentType.JSON).header(PaymentWebhookSecret.HEADER, wrong).body(body)
+                    .post("/payments/{id}/confirmed", id)
+                    .then().statusCode(401).contentType("application/problem+json")
+                    .body("type", equalTo("/problems/invalid-webhook-secret"));
+        }
+        // Nor does it tell a stranger which orders exist.
+        given().contentType(ContentType.JSON).body(body).post("/payments/{id}/confirmed", 987_654_321L)
+                .then().statusCode(401);
+
+        assertEquals(0, Rows.count(em, "select count(*) from order_payment where order_id = ?1", id));
+        given().get("/orders/{id}", id).then().body("status", equalTo("AWAITING_PAYMENT"));
+        // The provider, with the secret, still confirms it.
+        webhook(id, "pay-genuine-" + id, TOTAL).statusCode(202);
         awaitStatus(id, "COMPLETED");
     }
 
@@ -262,8 +289,13 @@ class OrderPaymentTest {
     }
 
     static ValidatableResponse webhook(long orderId, String paymentId, long amountCents) {
-        return given().contentType(ContentType.JSON).body(Map.of("paymentId", paymentId, "amountCents", amountCents))
+        return asProvider().body(Map.of("paymentId", paymentId, "amountCents", amountCents))
                 .post("/payments/{id}/confirmed", orderId).then();
+    }
+
+    /** A webhook call as the provider makes it: with the secret the tests' settings give. */
+    static RequestSpecification asProvider() {
+        return given().contentType(ContentType.JSON).header(PaymentWebhookSecret.HEADER, SECRET);
     }
 
     static JsonPath awaitStatus(long id, String status) {
