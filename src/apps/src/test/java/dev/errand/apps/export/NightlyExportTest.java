@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.errand.DurableCalls;
 import dev.errand.Schedules;
 import dev.errand.testing.Rows;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,7 +30,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The nightly export, on a schedule of the test's own every 2 s (the nightly one is off in the tests):
- * each tick exports the users changed since the previous tick's export, and nothing when nothing changed.
+ * each tick exports the users changed since the previous tick's export, and nothing when nothing changed;
+ * a tick's call found already started leaves no export of its own.
  */
 @QuarkusTest
 class NightlyExportTest {
@@ -40,12 +43,18 @@ class NightlyExportTest {
     NightlyExport nightly;
 
     @Inject
+    DurableCalls calls;
+
+    @Inject
     EntityManager em;
 
     private final String name = "nightly-export-test-" + UUID.randomUUID().toString().substring(0, 8);
 
-    /** A nightly export as stored: its tick and how many changed users it covers. */
-    record Changed(long id, Instant tick, long total) {
+    /**
+     * A nightly export as stored: its tick, how many changed users it covers, its workflow, and whether it
+     * covers from the previous export's tick (from the beginning, for the first).
+     */
+    record Changed(long id, Instant tick, long total, String workflowId, boolean followsThePrevious) {
     }
 
     @BeforeEach
@@ -89,6 +98,29 @@ class NightlyExportTest {
         }
     }
 
+    @Test
+    void aTickWhoseCallWasAlreadyStartedLeavesNoExportOfItsOwn() {
+        asProducer().queryParam("count", 3).post("/exports/users").then().statusCode(200);
+        // A tick after the users were added, so that the export has them.
+        Instant tick = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+        String key = name + "@" + tick;
+
+        String first = QuarkusTransaction.requiringNew()
+                .call(() -> calls.startOnce(key, () -> nightly.exportChanged(tick))).id();
+        // The same tick again, as a replica gets to it when the schedule's last tick was set back: its keyed
+        // start finds the tick's call, and the row it inserted for it goes again.
+        String second = QuarkusTransaction.requiringNew()
+                .call(() -> calls.startOnce(key, () -> nightly.exportChanged(tick))).id();
+
+        assertEquals(first, second);
+        List<Changed> exports = exports();
+        assertEquals(1, exports.size(), "" + exports);
+        assertEquals(tick, exports.get(0).tick());
+        assertEquals(3, exports.get(0).total());
+        assertEquals(first, exports.get(0).workflowId());
+        awaitExported(exports.get(0), 3);
+    }
+
     private void awaitExported(Changed export, int users) {
         await().atMost(Duration.ofSeconds(60)).until(() -> "COMPLETED".equals(
                 asViewer().get("/exports/{id}", export.id()).jsonPath().getString("status")));
@@ -98,11 +130,15 @@ class NightlyExportTest {
     /** The nightly exports, oldest first. */
     private List<Changed> exports() {
         List<Changed> exports = new ArrayList<>();
-        for (Object row : QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select id, changed_until, total from user_export where changed_until is not null order by changed_until")
+        for (Object row : QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                select id, changed_until, total, workflow_id,
+                       coalesce(changed_after = lag(changed_until) over (order by changed_until),
+                                changed_after = '-infinity')
+                from user_export where changed_until is not null order by changed_until""")
                 .getResultList())) {
             Object[] columns = (Object[]) row;
-            exports.add(new Changed(((Number) columns[0]).longValue(), instant(columns[1]), ((Number) columns[2]).longValue()));
+            exports.add(new Changed(((Number) columns[0]).longValue(), instant(columns[1]), ((Number) columns[2]).longValue(),
+                    (String) columns[3], Boolean.TRUE.equals(columns[4])));
         }
         return exports;
     }
