@@ -39,7 +39,6 @@ public class PaymentResource {
     private final PaymentStore store;
     private final DurableCalls calls;
     private final Signals signals;
-
     private final PaymentWebhookSecret secret;
 
     public PaymentResource(PaymentStore store, DurableCalls calls, Signals signals, PaymentWebhookSecret secret) {
