@@ -95,6 +95,33 @@ public class ExportStore {
         }
     }
 
+    /**
+     * Links a nightly export to the workflow its tick's keyed start returned, unless another export already
+     * has that workflow: the key found the tick's call already started (by another replica, or before the
+     * schedule's last tick was set back), whose own export row is linked to it. Then this row, which no call
+     * will ever export, is deleted, so that the tick's transaction leaves nothing of its own.
+     *
+     * @return whether the export is the tick's, linked; false: deleted
+     */
+    public boolean linkOrDiscard(long exportId, String workflowId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("""
+                        update user_export set workflow_id = ? where id = ?
+                        and not exists (select 1 from user_export o where o.workflow_id = ? and o.id <> ?)""");
+                PreparedStatement delete = connection.prepareStatement("delete from user_export where id = ?")) {
+            update.setString(1, workflowId);
+            update.setLong(2, exportId);
+            update.setString(3, workflowId);
+            update.setLong(4, exportId);
+            if (update.executeUpdate() == 1) {
+                return true;
+            }
+            delete.setLong(1, exportId);
+            delete.executeUpdate();
+            return false;
+        }
+    }
+
     public Optional<Export> find(long exportId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(

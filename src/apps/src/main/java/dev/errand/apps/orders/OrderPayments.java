@@ -18,7 +18,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * for the provider's webhook ({@code POST /payments/{orderId}/confirmed}, a signal) until the order's due
  * time. Confirmed, the order goes on to the worker's steps; otherwise it is cancelled and its stock
  * released. An operator who cancels the workflow ({@code POST /errand/calls/{id}/cancel}) cancels the order
- * the same way: the compensation.
+ * the same way, the compensation, unless the webhook has already recorded the order's payment: then the
+ * payment wins, and the compensation confirms the order as {@code settle} would (the workflow itself stays
+ * CANCELLED). A webhook answered 202 never meets a cancelled order.
  */
 @ApplicationScoped
 public class OrderPayments {
@@ -59,6 +61,7 @@ public class OrderPayments {
                     key -> QuarkusTransaction.requiringNew().call(() -> store.settle(orderId)));
             return Call.returning(settled);
         } catch (Workflow.Cancelled e) {
+            // Under the order's row lock, as the webhook takes it: a payment recorded first confirms the order.
             workflow.compensate("release-stock", OrderStatus.class,
                     key -> QuarkusTransaction.requiringNew().call(() -> store.cancel(orderId)));
             throw e;

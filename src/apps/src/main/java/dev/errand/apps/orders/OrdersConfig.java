@@ -1,6 +1,7 @@
 package dev.errand.apps.orders;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -22,4 +23,12 @@ public interface OrdersConfig {
      */
     @WithDefault("30m")
     Duration paymentTimeout();
+
+    /**
+     * The secret the payment provider sends in the {@code Payment-Webhook-Secret} header of each webhook
+     * call; a call without it is refused (401). Given from a secret store in production; the dev and test
+     * profiles have throwaway ones. Unset, the service makes a random one at each start, which only the
+     * built-in payment simulator knows ({@link PaymentWebhookSecret}).
+     */
+    Optional<String> paymentWebhookSecret();
 }

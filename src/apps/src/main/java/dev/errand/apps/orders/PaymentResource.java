@@ -1,7 +1,10 @@
 package dev.errand.apps.orders;
 
+import java.time.Instant;
+
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,11 +20,13 @@ import dev.errand.Signals;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * The payment provider's webhook: it confirms the payment of an order that waits for one. The payment is
- * recorded and the order's workflow signalled in one transaction, under the order's row lock; a refusal
- * records nothing.
+ * The payment provider's webhook: it confirms the payment of an order that waits for one and is not past
+ * its due time. The payment is recorded and the order's workflow signalled in one transaction, under the
+ * order's row lock; a refusal records nothing.
  */
-// Called by the payment provider, as a real one calls a public URL (a real one would also sign it).
+// Called by the payment provider, as a real one calls a public URL: no user, but the secret shared with the
+// provider (PaymentWebhookSecret). A real provider would sign each body (an HMAC with a timestamp), which also
+// stops a replayed call; a shared secret over HTTPS is the demo's simpler stand-in.
 @PermitAll
 @Path("/payments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,18 +39,26 @@ public class PaymentResource {
     private final PaymentStore store;
     private final DurableCalls calls;
     private final Signals signals;
+    private final PaymentWebhookSecret secret;
 
-    public PaymentResource(PaymentStore store, DurableCalls calls, Signals signals) {
+    public PaymentResource(PaymentStore store, DurableCalls calls, Signals signals, PaymentWebhookSecret secret) {
         this.store = store;
         this.calls = calls;
         this.signals = signals;
+        this.secret = secret;
     }
 
     /** {@code {"paymentId": "...", "amountCents": 24000}}. */
     @POST
     @Path("/{orderId}/confirmed")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response confirmed(@PathParam("orderId") long orderId, JsonNode body) {
+    public Response confirmed(@PathParam("orderId") long orderId,
+            @HeaderParam(PaymentWebhookSecret.HEADER) String givenSecret, JsonNode body) {
+        // First: a caller without the secret learns nothing of the orders, not even which exist.
+        if (!secret.matches(givenSecret)) {
+            throw new ProblemException(401, "invalid-webhook-secret", "Invalid webhook secret", "the "
+                    + PaymentWebhookSecret.HEADER + " header is missing or is not the payment provider's secret");
+        }
         String paymentId = paymentId(body);
         long amountCents = amountCents(body);
         // Every refusal is thrown inside the transaction, which rolls back: nothing is recorded.
@@ -69,6 +82,15 @@ public class PaymentResource {
             }
             if (order.status() != OrderStatus.AWAITING_PAYMENT) {
                 throw notAwaiting(order, "it is " + order.status());
+            }
+            // Past its due time the order belongs to the timeout, whether or not settle has run yet (the
+            // service was down, or its workflows behind): refused here, the payment is never recorded, and
+            // settle, which takes the same row lock, cancels the order as PAYMENT_TIMED_OUT.
+            Instant now = Instant.now();
+            if (now.isAfter(order.paymentDueAt())) {
+                throw new ProblemException(409, "payment-too-late", "Payment too late", "order " + orderId
+                        + " was due to be paid by " + order.paymentDueAt() + "; the payment came at " + now
+                        + ": the order is cancelled unpaid");
             }
             if (amountCents != order.totalCents()) {
                 throw amountMismatch(orderId, amountCents, order.totalCents());

@@ -87,26 +87,36 @@ public class PaymentStore {
         if (order.status() != OrderStatus.AWAITING_PAYMENT) {
             return order.status();
         }
-        if (ofOrder(orderId).isPresent()) {
-            try (Connection connection = dataSource.getConnection();
-                    PreparedStatement update = connection.prepareStatement(
-                            "update orders set status = ?, confirmed_at = now() where id = ? returning urgent")) {
-                update.setString(1, OrderStatus.PROCESSING.name());
-                update.setLong(2, orderId);
-                try (ResultSet row = update.executeQuery()) {
-                    row.next();
-                    work.enqueue(orderId, row.getBoolean(1));
-                }
-            }
-            return OrderStatus.PROCESSING;
-        }
-        return cancel(order, OrderStatus.PAYMENT_TIMED_OUT);
+        return ofOrder(orderId).isPresent() ? confirm(orderId) : cancel(order, OrderStatus.PAYMENT_TIMED_OUT);
     }
 
-    /** An operator cancelled the order's workflow: the order is CANCELLED, its stock released, if it still waited. */
+    /**
+     * An operator cancelled the order's workflow (its compensation): the order is CANCELLED, its stock
+     * released, if it still waits and no payment is recorded. A recorded payment wins over the cancellation:
+     * the webhook answered the provider 202, the customer has paid, and nothing here refunds; so the order is
+     * confirmed as {@link #settle} confirms it, and its steps run. Only the workflow stays CANCELLED.
+     */
     public OrderStatus cancel(long orderId) throws SQLException {
         Locked order = lock(orderId).orElseThrow(() -> new IllegalStateException("no order " + orderId));
-        return order.status() == OrderStatus.AWAITING_PAYMENT ? cancel(order, OrderStatus.CANCELLED) : order.status();
+        if (order.status() != OrderStatus.AWAITING_PAYMENT) {
+            return order.status();
+        }
+        return ofOrder(orderId).isPresent() ? confirm(orderId) : cancel(order, OrderStatus.CANCELLED);
+    }
+
+    // Only from AWAITING_PAYMENT, under the row lock: PROCESSING and its work message, in the caller's transaction.
+    private OrderStatus confirm(long orderId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(
+                        "update orders set status = ?, confirmed_at = now() where id = ? returning urgent")) {
+            update.setString(1, OrderStatus.PROCESSING.name());
+            update.setLong(2, orderId);
+            try (ResultSet row = update.executeQuery()) {
+                row.next();
+                work.enqueue(orderId, row.getBoolean(1));
+            }
+        }
+        return OrderStatus.PROCESSING;
     }
 
     // Only from AWAITING_PAYMENT, under the row lock: the stock goes back once, with the status that says so.

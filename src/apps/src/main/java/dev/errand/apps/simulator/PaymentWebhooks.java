@@ -16,6 +16,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import dev.errand.ProblemException;
+import dev.errand.apps.orders.PaymentWebhookSecret;
 
 /**
  * How the simulated payment provider confirms the payments it was asked for: it calls the service's webhook
@@ -76,6 +77,9 @@ public class PaymentWebhooks {
     private final Settings initial;
     private final AtomicReference<Settings> current;
     private final PaymentWebhookClient client;
+    // A real provider is given the shop's secret out of band; the simulator, in the shop's own process, reads
+    // it from there, so a secret generated at start (none configured) works too.
+    private final PaymentWebhookSecret secret;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "payment-simulator-webhooks");
         thread.setDaemon(true);
@@ -88,10 +92,12 @@ public class PaymentWebhooks {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    public PaymentWebhooks(PaymentSimulatorConfig config, @RestClient PaymentWebhookClient client) {
+    public PaymentWebhooks(PaymentSimulatorConfig config, @RestClient PaymentWebhookClient client,
+            PaymentWebhookSecret secret) {
         this.initial = new Settings(config.webhook(), config.webhookDelay().toMillis(), config.lateDelay().toMillis());
         this.current = new AtomicReference<>(initial);
         this.client = client;
+        this.secret = secret;
     }
 
     public Settings settings() {
@@ -112,7 +118,7 @@ public class PaymentWebhooks {
 
     private void send(PaymentLedger.Intent payment) {
         sent.incrementAndGet();
-        try (Response response = client.confirmed(payment.orderId(),
+        try (Response response = client.confirmed(payment.orderId(), secret.value(),
                 new PaymentWebhookClient.Confirmed(payment.paymentId(), payment.amountCents()))) {
             int status = response.getStatus();
             (status == 202 ? accepted : status == 200 ? repeats : status < 500 ? refused : failed).incrementAndGet();

@@ -31,6 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * An order above {@code orders.confirm-above-cents} (20,000 cents in tests) waits, its stock reserved, for
@@ -44,6 +45,8 @@ class OrderPaymentTest {
     /** 20 mugs at 1,200 cents: 24,000 cents, above the tests' 20,000. */
     static final int MUGS = 20;
     static final long TOTAL = MUGS * 1200L;
+    /** {@code %test.orders.payment-webhook-secret}. */
+    static final String SECRET = "test-payment-webhook-secret";
 
     @Inject
     EntityManager em;
@@ -140,6 +143,30 @@ class OrderPaymentTest {
     }
 
     @Test
+    void aWebhookPastTheDueTimeIsRefusedEvenBeforeTheWorkflowHasSettledTheOrder() {
+        long mugsBefore = mugs();
+        long id = placeLarge();
+        awaitWaiting(id);
+        // The workflow is behind (the service was down, say): its timeout's run waits on the paused queue.
+        Broker.pause(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
+        Instant due = instant(given().get("/orders/{id}", id).jsonPath(), "paymentDueAt");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(due));
+        given().get("/orders/{id}", id).then().body("status", equalTo("AWAITING_PAYMENT"));
+
+        webhook(id, "pay-too-late-" + id, TOTAL).statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("/problems/payment-too-late"));
+        assertEquals(0, Rows.count(em, "select count(*) from order_payment where order_id = ?1", id));
+        assertEquals(0, Rows.count(em, "select count(*) from errand_signal where call_id = ?1", workflow(id).id()));
+
+        Broker.resume(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
+        awaitStatus(id, "PAYMENT_TIMED_OUT");
+        assertEquals(mugsBefore, mugs());
+        assertEquals(DurableCalls.Cancellation.Outcome.FINISHED, calls.cancel(workflow(id).id(), "test").outcome());
+        assertEquals(mugsBefore, mugs());
+        assertEquals(0, partnerCalls(OrderPartners.MAIL, id));
+    }
+
+    @Test
     void aWebhookThatComesBeforeTheWorkflowWaitsIsKeptForIt() {
         // The workflow's start waits on its queue: the provider is faster than the service.
         Broker.pause(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
@@ -164,11 +191,11 @@ class OrderPaymentTest {
                 "{\"paymentId\": \"p\", \"amountCents\": \"24000\"}", "{\"paymentId\": \"p\", \"amountCents\": 240.5}",
                 "{\"paymentId\": 42, \"amountCents\": 24000}", "{\"paymentId\": \"p\\u0000\", \"amountCents\": 24000}",
                 "{\"paymentId\": \"" + "p".repeat(201) + "\", \"amountCents\": 24000}", "[]")) {
-            given().contentType(ContentType.JSON).body(body).post("/payments/{id}/confirmed", id)
+            asProvider().body(body).post("/payments/{id}/confirmed", id)
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("type", equalTo("/problems/invalid-payment"));
         }
-        given().contentType(ContentType.JSON).body("{\"paymentId\": ").post("/payments/{id}/confirmed", id)
+        asProvider().body("{\"paymentId\": ").post("/payments/{id}/confirmed", id)
                 .then().statusCode(400).contentType("application/problem+json");
         webhook(987_654_321L, "pay-nobody", TOTAL).statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo("/problems/order-not-found"));
@@ -187,11 +214,34 @@ class OrderPaymentTest {
     }
 
     @Test
+    void aWebhookWithoutTheProvidersSecretIsRefusedAndChangesNothing() {
+        long id = placeLarge();
+        String body = "{\"paymentId\": \"pay-forged-" + id + "\", \"amountCents\": " + TOTAL + "}";
+        given().contentType(ContentType.JSON).body(body).post("/payments/{id}/confirmed", id)
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("/problems/invalid-webhook-secret"));
+        for (String wrong : List.of("", "wrong", SECRET + "x", SECRET.substring(1), SECRET.toUpperCase())) {
+            given().contentType(ContentType.JSON).header(PaymentWebhookSecret.HEADER, wrong).body(body)
+                    .post("/payments/{id}/confirmed", id)
+                    .then().statusCode(401).contentType("application/problem+json")
+                    .body("type", equalTo("/problems/invalid-webhook-secret"));
+        }
+        // Nor does it tell a stranger which orders exist.
+        given().contentType(ContentType.JSON).body(body).post("/payments/{id}/confirmed", 987_654_321L)
+                .then().statusCode(401);
+
+        assertEquals(0, Rows.count(em, "select count(*) from order_payment where order_id = ?1", id));
+        given().get("/orders/{id}", id).then().body("status", equalTo("AWAITING_PAYMENT"));
+        // The provider, with the secret, still confirms it.
+        webhook(id, "pay-genuine-" + id, TOTAL).statusCode(202);
+        awaitStatus(id, "COMPLETED");
+    }
+
+    @Test
     void anOperatorWhoCancelsTheWorkflowCancelsTheOrderAndReleasesItsStock() {
         long mugsBefore = mugs();
         long id = placeLarge();
-        await().atMost(Duration.ofSeconds(30)).until(() -> calls.byBusinessKey(OrderChannels.PAYMENT_WORKFLOW,
-                OrderChannels.paymentKey(id)).map(call -> call.state() == CallStatus.State.WAITING).orElse(false));
+        awaitWaiting(id);
 
         assertEquals(DurableCalls.Cancellation.Outcome.CANCELLED, calls.cancel(workflow(id).id(), "ops").outcome());
 
@@ -199,6 +249,31 @@ class OrderPaymentTest {
         assertEquals(mugsBefore, mugs());
         webhook(id, "pay-after-cancel-" + id, TOTAL).statusCode(409);
         assertEquals(mugsBefore, mugs());
+    }
+
+    @Test
+    void aPaymentAcceptedBeforeAnOperatorCancelsTheWorkflowWinsAndTheOrderGoesOn() {
+        long mugsBefore = mugs();
+        long id = placeLarge();
+        awaitWaiting(id);
+        // The workflow cannot take the signal, nor settle, until the queue resumes: the cancellation comes in
+        // between the webhook's 202 and the workflow's next run.
+        Broker.pause(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
+        webhook(id, "pay-then-cancel-" + id, TOTAL).statusCode(202);
+
+        assertEquals(DurableCalls.Cancellation.Outcome.CANCELLED, calls.cancel(workflow(id).id(), "ops").outcome());
+        Broker.resume(OrderChannels.PAYMENT_WORKFLOW_QUEUE);
+
+        // The customer paid and the provider was told so: the compensation confirms the order, not cancels it.
+        JsonPath done = awaitStatus(id, "COMPLETED");
+        assertEquals("pay-then-cancel-" + id, done.getString("payment.paymentId"));
+        assertEquals(List.of(true, true, true, true), done.getList("steps.done"));
+        assertEquals(CallStatus.State.CANCELLED, workflow(id).state());
+        // The reserved mugs are taken, never released; the order is sent once.
+        assertEquals(mugsBefore - MUGS, mugs());
+        assertEquals(1, partnerCalls(OrderPartners.MAIL, id));
+        assertEquals(1, partnerCalls(OrderPartners.WAREHOUSE, id));
+        webhook(id, "pay-then-cancel-" + id, TOTAL).statusCode(200);
     }
 
     static long placeLarge() {
@@ -214,14 +289,24 @@ class OrderPaymentTest {
     }
 
     static ValidatableResponse webhook(long orderId, String paymentId, long amountCents) {
-        return given().contentType(ContentType.JSON).body(Map.of("paymentId", paymentId, "amountCents", amountCents))
+        return asProvider().body(Map.of("paymentId", paymentId, "amountCents", amountCents))
                 .post("/payments/{id}/confirmed", orderId).then();
+    }
+
+    /** A webhook call as the provider makes it: with the secret the tests' settings give. */
+    static RequestSpecification asProvider() {
+        return given().contentType(ContentType.JSON).header(PaymentWebhookSecret.HEADER, SECRET);
     }
 
     static JsonPath awaitStatus(long id, String status) {
         await().atMost(Duration.ofSeconds(60)).until(() -> status.equals(
                 given().get("/orders/{id}", id).jsonPath().getString("status")));
         return given().get("/orders/{id}", id).jsonPath();
+    }
+
+    private void awaitWaiting(long id) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.byBusinessKey(OrderChannels.PAYMENT_WORKFLOW,
+                OrderChannels.paymentKey(id)).map(call -> call.state() == CallStatus.State.WAITING).orElse(false));
     }
 
     private CallStatus workflow(long id) {
