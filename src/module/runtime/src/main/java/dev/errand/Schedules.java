@@ -56,7 +56,8 @@ public interface Schedules {
      * reads it: {@code second minute hour day-of-month month day-of-week [year]}, one of the two days
      * {@code ?} ({@code "0 0 2 * * ?"}: 02:00 every day; {@code "0 30 1 ? * MON-FRI"}: 01:30 on weekdays).
      * A daylight-saving change in {@code zone} moves wall-clock times: a time that does not exist that day
-     * does not fire, a time that happens twice fires once (docs/guide/durable.md); a zone without one (UTC,
+     * does not fire, a time that happens twice fires once, the first time (so a cron that fires several
+     * times an hour has no tick in the repeated hour: docs/guide/durable.md); a zone without one (UTC,
      * the default of {@link DurableSchedule}) has none of that.
      *
      * @param name       as for {@link #every}

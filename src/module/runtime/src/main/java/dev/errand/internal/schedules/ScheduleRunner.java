@@ -148,33 +148,24 @@ public class ScheduleRunner implements Schedules {
             if (row.paused()) {
                 return Optional.empty();
             }
-            Cadence cadence = registration.cadence();
-            Instant due = cadence.latest(now);
-            if (due == null) {
+            Due due = Due.at(registration.cadence(), row.lastTick(), now, registration.missed());
+            if (due.step() == Due.Step.NOTHING) {
                 return Optional.empty();
             }
-            if (row.lastTick() == null) {
-                // A new schedule's first tick is the next one: it starts nothing for the time before it existed.
+            if (due.step() != Due.Step.START) {
+                // A new schedule's first look, or ticks missed and skipped: the tick is the last, nothing starts.
+                if (due.step() == Due.Step.SKIP) {
+                    LOG.infof("Schedule %s: the ticks after %s up to %s missed, skipped; the next is at %s", name,
+                            row.lastTick(), due.tick(), registration.cadence().next(due.tick()));
+                }
                 update("update errand_schedule set last_tick = ?, updated_at = now() where name = ?",
-                        Timestamp.from(due), name);
+                        Timestamp.from(due.tick()), name);
                 return Optional.empty();
             }
-            if (!row.lastTick().isBefore(due)) {
-                return Optional.empty();
-            }
-            Instant firstMissed = cadence.next(row.lastTick());
-            boolean missed = firstMissed != null && firstMissed.isBefore(due);
-            if (missed && registration.missed() == Missed.SKIP) {
-                LOG.infof("Schedule %s: ticks from %s to %s missed, skipped; the next is at %s", name,
-                        firstMissed, due, cadence.next(due));
-                update("update errand_schedule set last_tick = ?, updated_at = now() where name = ?",
-                        Timestamp.from(due), name);
-                return Optional.empty();
-            }
-            Call<?> call = start(registration, name + "@" + due, due);
+            Call<?> call = start(registration, name + "@" + due.tick(), due.tick());
             update("update errand_schedule set last_tick = ?, function = ?, updated_at = now() where name = ?",
-                    Timestamp.from(due), function(call), name);
-            return Optional.of(new Tick(due, call));
+                    Timestamp.from(due.tick()), function(call), name);
+            return Optional.of(new Tick(due.tick(), call));
         });
     }
 
