@@ -42,11 +42,14 @@ public interface Schedules {
     /**
      * Registers a schedule in this replica: every {@code every}, {@code start} makes exactly one durable
      * call for the tick it is given (e.g. {@code tick -> reports.build(tick)}). Registering a name again
-     * replaces this replica's registration; the pause and the last tick, in the database, stay.
+     * replaces this replica's registration; the pause and the last tick, in the database, stay. A name that
+     * a {@link DurableSchedule} method has is refused: a name is one schedule, and which registration won
+     * would depend on the order of the start-up observers.
      *
      * @param name  1 to {@value #MAX_NAME_LENGTH} letters, digits, '.', '_' or '-'
      * @param every at least a second
      * @throws IllegalArgumentException if the name or the interval is not one
+     * @throws IllegalStateException    naming the method, if a {@link DurableSchedule} method has the name
      */
     void every(String name, Duration every, Missed missed, Function<Instant, Call<?>> start);
 
@@ -64,6 +67,7 @@ public interface Schedules {
      * @param expression a Quartz cron expression that fires at least once more
      * @param zone       the time zone its wall-clock times are in
      * @throws IllegalArgumentException naming what is wrong, if the name, the expression or the zone is not one
+     * @throws IllegalStateException    naming the method, if a {@link DurableSchedule} method has the name
      */
     void cron(String name, String expression, ZoneId zone, Missed missed, Function<Instant, Call<?>> start);
 

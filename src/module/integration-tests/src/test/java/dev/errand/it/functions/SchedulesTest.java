@@ -138,6 +138,25 @@ class SchedulesTest {
     }
 
     @Test
+    void aNameIsOneScheduleCodeReplacesItsOwnRegistrationButNotAnAnnotations() {
+        IllegalStateException taken = assertThrows(IllegalStateException.class, () -> schedules.every(
+                AnnotatedSchedules.YEARLY, A_DAY, Schedules.Missed.SKIP, tick -> functions.scheduled("x", "y")));
+        assertTrue(taken.getMessage().contains("\"" + AnnotatedSchedules.YEARLY + "\" is taken by @DurableSchedule on "
+                + AnnotatedSchedules.class.getName() + "#yearly"), taken.getMessage());
+        assertThrows(IllegalStateException.class, () -> schedules.cron(AnnotatedSchedules.YEARLY, "0 0 3 * * ?",
+                ZoneId.of("UTC"), Schedules.Missed.SKIP, tick -> functions.scheduled("x", "y")));
+        Schedules.Schedule yearly = schedules.get(AnnotatedSchedules.YEARLY).orElseThrow();
+        assertEquals("0 0 0 1 1 ?", yearly.cron(), "the annotation's schedule stays");
+        assertEquals(ZoneId.of("Europe/Paris"), yearly.zone());
+
+        String name = register(A_DAY, Schedules.Missed.SKIP);
+        schedules.every(name, A_DAY.multipliedBy(2), Schedules.Missed.RUN_ONCE,
+                tick -> functions.scheduled(name, tick.toString()));
+        assertEquals(A_DAY.multipliedBy(2), schedules.get(name).orElseThrow().every(), "registered again from code");
+        assertEquals(Schedules.Missed.RUN_ONCE, schedules.get(name).orElseThrow().missed());
+    }
+
+    @Test
     void twoReplicasLookingAtTheSameTickStartOneCall() throws Exception {
         String name = register(A_DAY, Schedules.Missed.SKIP);
         Instant due = awaitFirstLook(name, A_DAY);
