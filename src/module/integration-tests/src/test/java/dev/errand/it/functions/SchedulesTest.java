@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -77,11 +78,8 @@ class SchedulesTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> ticks(name).size() >= 2);
 
         List<Instant> ticks = ticks(name);
-        for (int i = 1; i < ticks.size(); i++) {
-            assertEquals(TWO_SECONDS, Duration.between(ticks.get(i - 1), ticks.get(i)), "no tick missed, none twice");
-        }
+        assertOneCallPerTick(name, ticks);
         for (Instant tick : ticks) {
-            assertEquals(1L, Rows.count(em, "select count(*) from errand_call where business_key = ?1", name + "@" + tick));
             assertEquals(0, tick.toEpochMilli() % TWO_SECONDS.toMillis(), "ticks fall on multiples of the interval");
         }
         Instant first = ticks.get(0);
@@ -101,11 +99,9 @@ class SchedulesTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> ticks(name).size() >= 2);
 
         List<Instant> ticks = ticks(name);
-        for (int i = 1; i < ticks.size(); i++) {
-            assertEquals(TWO_SECONDS, Duration.between(ticks.get(i - 1), ticks.get(i)), "no tick missed, none twice");
-        }
+        assertOneCallPerTick(name, ticks);
         for (Instant tick : ticks) {
-            assertEquals(1L, Rows.count(em, "select count(*) from errand_call where business_key = ?1", name + "@" + tick));
+            assertEquals(0, tick.getNano(), "a fire time is a whole second");
             assertEquals(0, tick.getEpochSecond() % 2, "every even second, as the expression says");
         }
         asViewer().get("/errand/schedules/{name}", name).then().statusCode(200).body("cron", equalTo("*/2 * * * * ?"))
@@ -274,6 +270,19 @@ class SchedulesTest {
         return name;
     }
 
+    /**
+     * Each tick started is one call: its key once. Not that no tick is missing: a loop held up for more than
+     * an interval (two busy cores, other tests) misses the late tick as an outage would, by the schedule's
+     * Missed policy (SKIP drops it; RUN_ONCE folds it into the next).
+     */
+    private void assertOneCallPerTick(String name, List<Instant> ticks) {
+        assertEquals(ticks.size(), ticks.stream().distinct().count(), "no tick twice: " + ticks);
+        for (Instant tick : ticks) {
+            assertEquals(1L, Rows.count(em, "select count(*) from errand_call where business_key = ?1",
+                    name + "@" + tick), "the calls of tick " + tick);
+        }
+    }
+
     /** The ticks started, oldest first (triggers are not ticks). */
     private List<Instant> ticks(String name) {
         List<Instant> ticks = new ArrayList<>();
@@ -302,7 +311,7 @@ class SchedulesTest {
             return null;
         }
         return last instanceof Instant instant ? instant
-                : last instanceof java.time.OffsetDateTime offset ? offset.toInstant() : ((Timestamp) last).toInstant();
+                : last instanceof OffsetDateTime offset ? offset.toInstant() : ((Timestamp) last).toInstant();
     }
 
     private void setLastTick(String name, Instant tick) {
