@@ -28,7 +28,11 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface DurableSchedule {
 
-    /** The schedule's name, in its tick keys and at {@code GET /errand/schedules}; by default the bean class's simple name, a dot and the method. */
+    /**
+     * The schedule's name, in its tick keys and at {@code GET /errand/schedules}; by default the bean class's
+     * simple name, a dot and the method. Two methods with one name fail the build; a name that code
+     * registered through {@link Schedules} first fails the start, and code cannot register it after.
+     */
     String name() default "";
 
     /** The interval: ISO-8601 ({@code PT1H}) or Quarkus' short form ({@code 1h}, {@code 30s}); a second at least. */

@@ -42,11 +42,14 @@ public interface Schedules {
     /**
      * Registers a schedule in this replica: every {@code every}, {@code start} makes exactly one durable
      * call for the tick it is given (e.g. {@code tick -> reports.build(tick)}). Registering a name again
-     * replaces this replica's registration; the pause and the last tick, in the database, stay.
+     * replaces this replica's registration; the pause and the last tick, in the database, stay. A name that
+     * a {@link DurableSchedule} method has is refused: a name is one schedule, and which registration won
+     * would depend on the order of the start-up observers.
      *
      * @param name  1 to {@value #MAX_NAME_LENGTH} letters, digits, '.', '_' or '-'
      * @param every at least a second
      * @throws IllegalArgumentException if the name or the interval is not one
+     * @throws IllegalStateException    naming the method, if a {@link DurableSchedule} method has the name
      */
     void every(String name, Duration every, Missed missed, Function<Instant, Call<?>> start);
 
@@ -56,13 +59,15 @@ public interface Schedules {
      * reads it: {@code second minute hour day-of-month month day-of-week [year]}, one of the two days
      * {@code ?} ({@code "0 0 2 * * ?"}: 02:00 every day; {@code "0 30 1 ? * MON-FRI"}: 01:30 on weekdays).
      * A daylight-saving change in {@code zone} moves wall-clock times: a time that does not exist that day
-     * does not fire, a time that happens twice fires once (docs/guide/durable.md); a zone without one (UTC,
+     * does not fire, a time that happens twice fires once, the first time (so a cron that fires several
+     * times an hour has no tick in the repeated hour: docs/guide/durable.md); a zone without one (UTC,
      * the default of {@link DurableSchedule}) has none of that.
      *
      * @param name       as for {@link #every}
      * @param expression a Quartz cron expression that fires at least once more
      * @param zone       the time zone its wall-clock times are in
      * @throws IllegalArgumentException naming what is wrong, if the name, the expression or the zone is not one
+     * @throws IllegalStateException    naming the method, if a {@link DurableSchedule} method has the name
      */
     void cron(String name, String expression, ZoneId zone, Missed missed, Function<Instant, Call<?>> start);
 

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.errand.DurableSchedule;
@@ -17,35 +16,37 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.expression.Expression;
 
 /**
- * Registers the {@link DurableSchedule} methods through {@link Schedules}, the one way a schedule is made,
- * at start-up: their configuration expressions read, {@code off} or {@code disabled} left out. A value
- * that is wrong fails the start, naming the method.
+ * Registers the {@link DurableSchedule} methods at start-up, as {@link Schedules} registers one from code
+ * but as the method's own ({@link ScheduleRunner#annotated}): their configuration expressions read,
+ * {@code off} or {@code disabled} left out. A value that is wrong, or a name that code registered already,
+ * fails the start, naming the method.
  */
 @ApplicationScoped
 public class AnnotatedSchedules {
 
     private static final Logger LOG = Logger.getLogger(AnnotatedSchedules.class);
 
-    private final Schedules schedules;
+    private final ScheduleRunner schedules;
     private final List<ScheduledMethod> methods;
+    private final Config config;
 
-    AnnotatedSchedules(Schedules schedules, @All List<ScheduledMethod> methods) {
+    AnnotatedSchedules(ScheduleRunner schedules, @All List<ScheduledMethod> methods, Config config) {
         this.schedules = schedules;
         this.methods = methods;
+        this.config = config;
     }
 
     void register(@Observes StartupEvent start) {
-        Config config = ConfigProvider.getConfig();
         for (ScheduledMethod method : methods) {
             try {
-                register(method, config);
+                register(method);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("@DurableSchedule on " + method.method() + ": " + e.getMessage(), e);
             }
         }
     }
 
-    private void register(ScheduledMethod method, Config config) {
+    private void register(ScheduledMethod method) {
         String every = resolve(method.every(), config);
         String cron = resolve(method.cron(), config);
         if (ScheduleValues.off(every) || ScheduleValues.off(cron)) {
@@ -57,11 +58,9 @@ public class AnnotatedSchedules {
             throw new IllegalArgumentException("exactly one of every and cron is set, were \"" + every + "\" and \"" + cron
                     + "\"");
         }
-        if (!every.isEmpty()) {
-            schedules.every(method.name(), ScheduleValues.interval(every), missed, method::start);
-        } else {
-            schedules.cron(method.name(), cron, ScheduleValues.zone(resolve(method.zone(), config)), missed, method::start);
-        }
+        Cadence cadence = !every.isEmpty() ? new Every(ScheduleValues.interval(every))
+                : Cron.of(cron, ScheduleValues.zone(resolve(method.zone(), config)));
+        schedules.annotated(method, cadence, missed);
     }
 
     /** The value with its {@code ${property}} and {@code ${property:default}} expressions read, trimmed. */

@@ -49,7 +49,9 @@ public class ScheduleRunner implements Schedules {
     /** How long a replica waits at most before it looks again: for pauses and resumes made on others. */
     private static final long LOOK_AT_LEAST_EVERY_MILLIS = 1000;
 
-    private record Registration(String name, Cadence cadence, Missed missed, Function<Instant, Call<?>> start) {
+    /** @param annotatedOn the {@code @DurableSchedule} method ({@code Class#method}), null if registered from code */
+    private record Registration(String name, Cadence cadence, Missed missed, Function<Instant, Call<?>> start,
+            String annotatedOn) {
     }
 
     /** What one look at a schedule did: the call it started, if any. */
@@ -71,19 +73,42 @@ public class ScheduleRunner implements Schedules {
     @Override
     public void every(String name, Duration every, Missed missed, Function<Instant, Call<?>> start) {
         ScheduleValues.checkName(name);
-        register(new Registration(name, new Every(every), missed, start));
+        register(new Registration(name, new Every(every), missed, start, null));
     }
 
     @Override
     public void cron(String name, String expression, ZoneId zone, Missed missed, Function<Instant, Call<?>> start) {
         ScheduleValues.checkName(name);
-        register(new Registration(name, Cron.of(expression, zone), missed, start));
+        register(new Registration(name, Cron.of(expression, zone), missed, start, null));
+    }
+
+    /**
+     * Registers a {@code @DurableSchedule} method's schedule (AnnotatedSchedules), as its own: no other
+     * registration takes its name, and it takes no name already registered.
+     *
+     * @throws IllegalStateException naming the other registration, if the name is registered already
+     */
+    void annotated(ScheduledMethod method, Cadence cadence, Missed missed) {
+        ScheduleValues.checkName(method.name());
+        register(new Registration(method.name(), cadence, missed, method::start, method.method()));
     }
 
     private void register(Registration registration) {
         Objects.requireNonNull(registration.missed(), "missed");
         Objects.requireNonNull(registration.start(), "start");
-        registered.put(registration.name(), registration);
+        // A name is one schedule: which of two registrations of it won would depend on the order of the
+        // start-up observers. Code may replace its own registration (Schedules.every says so), nothing else.
+        registered.compute(registration.name(), (name, before) -> {
+            if (before != null && before.annotatedOn() != null) {
+                throw new IllegalStateException("the schedule name \"" + name + "\" is taken by @DurableSchedule on "
+                        + before.annotatedOn() + "; a name is one schedule: give one of them another name");
+            }
+            if (before != null && registration.annotatedOn() != null) {
+                throw new IllegalStateException("the schedule name \"" + name + "\" is taken by a registration through"
+                        + " Schedules.every or Schedules.cron; a name is one schedule: give one of them another name");
+            }
+            return registration;
+        });
         startLoop();
     }
 
@@ -148,33 +173,24 @@ public class ScheduleRunner implements Schedules {
             if (row.paused()) {
                 return Optional.empty();
             }
-            Cadence cadence = registration.cadence();
-            Instant due = cadence.latest(now);
-            if (due == null) {
+            Due due = Due.at(registration.cadence(), row.lastTick(), now, registration.missed());
+            if (due.step() == Due.Step.NOTHING) {
                 return Optional.empty();
             }
-            if (row.lastTick() == null) {
-                // A new schedule's first tick is the next one: it starts nothing for the time before it existed.
+            if (due.step() != Due.Step.START) {
+                // A new schedule's first look, or ticks missed and skipped: the tick is the last, nothing starts.
+                if (due.step() == Due.Step.SKIP) {
+                    LOG.infof("Schedule %s: the ticks after %s up to %s missed, skipped; the next is at %s", name,
+                            row.lastTick(), due.tick(), registration.cadence().next(due.tick()));
+                }
                 update("update errand_schedule set last_tick = ?, updated_at = now() where name = ?",
-                        Timestamp.from(due), name);
+                        Timestamp.from(due.tick()), name);
                 return Optional.empty();
             }
-            if (!row.lastTick().isBefore(due)) {
-                return Optional.empty();
-            }
-            Instant firstMissed = cadence.next(row.lastTick());
-            boolean missed = firstMissed != null && firstMissed.isBefore(due);
-            if (missed && registration.missed() == Missed.SKIP) {
-                LOG.infof("Schedule %s: ticks from %s to %s missed, skipped; the next is at %s", name,
-                        firstMissed, due, cadence.next(due));
-                update("update errand_schedule set last_tick = ?, updated_at = now() where name = ?",
-                        Timestamp.from(due), name);
-                return Optional.empty();
-            }
-            Call<?> call = start(registration, name + "@" + due, due);
+            Call<?> call = start(registration, name + "@" + due.tick(), due.tick());
             update("update errand_schedule set last_tick = ?, function = ?, updated_at = now() where name = ?",
-                    Timestamp.from(due), function(call), name);
-            return Optional.of(new Tick(due, call));
+                    Timestamp.from(due.tick()), function(call), name);
+            return Optional.of(new Tick(due.tick(), call));
         });
     }
 
