@@ -86,7 +86,7 @@ public class OutsideSignalReceiver {
         }
         String signalId = WireContract.OUTSIDE_ID_PREFIX + task.messageId();
         try {
-            if (!signals.keep(callId, signal.signal(), signalId, json)) {
+            if (!signals.keep(workflow.get(), signal.signal(), signalId, json)) {
                 LOG.debugf("Outside signal %s to workflow %s had been sent before: it counts once",
                         SafeText.forLog(signalId), SafeText.forLog(callId));
             }

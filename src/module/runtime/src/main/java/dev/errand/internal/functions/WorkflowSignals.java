@@ -48,6 +48,12 @@ public class WorkflowSignals implements Signals {
     boolean keep(String callId, String name, String signalId, String json) {
         CallStore.RecordedCall workflow = calls.find(callId).filter(call -> call.call().workflow())
                 .orElseThrow(() -> new Refused(Refused.Reason.NO_SUCH_WORKFLOW, "no workflow with id " + callId));
+        return keep(workflow, name, signalId, json);
+    }
+
+    /** The same, for a workflow its caller has read already (in this transaction). */
+    boolean keep(CallStore.RecordedCall workflow, String name, String signalId, String json) {
+        String callId = workflow.call().id();
         if (workflow.state().finished()) {
             if (signals.sent(callId, signalId)) {
                 // A repeat (a webhook delivered twice) is answered as one, even once the workflow has finished.
