@@ -14,16 +14,12 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.errand.embedded.ErrandTestServers;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Adding Errand switches nothing on that this service did not ask for, and logs no error. */
 @QuarkusTest
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class HostDefaultsTest {
 
     @Inject

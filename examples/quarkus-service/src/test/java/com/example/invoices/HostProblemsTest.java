@@ -6,9 +6,6 @@ import static org.hamcrest.Matchers.startsWith;
 
 import org.junit.jupiter.api.Test;
 
-import dev.errand.embedded.ErrandTestServers;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -16,7 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * Admission) gets problem JSON with its status, without asking Errand to map its other errors.
  */
 @QuarkusTest
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class HostProblemsTest {
 
     @Test

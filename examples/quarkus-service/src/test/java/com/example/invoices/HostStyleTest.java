@@ -6,15 +6,11 @@ import static org.hamcrest.Matchers.startsWith;
 
 import org.junit.jupiter.api.Test;
 
-import dev.errand.embedded.ErrandTestServers;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /** Errand answers its own endpoints its own way and leaves the service's endpoints alone. */
 @QuarkusTest
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class HostStyleTest {
 
     @Test

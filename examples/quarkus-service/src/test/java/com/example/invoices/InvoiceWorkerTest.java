@@ -14,14 +14,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.embedded.ErrandTestServers;
 import dev.errand.internal.flow.PauseReason;
 import dev.errand.internal.handling.BreakerBinding;
 import dev.errand.internal.handling.ConsumerRegistry;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -32,7 +29,6 @@ import io.restassured.http.ContentType;
  * state from Errand's beans instead.
  */
 @QuarkusTest
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class InvoiceWorkerTest {
 
     @Inject

@@ -14,11 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
-import dev.errand.embedded.ErrandTestServers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -29,7 +26,6 @@ import io.restassured.response.ValidatableResponse;
  * "The operator API in your service"). The service's own endpoints are its own business.
  */
 @QuarkusTest
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class OperatorApiClosedTest {
 
     @Inject

@@ -6,9 +6,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.errand.embedded.ErrandTestServers;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -16,7 +13,6 @@ import io.quarkus.test.junit.TestProfile;
 /** A service that does not want Errand's operator endpoints leaves them out. */
 @QuarkusTest
 @TestProfile(OperatorApiOffTest.WithoutOperatorApi.class)
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class OperatorApiOffTest {
 
     public static class WithoutOperatorApi implements QuarkusTestProfile {

@@ -3,6 +3,7 @@ package dev.errand.deployment;
 import java.util.Map;
 import java.util.Set;
 
+import dev.errand.internal.embedded.EmbeddedServersSource;
 import dev.errand.internal.operator.OperatorApi;
 import dev.errand.internal.web.HttpBuildTimeConfig;
 import dev.errand.internal.security.OperatorApiRecorder;
@@ -91,6 +92,16 @@ class HostDefaultsProcessor {
                 .setNameBindingNames(Set.of(OperatorApi.class.getName()))
                 .build());
         recorder.closedWithoutSecurity();
+    }
+
+    /**
+     * Zero configuration: with {@code errand-embedded} present and no broker or datasource configured, the
+     * embedded servers start while the run-time configuration is built, in every launch mode
+     * ({@link EmbeddedServersSource}). Explicit settings win.
+     */
+    @BuildStep
+    void embeddedServersWhenUnconfigured(BuildProducer<RunTimeConfigBuilderBuildItem> runTime) {
+        runTime.produce(new RunTimeConfigBuilderBuildItem(EmbeddedServersSource.class));
     }
 
     /** Tracing export stays off until the service names an exporter ({@link TracingDefaults}). */

@@ -15,19 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.errand.Task;
-import dev.errand.embedded.ErrandTestServers;
 import dev.errand.internal.handling.ConsumerPolicies;
 import dev.errand.internal.handling.ConsumerPolicy;
 import io.quarkus.test.QuarkusUnitTest;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.smallrye.faulttolerance.api.RateLimit;
 
 /**
  * A consumer's settings: its own (configured, or from its handler's annotations when the service is
  * built), then every consumer's, whose defaults are the config root's and written nowhere else.
  */
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class ConsumerSettingsTest {
 
     public record Invoice(String id) {

@@ -7,16 +7,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.errand.embedded.ErrandTestServers;
 import io.quarkus.test.QuarkusUnitTest;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 
 /**
  * Errand gives some of the service's own settings a default (HostDefaultsProcessor): the service gets
  * them when it says nothing, and its own value wins when it does. This service sets one of them.
  */
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class HostSettingDefaultsTest {
 
     @RegisterExtension

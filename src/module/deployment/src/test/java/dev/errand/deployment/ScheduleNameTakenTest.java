@@ -15,17 +15,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.errand.Call;
 import dev.errand.DurableSchedule;
 import dev.errand.Schedules;
-import dev.errand.embedded.ErrandTestServers;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.test.QuarkusUnitTest;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 
 /**
  * A {@code @DurableSchedule} whose name code registered first fails the start, naming both: otherwise the
  * order of the start-up observers would decide which of the two the name runs.
  */
-@WithTestResource(value = ErrandTestServers.class, scope = TestResourceScope.GLOBAL)
 class ScheduleNameTakenTest {
 
     static final String NAME = "reports-hourly";

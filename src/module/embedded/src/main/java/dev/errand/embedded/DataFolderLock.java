@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -51,6 +52,23 @@ final class DataFolderLock implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             HELD.remove(file);
             throw e;
+        }
+    }
+
+    /**
+     * Whether no process holds the folder: it has a lock file that can be taken (and is let go at once),
+     * or it has none and is older than a start could take (a folder just made has no lock file yet).
+     */
+    static boolean isFree(Path dataDir) {
+        try {
+            if (!Files.exists(dataDir.resolve(FILE))) {
+                return Files.getLastModifiedTime(dataDir).toInstant()
+                        .isBefore(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+            }
+            acquire(dataDir).close();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -7,64 +7,100 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
-import dev.errand.EmbeddedStarter;
 import dev.errand.WireContract;
+import dev.errand.internal.embedded.EmbeddedStarter;
 import io.quarkus.runtime.Application;
-import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigValue;
 
 /**
- * Starts the embedded servers that are missing before Quarkus: with no broker configured an embedded
- * Artemis, with no datasource configured an embedded PostgreSQL, both keeping their data under
- * {@code errand.data-dir}. Found by {@link dev.errand.ErrandLauncher} through
- * {@code META-INF/services}; a native worker build leaves this whole package out.
+ * Starts the embedded servers that are missing: with no broker configured an embedded Artemis, with no
+ * datasource configured an embedded PostgreSQL, both keeping their data under {@code errand.data-dir}, or,
+ * for tests, in a fresh folder removed when the JVM exits. Found by
+ * {@link dev.errand.internal.embedded.EmbeddedServersSource} through {@code META-INF/services} while Quarkus
+ * builds its configuration; a native worker build leaves this whole package out.
  */
 public final class EmbeddedLauncher implements EmbeddedStarter {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedLauncher.class);
 
+    /** The test runs' folders in the temporary folder: {@code errand-test-<n>}. */
+    static final String TEST_FOLDER_PREFIX = "errand-test-";
+
     @Override
-    public void startThenRun(Config config, boolean needBroker, boolean needDatabase, String... args)
-            throws Exception {
+    public Map<String, String> start(ConfigSourceContext config, boolean needBroker, boolean needDatabase,
+            boolean forTests) throws Exception {
+        if (forTests) {
+            Path dataDir = newTestFolder();
+            return needBroker ? startForTests(dataDir, List.of()) : startDatabaseForTests(dataDir);
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
         Path dataDir = dataDir(config);
         LocalCredentials credentials = LocalCredentials.loadOrCreate(dataDir.toAbsolutePath());
-        if (noHttpUsers(config)) {
+        if (wantsDemoUsers(config)) {
             // The demo stays usable with one command and still refuses strangers: generated users.
-            credentials.httpUserProperties().forEach(System::setProperty);
+            properties.putAll(credentials.httpUserProperties());
             LOG.infof("No HTTP users configured: demo users %s, passwords in %s",
                     LocalCredentials.DEMO_USERS.keySet(), credentials.file());
         }
         EmbeddedServers servers = EmbeddedServers.start(settings(config, credentials), needBroker, needDatabase);
-        servers.connectionProperties().forEach(System::setProperty);
+        properties.putAll(servers.connectionProperties());
         // Quarkus stops the application from its own shutdown hook; ours waits for it, so messages
         // in flight are settled before the broker and the database go away.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAfterQuarkus(servers), "errand-embedded-stop"));
-        Quarkus.run(args);
+        return properties;
     }
 
-    // Read before Quarkus starts, so not through EmbeddedConfig; the defaults are the same constants.
-    static EmbeddedSettings settings(Config config, LocalCredentials credentials) throws IOException {
+    /**
+     * A fresh folder for this run: an old journal would replay its messages into it. Folders that earlier
+     * runs left behind (a test JVM killed before its shutdown hook ran) go first, if no process holds them.
+     */
+    public static Path newTestFolder() throws IOException {
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var folders = Files.newDirectoryStream(temp, TEST_FOLDER_PREFIX + "*")) {
+            for (Path folder : folders) {
+                if (Files.isDirectory(folder) && DataFolderLock.isFree(folder)) {
+                    deleteQuietly(folder);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("Could not look for earlier test runs' folders in %s: %s", temp, e);
+        }
+        return Files.createTempDirectory(TEST_FOLDER_PREFIX);
+    }
+
+    // Read before Quarkus has a Config, so not through EmbeddedConfig; the defaults are the same constants.
+    static EmbeddedSettings settings(ConfigSourceContext config, LocalCredentials credentials) throws IOException {
         Path dataDir = dataDir(config);
-        int amqpPort = config.getOptionalValue("errand.embedded.amqp-port", Integer.class)
+        int amqpPort = value(config, "errand.embedded.amqp-port").map(Integer::parseInt)
                 .orElse(Integer.parseInt(EmbeddedSettings.DEFAULT_AMQP_PORT));
-        List<String> queues = config.getOptionalValues("errand.embedded.queues", String.class).orElse(List.of());
-        String deadLetters = config.getOptionalValue("errand.dead-letters.address", String.class)
-                .orElse(WireContract.DEAD_LETTER_QUEUE);
+        List<String> queues = value(config, "errand.embedded.queues")
+                .map(list -> Arrays.stream(list.split(",")).map(String::trim).filter(q -> !q.isEmpty()).toList())
+                .orElse(List.of());
+        String deadLetters = value(config, "errand.dead-letters.address").orElse(WireContract.DEAD_LETTER_QUEUE);
         return new EmbeddedSettings(dataDir, amqpPort, withDeadLetterQueue(queues, deadLetters),
                 brokerUser(config, credentials), credentials.senderUser(), credentials.databasePassword(), deadLetters,
                 brokerMemory(config), tls(config, dataDir, credentials));
     }
 
+    static Optional<String> value(ConfigSourceContext config, String name) {
+        ConfigValue value = config.getValue(name);
+        return value == null || value.getValue() == null || value.getValue().isBlank() ? Optional.empty()
+                : Optional.of(value.getValue());
+    }
+
     /** {@code errand.embedded.broker-memory} as written ({@code 64M}, {@code 1G}), else a share of the heap. */
-    private static long brokerMemory(Config config) {
-        return config.getOptionalValue("errand.embedded.broker-memory", String.class)
+    private static long brokerMemory(ConfigSourceContext config) {
+        return value(config, "errand.embedded.broker-memory")
                 .map(size -> new MemorySizeConverter().convert(size).asLongValue())
                 .orElseGet(() -> EmbeddedSettings.defaultBrokerMemory(Runtime.getRuntime().maxMemory()));
     }
@@ -73,9 +109,9 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
      * With {@code errand.embedded.amqps-port} set, the broker speaks AMQPS alone, with a certificate made at
      * the first start in {@code <data-dir>/tls} and kept (outside senders trust {@code tls/broker.crt}).
      */
-    private static EmbeddedSettings.Tls tls(Config config, Path dataDir, LocalCredentials credentials)
+    private static EmbeddedSettings.Tls tls(ConfigSourceContext config, Path dataDir, LocalCredentials credentials)
             throws IOException {
-        Optional<Integer> port = config.getOptionalValue("errand.embedded.amqps-port", Integer.class);
+        Optional<Integer> port = value(config, "errand.embedded.amqps-port").map(Integer::parseInt);
         if (port.isEmpty()) {
             return null;
         }
@@ -84,23 +120,25 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
         return new EmbeddedSettings.Tls(port.get(), certificate, false);
     }
 
-    private static Path dataDir(Config config) {
-        return Path.of(config.getOptionalValue("errand.data-dir", String.class)
-                .orElse(EmbeddedSettings.DEFAULT_DATA_DIR));
+    private static Path dataDir(ConfigSourceContext config) {
+        return Path.of(value(config, "errand.data-dir").orElse(EmbeddedSettings.DEFAULT_DATA_DIR));
     }
 
     /** Configured credentials ({@code amqp-username}, {@code amqp-password}) win over generated ones. */
-    private static BrokerUser brokerUser(Config config, LocalCredentials credentials) {
+    private static BrokerUser brokerUser(ConfigSourceContext config, LocalCredentials credentials) {
         BrokerUser generated = credentials.brokerUser();
-        return new BrokerUser(
-                config.getOptionalValue("amqp-username", String.class).orElse(generated.username()),
-                config.getOptionalValue("amqp-password", String.class).orElse(generated.password()));
+        return new BrokerUser(value(config, "amqp-username").orElse(generated.username()),
+                value(config, "amqp-password").orElse(generated.password()));
     }
 
-    private static boolean noHttpUsers(Config config) {
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("quarkus.security.users.embedded.users.")
-                    && config.getOptionalValue(name, String.class).isPresent()) {
+    /** A service that turned on Quarkus' embedded users and configured none: the demo. */
+    private static boolean wantsDemoUsers(ConfigSourceContext config) {
+        if (!value(config, "quarkus.security.users.embedded.enabled").map(Boolean::parseBoolean).orElse(false)) {
+            return false;
+        }
+        for (var names = config.iterateNames(); names.hasNext();) {
+            String name = names.next();
+            if (name.startsWith("quarkus.security.users.embedded.users.") && value(config, name).isPresent()) {
                 return false;
             }
         }
@@ -194,7 +232,7 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
             // the broker's journal), and a few hundred runs filled this machine's disk.
             deleteQuietly(dataDir);
         }, "errand-embedded-test-stop"));
-        Map<String, String> properties = new java.util.LinkedHashMap<>(servers.connectionProperties());
+        Map<String, String> properties = new LinkedHashMap<>(servers.connectionProperties());
         if (withBroker) {
             properties.put(TEST_SENDER_USERNAME, servers.senderUser().username());
             properties.put(TEST_SENDER_PASSWORD, servers.senderUser().password());

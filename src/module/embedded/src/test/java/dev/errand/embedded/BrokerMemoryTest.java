@@ -16,11 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.eclipse.microprofile.config.Config;
+import io.smallrye.config.ConfigSourceContext;
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpClientOptions;
 import io.vertx.amqp.AmqpConnection;
@@ -110,7 +108,7 @@ class BrokerMemoryTest {
     @Test
     void aBrokerMemoryOfZeroFailsAtTheStartWithTheSettingsName() throws Exception {
         Path dataDir = Files.createTempDirectory("errand-broker-memory-zero-");
-        Config config = config(dataDir, Map.of("errand.embedded.broker-memory", "0"));
+        ConfigSourceContext config = config(dataDir, Map.of("errand.embedded.broker-memory", "0"));
 
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> EmbeddedLauncher.settings(config, LocalCredentials.loadOrCreate(dataDir)));
@@ -127,12 +125,11 @@ class BrokerMemoryTest {
         }
     }
 
-    private static Config config(Path dataDir, Map<String, String> more) {
+    private static ConfigSourceContext config(Path dataDir, Map<String, String> more) {
         Map<String, String> properties = new HashMap<>(more);
         properties.put("errand.data-dir", dataDir.toString());
         properties.put("errand.embedded.amqp-port", "0");
-        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(properties, "BrokerMemoryTest", 500))
-                .build();
+        return Settings.of(properties);
     }
 
     private static <T> T result(Future<T> future) throws Exception {

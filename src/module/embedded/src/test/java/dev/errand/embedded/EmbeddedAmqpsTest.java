@@ -18,11 +18,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.eclipse.microprofile.config.Config;
+import io.smallrye.config.ConfigSourceContext;
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpClientOptions;
 import io.vertx.amqp.AmqpConnection;
@@ -44,7 +42,7 @@ class EmbeddedAmqpsTest {
     void withAnAmqpsPortTheServiceConnectsOverTlsAndThePlainPortIsClosed() throws Exception {
         Path dataDir = Files.createTempDirectory("errand-amqps-");
         int plainPort = EmbeddedBroker.freePort();
-        Config config = config(dataDir, plainPort);
+        ConfigSourceContext config = config(dataDir, plainPort);
         EmbeddedSettings settings = EmbeddedLauncher.settings(config, LocalCredentials.loadOrCreate(dataDir));
         try (EmbeddedServers servers = EmbeddedServers.start(settings, true, false)) {
             Map<String, String> service = servers.connectionProperties();
@@ -73,7 +71,7 @@ class EmbeddedAmqpsTest {
     @Test
     void theCertificateIsMadeAtTheFirstStartKeptAtTheNextAndReadableByItsOwnerOnly() throws Exception {
         Path dataDir = Files.createTempDirectory("errand-amqps-kept-");
-        Config config = config(dataDir, 0);
+        ConfigSourceContext config = config(dataDir, 0);
         EmbeddedSettings first = EmbeddedLauncher.settings(config, LocalCredentials.loadOrCreate(dataDir));
         byte[] made = Files.readAllBytes(first.tls().certificate().certificate());
 
@@ -96,11 +94,11 @@ class EmbeddedAmqpsTest {
         return open;
     }
 
-    private static Config config(Path dataDir, int plainPort) {
-        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(Map.of(
+    private static ConfigSourceContext config(Path dataDir, int plainPort) {
+        return Settings.of(Map.of(
                 "errand.data-dir", dataDir.toString(),
                 "errand.embedded.amqp-port", Integer.toString(plainPort),
-                "errand.embedded.amqps-port", "0"), "EmbeddedAmqpsTest", 500)).build();
+                "errand.embedded.amqps-port", "0"));
     }
 
     private static void sendOne(AmqpClientOptions options, BrokerUser user) throws Exception {

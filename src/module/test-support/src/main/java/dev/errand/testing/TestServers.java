@@ -1,6 +1,5 @@
 package dev.errand.testing;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ public final class TestServers {
      */
     public static Map<String, String> start(List<String> workQueues, List<String> idleQueues) {
         try {
-            Path dataDir = Files.createTempDirectory("errand-test-");
+            Path dataDir = EmbeddedLauncher.newTestFolder();
             if (RabbitMq.selected()) {
                 return onRabbitMq(dataDir, workQueues, idleQueues);
             }

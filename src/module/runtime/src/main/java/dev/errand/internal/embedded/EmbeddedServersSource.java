@@ -1,0 +1,133 @@
+package dev.errand.internal.embedded;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.configuration.ConfigBuilder;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * Zero configuration, as Quarkus' Dev Services give it, in every launch mode: with {@code errand-embedded}
+ * on the class path and no broker ({@code amqp-host}) or no datasource ({@code quarkus.datasource.jdbc.url})
+ * configured, the embedded servers start while Quarkus builds its run-time configuration, and this
+ * source points the service at them. Dev Services proper run only in dev and test mode, while a demo's
+ * {@code java -jar} needs them too; and the datasource and the connector read their addresses at that
+ * moment, so that nothing earlier (a {@code @QuarkusMain}) is needed.
+ * <p>
+ * The servers live as long as the JVM: dev mode's live reloads and every test class of a run build the
+ * configuration again and find them running. What they were started with is kept in system properties
+ * under {@link #STARTED_PREFIX}, plain strings that survive class loaders being replaced at a reload, and
+ * that no setting of the service reads.
+ */
+public class EmbeddedServersSource implements ConfigBuilder {
+
+    static final String STARTED_PREFIX = "errand-embedded-started.";
+    /** Below every source of the service's own; the servers are only started for settings it left out. */
+    private static final int ORDINAL = 150;
+    static final String BROKER_HOST = "amqp-host";
+    static final String DATASOURCE_URL = "quarkus.datasource.jdbc.url";
+
+    @Override
+    public SmallRyeConfigBuilder configBuilder(SmallRyeConfigBuilder builder) {
+        return builder.withSources(new ConfigSourceFactory() {
+            @Override
+            public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+                Map<String, String> settings = settings(context);
+                return settings.isEmpty() ? List.of()
+                        : List.of(new PropertiesConfigSource(settings, "Errand embedded servers", ORDINAL));
+            }
+
+            @Override
+            public OptionalInt getPriority() {
+                return OptionalInt.of(ORDINAL);
+            }
+        });
+    }
+
+    static synchronized Map<String, String> settings(ConfigSourceContext context) {
+        boolean needBroker = !isSet(context, BROKER_HOST);
+        boolean needDatabase = !isSet(context, DATASOURCE_URL);
+        if (!needBroker && !isSet(context, "amqp-username")) {
+            // Brokers that accept anonymous producers let anyone enqueue work; refuse to be one of their clients.
+            throw new ConfigurationException("amqp-host is set but amqp-username and amqp-password are not:"
+                    + " Errand connects to a broker with credentials only");
+        }
+        if (!needBroker && !needDatabase) {
+            return Map.of();
+        }
+        Map<String, String> started = startedBefore();
+        if (started.isEmpty()) {
+            EmbeddedStarter starter = embeddedStarter();
+            if (starter == null) {
+                // A build without the embedded servers: Quarkus reports the missing datasource itself.
+                return Map.of();
+            }
+            started = start(starter, context, needBroker, needDatabase);
+            started.forEach((name, value) -> System.setProperty(STARTED_PREFIX + name, value));
+        }
+        // Explicit settings win, also those added after the servers started (a dev-mode reload).
+        Map<String, String> missing = new HashMap<>(started);
+        if (!needBroker) {
+            missing.keySet().removeIf(name -> name.startsWith("amqp-") || name.startsWith("errand.broker.")
+                    || name.startsWith("quarkus.tls."));
+        }
+        if (!needDatabase) {
+            missing.keySet().removeIf(name -> name.startsWith("quarkus.datasource."));
+        }
+        return missing;
+    }
+
+    private static Map<String, String> start(EmbeddedStarter starter, ConfigSourceContext context, boolean needBroker,
+            boolean needDatabase) {
+        try {
+            return starter.start(context, needBroker, needDatabase, LaunchMode.current() == LaunchMode.TEST);
+        } catch (ConfigurationException e) {
+            throw e;
+        } catch (Exception e) {
+            // Quarkus prints this last, after the start-up log, as the reason the application did not start.
+            throw new ConfigurationException("Errand could not start the embedded broker and database: " + e.getMessage()
+                    + " (or configure amqp-host and quarkus.datasource.jdbc.url to use external ones)", e);
+        }
+    }
+
+    private static Map<String, String> startedBefore() {
+        Map<String, String> started = new HashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(STARTED_PREFIX)) {
+                started.put(name.substring(STARTED_PREFIX.length()), System.getProperty(name));
+            }
+        }
+        return started;
+    }
+
+    private static boolean isSet(ConfigSourceContext context, String name) {
+        ConfigValue value = context.getValue(name);
+        return value != null && value.getValue() != null && !value.getValue().isBlank();
+    }
+
+    private static EmbeddedStarter embeddedStarter() {
+        try {
+            // The context class loader: in dev mode it also sees a workspace's errand-embedded, which is reloadable.
+            Iterator<EmbeddedStarter> found = ServiceLoader.load(EmbeddedStarter.class).iterator();
+            if (found.hasNext()) {
+                return found.next();
+            }
+        } catch (ServiceConfigurationError listedButLeftOut) {
+            // Falls through: the service file survived a build that left the embedded classes out.
+        }
+        return null;
+    }
+}
