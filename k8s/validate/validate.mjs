@@ -1,6 +1,6 @@
 // Validates rendered Kubernetes manifests offline: every object of a kind the Kubernetes or KEDA
 // schemas know is checked against its JSON schema (kubernetes-models); an object of a kind they do
-// not know (CloudNativePG's Cluster and Pooler, the Prometheus Operator's PrometheusRule) fails unless it is
+// not know (CloudNativePG's Cluster and Pooler, the Prometheus Operator's PrometheusRule and PodMonitor) fails unless it is
 // listed in STRUCTURAL_ONLY.
 //
 //   kubectl kustomize ../overlays/prod | node validate.mjs
@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 
 // Kinds with no schema package on npm: checked for a name and a spec only, and said so.
 const STRUCTURAL_ONLY = new Set(['postgresql.cnpg.io/v1 Cluster', 'postgresql.cnpg.io/v1 Pooler',
-  'monitoring.coreos.com/v1 PrometheusRule']);
+  'monitoring.coreos.com/v1 PrometheusRule', 'monitoring.coreos.com/v1 PodMonitor']);
 
 async function modelFor(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
