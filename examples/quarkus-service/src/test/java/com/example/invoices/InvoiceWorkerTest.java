@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
+import dev.errand.embedded.ErrandTestKit;
 import dev.errand.internal.flow.PauseReason;
 import dev.errand.internal.handling.BreakerBinding;
 import dev.errand.internal.handling.ConsumerRegistry;
@@ -41,6 +43,8 @@ class InvoiceWorkerTest {
     ConsumerRegistry consumers;
     @Inject
     BreakerBinding breakers;
+    @Inject
+    ErrandTestKit errand;
 
     @Test
     void anInvoiceSentTwiceIsBilledAndRecordedOnce() {
@@ -76,6 +80,9 @@ class InvoiceWorkerTest {
                 "invoice:poison") == 1);
         assertEquals(0, billing.calls("inv-poison"));
         assertEquals(0, sentRows("inv-poison"));
+        // The test kit reads the same letters as a service's operator sees them.
+        assertTrue(errand.deadLetters().stream().anyMatch(letter -> letter.messageId().equals("invoice:poison")
+                && letter.reason().equals("contract-violation")));
     }
 
     @Test

@@ -135,6 +135,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return port;
     }
 
+    /** The running Artemis, for the test kit that delivers its scheduled messages early ({@link ErrandTestKit}). */
+    org.apache.activemq.artemis.core.server.ActiveMQServer server() {
+        return server.getActiveMQServer();
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();

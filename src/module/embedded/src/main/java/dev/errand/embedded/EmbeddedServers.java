@@ -17,6 +17,9 @@ public final class EmbeddedServers implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedServers.class);
 
+    /** The servers this JVM started last and has not closed: what the test kit reaches the broker through. */
+    private static volatile EmbeddedServers running;
+
     private final DataFolderLock lock;
     private final NewFilesPrivate brokerFiles;
     private final EmbeddedBroker broker;
@@ -81,8 +84,20 @@ public final class EmbeddedServers implements AutoCloseable {
                 broker == null ? "external" : (tlsOnly(settings.tls()) ? "AMQPS" : "AMQP") + " on 127.0.0.1:" + broker.port()
                         + ", paging past " + settings.brokerMemory() / (1024 * 1024) + " MB of messages",
                 database == null ? "external" : "PostgreSQL on 127.0.0.1:" + database.port(), dataDir);
-        return new EmbeddedServers(lock, brokerFiles, broker, database, settings.brokerUser(), settings.senderUser(),
-                settings.tls());
+        EmbeddedServers servers = new EmbeddedServers(lock, brokerFiles, broker, database, settings.brokerUser(),
+                settings.senderUser(), settings.tls());
+        running = servers;
+        return servers;
+    }
+
+    /** The servers this JVM runs now, if it started any (the last, when it started several). */
+    public static java.util.Optional<EmbeddedServers> running() {
+        return java.util.Optional.ofNullable(running);
+    }
+
+    /** Its broker, when it started one rather than use an external broker. */
+    java.util.Optional<EmbeddedBroker> broker() {
+        return java.util.Optional.ofNullable(broker);
     }
 
     private static boolean tlsOnly(EmbeddedSettings.Tls tls) {
@@ -129,6 +144,9 @@ public final class EmbeddedServers implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (running == this) {
+            running = null;
+        }
         try {
             if (broker != null) {
                 broker.close();

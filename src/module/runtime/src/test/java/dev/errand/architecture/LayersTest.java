@@ -28,7 +28,7 @@ class LayersTest {
             "dev.errand.internal.sending..", "dev.errand.internal.receiving..", "dev.errand.internal.handling..",
             "dev.errand.internal.handlers..", "dev.errand.internal.tracing..", "dev.errand.internal.metrics..",
             "dev.errand.internal.schema..", "dev.errand.internal.config..", "dev.errand.internal.embedded..",
-            "dev.errand.internal.steps..", "dev.errand.internal.database.." };
+            "dev.errand.internal.steps..", "dev.errand.internal.database..", "dev.errand.internal.time.." };
     private static final String[] FEATURES = { "dev.errand.internal.events..", "dev.errand.internal.functions..",
             "dev.errand.internal.deadletter..", "dev.errand.internal.outbox..", "dev.errand.internal.backpressure..",
             "dev.errand.internal.retention..", "dev.errand.internal.schedules.." };

@@ -16,6 +16,7 @@ import dev.errand.Call;
 import dev.errand.OutboundMessage;
 import dev.errand.Outbox;
 import dev.errand.WireContract;
+import dev.errand.internal.time.ErrandClock;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -46,9 +47,11 @@ public class CallStarter {
     private final ObjectMapper mapper;
     private final WorkflowsConfig config;
     private final FunctionCatalog catalog;
+    private final ErrandClock clock;
 
     public CallStarter(CallStore store, Outbox outbox, ObjectMapper mapper, WorkflowsConfig config,
-            FunctionCatalog catalog) {
+            FunctionCatalog catalog, ErrandClock clock) {
+        this.clock = clock;
         this.store = store;
         this.outbox = outbox;
         this.mapper = mapper;
@@ -69,7 +72,7 @@ public class CallStarter {
             throw parent.unwind();
         }
         KeyedStart keyed = KeyedStart.take();
-        Instant deadline = deadline(function.spec(), DEADLINE.current());
+        Instant deadline = deadline(function.spec(), DEADLINE.current(), clock.instant());
         if (keyed != null) {
             return startKeyed(function, json, parent, keyed, deadline);
         }
@@ -157,20 +160,25 @@ public class CallStarter {
 
     private void record(List<CallStore.NewCall> calls, Instant deadline) {
         for (CallStore.NewCall call : store.insert(calls,
-                each -> deadline != null ? deadline : deadline(catalog.byName(each.function()).spec(), null))) {
+                each -> deadline != null ? deadline : deadline(catalog.byName(each.function()).spec(), null, clock.instant()))) {
             outbox.enqueue(message(call));
         }
     }
 
     /**
      * When a call of this function must end: {@code given} (a {@code startWithin} deadline), or sooner by its
-     * annotation's timeout from now.
+     * annotation's timeout from {@code now} (Errand's time).
      */
-    static Instant deadline(FunctionSpec function, Instant given) {
+    /** Errand's time, which a test may skip ahead: a {@code startWithin} deadline counts from it. */
+    Instant now() {
+        return clock.instant();
+    }
+
+    static Instant deadline(FunctionSpec function, Instant given, Instant now) {
         if (function.timeout() == null) {
             return given;
         }
-        Instant own = Instant.now().plus(function.timeout());
+        Instant own = now.plus(function.timeout());
         return given == null || own.isBefore(given) ? own : given;
     }
 

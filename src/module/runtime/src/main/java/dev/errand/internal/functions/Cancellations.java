@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
 import dev.errand.Outbox;
+import dev.errand.internal.time.ErrandClock;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -20,8 +21,10 @@ public class Cancellations {
     private final CallStore store;
     private final Outbox outbox;
     private final ParentWakeups wakeups;
+    private final ErrandClock clock;
 
-    Cancellations(CallStore store, Outbox outbox, ParentWakeups wakeups) {
+    Cancellations(CallStore store, Outbox outbox, ParentWakeups wakeups, ErrandClock clock) {
+        this.clock = clock;
         this.store = store;
         this.outbox = outbox;
         this.wakeups = wakeups;
@@ -43,7 +46,7 @@ public class Cancellations {
         if (done.ended().isEmpty()) {
             return new DurableCalls.Cancellation(DurableCalls.Cancellation.Outcome.FINISHED, 0);
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (CallStore.Ended ended : done.ended()) {
             if (ended.startedWorkflow()) {
                 outbox.enqueue(ResumeMessage.timer(ended.id(), ended.function(), ended.waitSeq(), now));

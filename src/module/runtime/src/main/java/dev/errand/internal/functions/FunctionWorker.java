@@ -25,6 +25,7 @@ import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.handling.MessageRun;
 import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.handling.RunOutcome;
+import dev.errand.internal.time.ErrandClock;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -71,9 +72,12 @@ public class FunctionWorker {
     private final ParentWakeups wakeups;
     private final ErrandMetrics metrics;
     private final Cancellations cancellations;
+    private final ErrandClock clock;
 
     public FunctionWorker(FunctionCatalog catalog, CallStore store, CallStarter starter, ObjectMapper mapper,
-            RunLock runLock, ParentWakeups wakeups, ErrandMetrics metrics, Cancellations cancellations) {
+            RunLock runLock, ParentWakeups wakeups, ErrandMetrics metrics, Cancellations cancellations,
+            ErrandClock clock) {
+        this.clock = clock;
         this.cancellations = cancellations;
         this.metrics = metrics;
         this.catalog = catalog;
@@ -107,14 +111,14 @@ public class FunctionWorker {
             // A timer or wake-up of a call retention has removed since: nothing to resume.
             return RunOutcome.DONE;
         }
-        if (row.isPresent() && row.get().pastDeadline(Instant.now())) {
+        if (row.isPresent() && row.get().pastDeadline(clock.instant())) {
             // Past its deadline: it ends as if cancelled, with the calls under it (a workflow that had started
             // runs once more, for its compensation); in this run's transaction.
             cancellations.end(message.callId(), "deadline", CallStatus.State.TIMED_OUT);
             return RunOutcome.DONE;
         }
         if (function.workflow() && row.isPresent()) {
-            RunOutcome skip = skip(message, task.messageId(), row.get());
+            RunOutcome skip = skip(message, task.messageId(), row.get(), clock.instant());
             if (skip != null) {
                 return skip;
             }
@@ -177,7 +181,8 @@ public class FunctionWorker {
      * A timer runs only its own wait, once due; a wake-up runs a workflow that has started; a failed
      * workflow runs again only from its dead letter's replay.
      */
-    private static RunOutcome skip(ResumeMessage message, String messageId, CallStore.RecordedCall row) {
+    private static RunOutcome skip(ResumeMessage message, String messageId, CallStore.RecordedCall row,
+            Instant now) {
         if (row.succeeded()) {
             return RunOutcome.DONE;
         }
@@ -195,7 +200,6 @@ public class FunctionWorker {
             if (message.waitSeq() != row.waitSeq()) {
                 return RunOutcome.DONE;
             }
-            Instant now = Instant.now();
             if (row.wakeAt() != null && row.wakeAt().isAfter(now)) {
                 // Early: a broker without scheduled delivery (RabbitMQ) hands timers over at once. Held a
                 // minute at a time, so that one whose wait ended meanwhile (a signal came) lets go soon.
@@ -256,7 +260,7 @@ public class FunctionWorker {
         CallStore.NewCall call = new CallStore.NewCall(callId, function.name(), function.workflow(), null,
                 json(given), key);
         // Committed on its own: it stays recorded when this run fails and rolls its own transaction back.
-        if (!QuarkusTransaction.requiringNew().call(() -> store.insertOutside(call, CallStarter.deadline(function.spec(), null)))) {
+        if (!QuarkusTransaction.requiringNew().call(() -> store.insertOutside(call, CallStarter.deadline(function.spec(), null, clock.instant())))) {
             if (key == null || store.find(callId).isPresent()) {
                 return recorded(function, task, callId, store.find(callId));
             }

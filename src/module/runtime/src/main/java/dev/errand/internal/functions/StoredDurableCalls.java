@@ -82,7 +82,7 @@ public class StoredDurableCalls implements DurableCalls {
             throw new IllegalArgumentException("a call's timeout is more than zero, was " + timeout);
         }
         Objects.requireNonNull(start, "start");
-        Instant previous = CallStarter.DEADLINE.enter(Instant.now().plus(timeout));
+        Instant previous = CallStarter.DEADLINE.enter(starter.now().plus(timeout));
         try {
             return start.get();
         } finally {

@@ -17,6 +17,7 @@ import dev.errand.WorkflowRestarts;
 import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.deadletter.DeadLetterRepository;
 import dev.errand.internal.steps.StepRecorder;
+import dev.errand.internal.time.ErrandClock;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.narayana.jta.TransactionExceptionResult;
 
@@ -52,9 +53,11 @@ public class StoredWorkflowRestarts implements WorkflowRestarts {
     private final FunctionCatalog catalog;
     private final DeadLetterRepository deadLetters;
     private final Outbox outbox;
+    private final ErrandClock clock;
 
     StoredWorkflowRestarts(RestartStore restarts, StepRecorder steps, SignalStore signals, FunctionCatalog catalog,
-            DeadLetterRepository deadLetters, Outbox outbox) {
+            DeadLetterRepository deadLetters, Outbox outbox, ErrandClock clock) {
+        this.clock = clock;
         this.restarts = restarts;
         this.steps = steps;
         this.signals = signals;
@@ -98,7 +101,7 @@ public class StoredWorkflowRestarts implements WorkflowRestarts {
         signals.untake(callId, fromSeq);
         int attempt = call.attempt() + 1;
         // A stopped workflow's deadline was its first attempts'; a new one has its annotation's timeout, if any.
-        Instant deadline = CallStarter.deadline(catalog.byName(call.function()).spec(), null);
+        Instant deadline = CallStarter.deadline(catalog.byName(call.function()).spec(), null, clock.instant());
         Instant at = restarts.restart(callId, attempt,
                 "restart from " + (fromStep == null ? "step " + fromSeq : fromStep), deadline);
         restarts.record(callId, attempt, fromSeq, fromStep, by, call.error());

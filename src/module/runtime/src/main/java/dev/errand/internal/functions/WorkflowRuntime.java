@@ -27,6 +27,7 @@ import dev.errand.WireContract;
 import dev.errand.Workflow;
 import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.steps.StepRecorder;
+import dev.errand.internal.time.ErrandClock;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -49,9 +50,12 @@ public class WorkflowRuntime {
     private final OutsideTransaction outsideTransaction;
     private final Outbox outbox;
     private final WorkflowsConfig config;
+    /** Errand's time: what a test skips ahead makes sleeps and signal timeouts due. */
+    private final ErrandClock clock;
 
     public WorkflowRuntime(CallStore store, SignalStore signals, CallStarter starter, ObjectMapper mapper,
-            OutsideTransaction outsideTransaction, Outbox outbox, WorkflowsConfig config) {
+            OutsideTransaction outsideTransaction, Outbox outbox, WorkflowsConfig config, ErrandClock clock) {
+        this.clock = clock;
         this.store = store;
         this.signals = signals;
         this.starter = starter;
@@ -115,10 +119,10 @@ public class WorkflowRuntime {
         if (recorded != null) {
             wakeUp = Instant.parse(recorded.result());
         } else {
-            wakeUp = Instant.now().plus(duration);
+            wakeUp = clock.instant().plus(duration);
             record(workflow, seq, name, wakeUp.toString());
         }
-        if (Instant.now().isBefore(wakeUp)) {
+        if (clock.instant().isBefore(wakeUp)) {
             refuseNewWork(workflow);
             endRunUntil(workflow, name, wakeUp, null);
         }
@@ -144,7 +148,7 @@ public class WorkflowRuntime {
         if (started != null) {
             deadline = Instant.parse(started.result());
         } else {
-            deadline = Instant.now().plus(timeout);
+            deadline = clock.instant().plus(timeout);
             record(workflow, waitSeq, wait, deadline.toString());
         }
         int seq = workflow.nextStep();
@@ -164,7 +168,7 @@ public class WorkflowRuntime {
                             type.toCanonical());
                     taken = signals.take(workflow.callId, name, seq);
                 }
-                if (taken.isEmpty() && Instant.now().isBefore(deadline)) {
+                if (taken.isEmpty() && clock.instant().isBefore(deadline)) {
                     return null;
                 }
                 String json = taken.map(this::heard).orElse(TIMED_OUT);
@@ -229,7 +233,7 @@ public class WorkflowRuntime {
         // it; the poll is only a safety net.
         if (recorded == null && QuarkusTransaction.requiringNew().call(() -> store.finished(ids)) < ids.size()) {
             refuseNewWork(workflow);
-            endRunUntil(workflow, name, Instant.now().plus(config.pollInterval()),
+            endRunUntil(workflow, name, clock.instant().plus(config.pollInterval()),
                     () -> ids.size() - store.finished(ids));
         }
         Map<String, CallStore.Outcome> outcomes = QuarkusTransaction.requiringNew().call(() -> store.outcomes(ids));
@@ -352,7 +356,7 @@ public class WorkflowRuntime {
         if (wait.stopped()) {
             // Cancelled meanwhile, and this transaction holds the workflow's row: the run ends here, and the
             // timer its cancellation wrote runs its compensation (which records steps, on that row).
-            workflow.waitUntil(Instant.now());
+            workflow.waitUntil(clock.instant());
             throw workflow.unwind();
         }
         workflow.waitUntil(wait.at());

@@ -1,6 +1,5 @@
 package dev.errand.internal.handling;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -17,6 +16,7 @@ import dev.errand.internal.contract.Envelope;
 import dev.errand.internal.contract.FailureKind;
 import dev.errand.internal.contract.SafeText;
 import dev.errand.internal.sending.ErrandSender;
+import dev.errand.internal.time.ErrandClock;
 
 /**
  * Tells the broker how a delivery ended ({@link Outcome}). Every copy (a scheduled retry, a dead
@@ -31,9 +31,11 @@ class Settler {
     private final DeadLetterPublisher deadLetters;
     private final ErrandSender sender;
     private final RecentFlow flow;
-    private final Clock clock = Clock.systemUTC();
+    /** A retry is due in Errand's time, which a test may skip ahead. */
+    private final ErrandClock clock;
 
-    Settler(DeadLetterPublisher deadLetters, ErrandSender sender, RecentFlow flow) {
+    Settler(DeadLetterPublisher deadLetters, ErrandSender sender, RecentFlow flow, ErrandClock clock) {
+        this.clock = clock;
         this.deadLetters = deadLetters;
         this.sender = sender;
         this.flow = flow;

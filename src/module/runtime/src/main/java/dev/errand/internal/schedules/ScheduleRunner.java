@@ -30,6 +30,7 @@ import dev.errand.CallStatus;
 import dev.errand.DurableCalls;
 import dev.errand.Schedules;
 import dev.errand.internal.handling.LoopThread;
+import dev.errand.internal.time.ErrandClock;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -61,10 +62,13 @@ public class ScheduleRunner implements Schedules {
     private final AgroalDataSource dataSource;
     private final DurableCalls calls;
     private final BackgroundWork background;
+    /** Errand's time: ticks within what a test skips ahead are due. */
+    private final ErrandClock clock;
     private final Map<String, Registration> registered = new ConcurrentHashMap<>();
     private final LoopThread loop = new LoopThread("errand-schedules", this::run);
 
-    ScheduleRunner(AgroalDataSource dataSource, DurableCalls calls, BackgroundWork background) {
+    ScheduleRunner(AgroalDataSource dataSource, DurableCalls calls, BackgroundWork background, ErrandClock clock) {
+        this.clock = clock;
         this.dataSource = dataSource;
         this.calls = calls;
         this.background = background;
@@ -148,7 +152,7 @@ public class ScheduleRunner implements Schedules {
         if (registration == null) {
             return Optional.empty();
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return Optional.of(QuarkusTransaction.joiningExisting().call(() -> {
             ensureRow(registration.name());
             Call<?> call = start(registration, registration.name() + "@trigger@" + now, now);
@@ -208,7 +212,7 @@ public class ScheduleRunner implements Schedules {
 
     private Schedule describe(Registration registration) {
         Row row = QuarkusTransaction.joiningExisting().call(() -> readRow(registration.name()));
-        Instant next = row.paused() ? null : registration.cadence().next(Instant.now());
+        Instant next = row.paused() ? null : registration.cadence().next(clock.instant());
         Duration every = registration.cadence() instanceof Every interval ? interval.every() : null;
         Cron cron = registration.cadence() instanceof Cron expression ? expression : null;
         return new Schedule(registration.name(), row.function(), every, cron == null ? null : cron.expression(),
@@ -275,7 +279,7 @@ public class ScheduleRunner implements Schedules {
 
     private void run() {
         while (!loop.stopping()) {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             long wait = LOOK_AT_LEAST_EVERY_MILLIS;
             boolean failed = false;
             for (Registration registration : List.copyOf(registered.values())) {
@@ -291,7 +295,7 @@ public class ScheduleRunner implements Schedules {
                 }
                 Instant next = registration.cadence().next(now);
                 if (next != null) {
-                    wait = Math.min(wait, Math.max(1, Duration.between(Instant.now(), next).toMillis()));
+                    wait = Math.min(wait, Math.max(1, Duration.between(clock.instant(), next).toMillis()));
                 }
             }
             if (!failed) {
@@ -305,6 +309,11 @@ public class ScheduleRunner implements Schedules {
 
     private void wakeUp() {
         loop.wakeUp();
+    }
+
+    /** Looks at the schedules at once, not at the next tick: after a test skipped Errand's time ahead. */
+    public void lookNow() {
+        wakeUp();
     }
 
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) ShutdownEvent shutdown) {

@@ -21,6 +21,7 @@ import dev.errand.internal.broker.BrokerProbe;
 import dev.errand.internal.broker.RecentFlow;
 import dev.errand.internal.metrics.ErrandMetrics;
 import dev.errand.internal.tracing.Tracing;
+import dev.errand.internal.time.ErrandClock;
 import dev.errand.internal.trust.MessageSigner;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -54,10 +55,12 @@ public class ErrandSender implements Sender {
     private final String addressPrefix;
     private final EventsConfig events;
     private final MessageSigner signer;
+    private final ErrandClock clock;
 
     public ErrandSender(Instance<OutboundChannel> connector, RecentFlow recent, ErrandMetrics metrics, Tracing tracing, BrokerProbe broker, LinkPerAddressSender links,
-            BrokerConfig config, EventsConfig events, MessageSigner signer) {
+            BrokerConfig config, EventsConfig events, MessageSigner signer, ErrandClock clock) {
         this.signer = signer;
+        this.clock = clock;
         this.events = events;
         this.connector = connector;
         this.recent = recent;
@@ -139,7 +142,12 @@ public class ErrandSender implements Sender {
             metadata.withGroupId(group);
         }
         if (outbound.deliverAt() != null) {
-            metadata.withMessageAnnotations(WireContract.DELIVERY_TIME_ANNOTATION, outbound.deliverAt().toEpochMilli());
+            // The broker keeps the wall clock; a test that skipped time (ErrandClock) keeps the due time beside it.
+            java.time.Instant onBroker = clock.onBroker(outbound.deliverAt());
+            metadata.withMessageAnnotations(WireContract.DELIVERY_TIME_ANNOTATION, onBroker.toEpochMilli());
+            if (!onBroker.equals(outbound.deliverAt())) {
+                metadata.withMessageAnnotations(ErrandClock.DUE_ANNOTATION, outbound.deliverAt().toEpochMilli());
+            }
         }
         if (!properties.isEmpty()) {
             metadata.withApplicationProperties(new JsonObject(new LinkedHashMap<>(properties)));
