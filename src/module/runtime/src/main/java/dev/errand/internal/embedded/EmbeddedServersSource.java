@@ -94,12 +94,22 @@ public class EmbeddedServersSource implements ConfigBuilder {
             boolean needDatabase) {
         try {
             return starter.start(context, needBroker, needDatabase, LaunchMode.current() == LaunchMode.TEST);
-        } catch (ConfigurationException e) {
-            throw e;
         } catch (Exception e) {
-            // Quarkus prints this last, after the start-up log, as the reason the application did not start.
-            throw new ConfigurationException("Errand could not start the embedded broker and database: " + e.getMessage()
-                    + " (or configure amqp-host and quarkus.datasource.jdbc.url to use external ones)", e);
+            String reason = "Errand could not start the embedded broker and database: " + e.getMessage()
+                    + " (or configure amqp-host and quarkus.datasource.jdbc.url to use external ones)";
+            printLastWhenTheJvmExits(reason);
+            throw new ConfigurationException(reason, e);
+        }
+    }
+
+    /**
+     * The failure comes before Quarkus' logging is set up: its stack trace follows whatever the libraries
+     * wrote while starting, in their own formats. {@code java -jar} then ends with the reason, alone.
+     */
+    private static void printLastWhenTheJvmExits(String reason) {
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(System.lineSeparator()
+                    + "The service did not start. " + reason), "errand-embedded-failure"));
         }
     }
 
