@@ -83,28 +83,35 @@ class DevUiPageTest {
         }
     }
 
+    // Dev mode starts again for each test (15 to 20 s here): one test reads the pages, one presses buttons.
     @Test
     @Order(1)
-    void theHandlersPageShowsEachHandlerWithItsChannelQueueAndSettings() {
+    void thePagesShowWhatTheBuildFoundAndAWorkflowsStepsWithTheirAttemptsAndDurations() throws Exception {
         open("handlers");
-        String row = awaitText("qwc-errand-handlers", "#handlers tr[data-channel='greetings']");
-        assertTrue(row.contains("dev.errand.deployment.devui.Greeter#greet"), row);
-        assertTrue(row.contains("dev.errand.deployment.devui.Greeting"), row);
-    }
+        String handler = awaitText("qwc-errand-handlers", "#handlers tr[data-channel='greetings']");
+        assertTrue(handler.contains("dev.errand.deployment.devui.Greeter#greet"), handler);
+        assertTrue(handler.contains("dev.errand.deployment.devui.Greeting"), handler);
 
-    @Test
-    @Order(2)
-    void theFunctionsPageShowsTheWorkflowsAndTheSchedules() {
         open("functions");
         String workflow = awaitText("qwc-errand-functions", "#functions tr[data-function='welcome']");
         assertTrue(workflow.contains("workflow") && workflow.contains("errand.functions.welcome"), workflow);
         String schedule = awaitText("qwc-errand-functions", "#schedules tr[data-schedule='tidy-up']");
         assertTrue(schedule.contains("every 1h"), schedule);
+
+        String id = post("/greetings/welcome/ada");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(callStatus(id)));
+        open("workflows");
+        awaitText("qwc-errand-workflows", "#workflows tr[data-id='" + id + "']");
+        click("qwc-errand-workflows", "#workflows tr[data-id='" + id + "']");
+        String write = awaitText("qwc-errand-workflows", "#steps tr[data-step='write']");
+        String send = awaitText("qwc-errand-workflows", "#steps tr[data-step='send']");
+        assertEquals("1", text("qwc-errand-workflows", "#steps tr[data-step='write'] td.attempts"));
+        assertTrue(write.contains(" ms") && send.contains(" ms"), write + " / " + send);
     }
 
     @Test
-    @Order(3)
-    void pausingAConsumerOnThePageHoldsItsMessagesUntilResumeIsClicked() throws Exception {
+    @Order(2)
+    void thePagesButtonsPauseAndResumeAConsumerAndReplayADeadLetter() throws Exception {
         open("consumers");
         awaitText("qwc-errand-consumers", "#consumers tr[data-channel='greetings']");
         click("qwc-errand-consumers", "#consumers tr[data-channel='greetings'] button.pause");
@@ -119,11 +126,12 @@ class DevUiPageTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> processed(id));
         await().atMost(Duration.ofSeconds(10)).until(() -> !text("qwc-errand-consumers",
                 "#consumers tr[data-channel='greetings']").contains("OPERATOR"));
+
+        replayingADeadLetterOnThePageHandsItBackToItsHandler();
     }
 
-    @Test
-    @Order(4)
-    void aDeadLetterReplayedFromThePageIsTakenByItsHandler() throws Exception {
+    /** Part of the test above: each test starts dev mode again, and the page is the same service's. */
+    private void replayingADeadLetterOnThePageHandsItBackToItsHandler() throws Exception {
         String id = post("/greetings/refused");
         await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD_LETTERED".equals(deadLetterStatus(id)));
         assertTrue(!processed(id));
@@ -135,21 +143,6 @@ class DevUiPageTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "REPLAYED".equals(deadLetterStatus(id)));
         await().atMost(Duration.ofSeconds(20)).until(() -> processed(id));
-    }
-
-    @Test
-    @Order(5)
-    void theWorkflowsPageShowsAWorkflowsStepsWithTheirAttemptsAndDurations() throws Exception {
-        String id = post("/greetings/welcome/ada");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(callStatus(id)));
-
-        open("workflows");
-        awaitText("qwc-errand-workflows", "#workflows tr[data-id='" + id + "']");
-        click("qwc-errand-workflows", "#workflows tr[data-id='" + id + "']");
-        String write = awaitText("qwc-errand-workflows", "#steps tr[data-step='write']");
-        String send = awaitText("qwc-errand-workflows", "#steps tr[data-step='send']");
-        assertEquals("1", text("qwc-errand-workflows", "#steps tr[data-step='write'] td.attempts"));
-        assertTrue(write.contains(" ms") && send.contains(" ms"), write + " / " + send);
     }
 
     // ---- The browser: the Dev UI's pages are web components, each inside the shadow roots of others ----
