@@ -45,6 +45,13 @@ public interface DurableCalls {
     Optional<CallStatus> status(String callId);
 
     /**
+     * A workflow's steps, in the order its code ran them, each with its start, end, attempts and
+     * duration; a step failing now (retried, not done) comes last. Empty for a call that is not a workflow
+     * or has no step yet. Read apart from {@link #status}, which pollers call often.
+     */
+    List<CallStep> steps(String callId);
+
+    /**
      * Starts the durable calls {@code start} makes with a deadline {@code timeout} from now: a call not
      * finished by then stops as if cancelled, as {@code TIMED_OUT}, with the calls under it; its children
      * (and theirs) have its deadline, or their own when that comes first. A waiting workflow is woken at its

@@ -33,7 +33,7 @@ class LayersTest {
             "dev.errand.internal.deadletter..", "dev.errand.internal.outbox..", "dev.errand.internal.backpressure..",
             "dev.errand.internal.retention..", "dev.errand.internal.schedules.." };
     private static final String[] WEB = { "dev.errand.internal.web..", "dev.errand.internal.security..",
-            "dev.errand.internal.operator..", "dev.errand.internal.foreground.." };
+            "dev.errand.internal.operator..", "dev.errand.internal.foreground..", "dev.errand.internal.devui.." };
 
     private static JavaClasses runtime;
 

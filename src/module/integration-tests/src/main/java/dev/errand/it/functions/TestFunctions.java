@@ -37,6 +37,7 @@ public class TestFunctions {
     private final Map<String, Integer> runs = new ConcurrentHashMap<>();
     private final Set<String> renamed = ConcurrentHashMap.newKeySet();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
+    private final Set<String> declining = ConcurrentHashMap.newKeySet();
 
     public TestFunctions(Workflow workflow, DurableCalls calls) {
         this.workflow = workflow;
@@ -251,6 +252,29 @@ public class TestFunctions {
     @DurableFunction(name = "test-hold")
     public Call<String> hold(String name) {
         return Call.returning("released " + name);
+    }
+
+    /** A step, then a charge that throws for as long as the test has {@code decline(name)}d its card. */
+    @DurableWorkflow(name = "test-stubborn")
+    public Call<String> stubborn(String name) {
+        workflow.step("reserve", String.class, key -> "reserved");
+        String charged = workflow.step("charge", String.class, key -> {
+            ran(name + ":charge");
+            if (declining.contains(name)) {
+                throw new IllegalStateException("card declined for " + name);
+            }
+            return "charged";
+        });
+        return Call.returning(charged);
+    }
+
+    /** {@code stubborn(name)}'s charge fails from now on, until {@link #accept}. */
+    public void decline(String name) {
+        declining.add(name);
+    }
+
+    public void accept(String name) {
+        declining.remove(name);
     }
 
     /** Deploys {@code code} for {@code deployment}'s {@link #versioned} workflows, from their next run on. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.errand.Call;
 import dev.errand.CallStatus;
+import dev.errand.CallStep;
 import dev.errand.DurableCalls;
 import dev.errand.internal.functions.FunctionSpec;
 import dev.errand.it.functions.TestFunctions;
@@ -170,6 +172,55 @@ class DurableFunctionsTest {
         assertEquals(1, functions.runs(name + ":b"));
         assertEquals(2, functions.runs(name + ":c"));
         assertEquals("c", calls.status(call).orElseThrow().currentStep());
+    }
+
+    @Test
+    void aCallsStepsShowTheirStartEndAttemptsAndDurationAStepThatFailedOnceCountingTwoAttempts() {
+        String name = "crash-" + UUID.randomUUID();
+        Call<String> call = functions.steps(name);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(call) == CallStatus.State.SUCCEEDED);
+
+        var body = asViewer().get("/errand/calls/{id}", call.id()).then().statusCode(200)
+                .body("state", equalTo("SUCCEEDED"))
+                .body("steps.name", equalTo(List.of("a", "b", "c")))
+                .body("steps.attempts", equalTo(List.of(1, 1, 2)))
+                .extract().jsonPath();
+        for (int i = 0; i < 3; i++) {
+            Instant started = Instant.parse(body.getString("steps[" + i + "].startedAt"));
+            Instant finished = Instant.parse(body.getString("steps[" + i + "].finishedAt"));
+            assertEquals(Duration.between(started, finished).toMillis(), body.getLong("steps[" + i + "].durationMillis"));
+            assertTrue(!started.isAfter(finished), body.prettify());
+        }
+        // Step c's duration runs from its first attempt, so it spans the failed one and the wait for a retry.
+        Instant cStarted = Instant.parse(body.getString("steps[2].startedAt"));
+        Instant bFinished = Instant.parse(body.getString("steps[1].finishedAt"));
+        assertTrue(!cStarted.isBefore(bFinished), body.prettify());
+        assertEquals(List.of(1, 1, 2), calls.steps(call.id()).stream().map(CallStep::attempts).toList());
+    }
+
+    @Test
+    void aStepThatKeepsFailingShowsItsAttemptsAndLastErrorThenItsTotalOnceItWorks() {
+        String name = "declined-" + UUID.randomUUID();
+        functions.decline(name);
+        Call<String> call = functions.stubborn(name);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> functions.runs(name + ":charge") >= 3);
+        var failing = asViewer().get("/errand/calls/{id}", call.id()).then().statusCode(200)
+                .body("steps.name", equalTo(List.of("reserve", "charge")))
+                .body("steps[1].finishedAt", equalTo(null))
+                .body("steps[1].lastError", equalTo("IllegalStateException: card declined for " + name))
+                .extract().jsonPath();
+        int failedSoFar = failing.getInt("steps[1].attempts");
+        assertTrue(failedSoFar >= 2, failing.prettify());
+
+        functions.accept(name);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(call) == CallStatus.State.SUCCEEDED);
+        // Every run of the charge is one attempt: those that threw, and the one that worked.
+        int runs = functions.runs(name + ":charge");
+        asViewer().get("/errand/calls/{id}", call.id()).then().statusCode(200)
+                .body("steps.attempts", equalTo(List.of(1, runs)))
+                .body("steps[1].lastError", equalTo(null))
+                .body("steps[1].startedAt", equalTo(failing.getString("steps[1].startedAt")));
     }
 
     @Test

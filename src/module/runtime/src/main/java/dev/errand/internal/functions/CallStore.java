@@ -206,7 +206,7 @@ public class CallStore {
      * restart holds the row, so this waits for it and then finds the workflow running a new attempt, whose
      * steps are not the compensation's to write. True when recorded.
      */
-    public boolean recordCompensation(String callId, int seq, String name, String result) {
+    public boolean recordCompensation(String callId, int seq, String name, String result, Instant startedAt) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement lock = connection.prepareStatement(
                         "select status from errand_call where id = ? for share")) {
@@ -219,15 +219,33 @@ public class CallStore {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read workflow " + callId, e);
         }
-        steps.recordCompensation(callId, seq, name, result);
-        update("update errand_call set current_step = ? where id = ?", name, callId);
+        steps.recordCompensation(callId, seq, name, result, startedAt);
+        update("update errand_call set current_step = ?, " + STEP_NOT_FAILING + " where id = ?", name, callId);
         return true;
     }
 
-    public boolean recordStep(String callId, int seq, String name, String result) {
-        steps.record(callId, seq, name, result);
-        return update("update errand_call set current_step = ? where id = ? and status not in ('CANCELLED', 'TIMED_OUT')",
-                name, callId) == 1;
+    /** Clears the failing step's record once a step is recorded: the record has taken its attempts. */
+    private static final String STEP_NOT_FAILING =
+            "failing_seq = null, failing_since = null, failing_attempts = 0, failing_error = null";
+
+    /** @param startedAt when this attempt started; an earlier failed attempt's start wins */
+    public boolean recordStep(String callId, int seq, String name, String result, Instant startedAt) {
+        steps.record(callId, seq, name, result, startedAt);
+        return update("update errand_call set current_step = ?, " + STEP_NOT_FAILING
+                + " where id = ? and status not in ('CANCELLED', 'TIMED_OUT')", name, callId) == 1;
+    }
+
+    /**
+     * Counts an attempt of step {@code seq} that threw, on the call's row, for the step's history: its
+     * next attempt that works is recorded with them. Only on failure, so a step that works costs nothing.
+     */
+    public void stepFailed(String callId, int seq, String name, Instant startedAt, String error) {
+        update("""
+                update errand_call set current_step = ?, failing_error = ?,
+                    failing_attempts = case when failing_seq = ? then failing_attempts + 1 else 1 end,
+                    failing_since = case when failing_seq = ? then failing_since else ? end,
+                    failing_seq = ?
+                where id = ?""", name, error, seq, seq, Timestamp.from(startedAt), seq, callId);
     }
 
     /** What a cancellation did: the calls it ended, and the workflows among them that had started. */

@@ -15,9 +15,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.errand.Call;
 import dev.errand.CallStatus;
+import dev.errand.CallStep;
 import dev.errand.DurableCalls;
 import dev.errand.WorkflowVersions;
 import dev.errand.Workflow;
+import dev.errand.internal.steps.StepRecorder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** {@link DurableCalls} from the call table; keyed starts through the {@link CallStarter}. */
@@ -31,9 +33,11 @@ public class StoredDurableCalls implements DurableCalls {
     private final Workflow workflow;
     private final ObjectMapper mapper;
     private final Cancellations cancellations;
+    private final StepRecorder steps;
 
     StoredDurableCalls(CallStore store, RunsByVersion runsByVersion, FunctionCatalog catalog, ObjectMapper mapper,
-            Cancellations cancellations, CallStarter starter, Workflow workflow) {
+            Cancellations cancellations, CallStarter starter, Workflow workflow, StepRecorder steps) {
+        this.steps = steps;
         this.cancellations = cancellations;
         this.store = store;
         this.runsByVersion = runsByVersion;
@@ -74,6 +78,11 @@ public class StoredDurableCalls implements DurableCalls {
     @Override
     public Optional<CallStatus> status(String callId) {
         return QuarkusTransaction.joiningExisting().call(() -> store.status(callId));
+    }
+
+    @Override
+    public List<CallStep> steps(String callId) {
+        return QuarkusTransaction.joiningExisting().call(() -> steps.history(callId));
     }
 
     @Override

@@ -99,12 +99,20 @@ public class WorkflowRuntime {
         }
         String key = workflow.callId + ":" + name;
         Callable<T> call = () -> work.run(key);
-        T value = outsideTransaction.call(call);
+        Instant started = Instant.now();
+        T value;
+        try {
+            value = outsideTransaction.call(call);
+        } catch (Exception e) {
+            // Counted for the step's history (its attempts, since when it fails), then thrown as before.
+            failed(workflow, seq, name, started, e);
+            throw e;
+        }
         String json = mapper.writerFor(type).writeValueAsString(value);
         if (compensation) {
-            recordCompensation(workflow, seq, name, json);
+            recordCompensation(workflow, seq, name, json, started);
         } else {
-            record(workflow, seq, name, json);
+            record(workflow, seq, name, json, started);
         }
         // Later steps get what a replay would give them, so the first run and a resumed one agree.
         return mapper.readValue(json, type);
@@ -172,7 +180,7 @@ public class WorkflowRuntime {
                     return null;
                 }
                 String json = taken.map(this::heard).orElse(TIMED_OUT);
-                store.recordStep(workflow.callId, seq, heard, json);
+                store.recordStep(workflow.callId, seq, heard, json, Instant.now());
                 return json;
             });
             if (result == null) {
@@ -314,8 +322,13 @@ public class WorkflowRuntime {
     }
 
     private void record(Execution workflow, int seq, String name, String result) {
+        record(workflow, seq, name, result, Instant.now());
+    }
+
+    private void record(Execution workflow, int seq, String name, String result, Instant started) {
         starter.flush(workflow);
-        boolean going = QuarkusTransaction.requiringNew().call(() -> store.recordStep(workflow.callId, seq, name, result));
+        boolean going = QuarkusTransaction.requiringNew()
+                .call(() -> store.recordStep(workflow.callId, seq, name, result, started));
         workflow.steps.put(seq, new StepRecorder.Numbered(seq, name, result));
         if (!going && !workflow.stopped) {
             // Cancelled while this step ran: the step is done and recorded, and the workflow stops here.
@@ -324,8 +337,20 @@ public class WorkflowRuntime {
         }
     }
 
-    private void recordCompensation(Execution workflow, int seq, String name, String result) {
-        if (!QuarkusTransaction.requiringNew().call(() -> store.recordCompensation(workflow.callId, seq, name, result))) {
+    /** Keeps the attempt's failure on the call's row; a failure to keep it must not hide the step's own. */
+    private void failed(Execution workflow, int seq, String name, Instant started, Exception error) {
+        String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        String shown = text.length() > 1000 ? text.substring(0, 1000) : text;
+        try {
+            QuarkusTransaction.requiringNew().run(() -> store.stepFailed(workflow.callId, seq, name, started, shown));
+        } catch (RuntimeException e) {
+            error.addSuppressed(e);
+        }
+    }
+
+    private void recordCompensation(Execution workflow, int seq, String name, String result, Instant started) {
+        if (!QuarkusTransaction.requiringNew()
+                .call(() -> store.recordCompensation(workflow.callId, seq, name, result, started))) {
             // Restarted while this compensation ran: the new attempt's run takes over; this one ends here.
             throw cancelled(workflow);
         }

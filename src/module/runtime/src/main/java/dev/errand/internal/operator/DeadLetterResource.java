@@ -52,7 +52,7 @@ public class DeadLetterResource {
             Instant firstFailureAt, Instant lastFailureAt, Instant deadLetteredAt, DeadLetterStatus status,
             int replayCount, List<Object> history, String body, String origin) {
 
-        static View of(DeadLetter letter) {
+        public static View of(DeadLetter letter) {
             return new View(letter.id, letter.messageId, letter.originalAddress, letter.consumer, letter.subject,
                     letter.correlationId, letter.reason, letter.errorClass, letter.errorMessage, letter.attempts,
                     letter.firstFailureAt, letter.lastFailureAt, letter.deadLetteredAt, letter.status,

@@ -21,9 +21,11 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.errand.CallStatus;
+import dev.errand.CallStep;
 import dev.errand.DurableCalls;
 import dev.errand.ProblemException;
 import dev.errand.Roles;
@@ -93,12 +95,20 @@ public class WorkflowResource {
         return calls.status(id).filter(CallStatus::workflow).orElseThrow(() -> notFound("workflow", id));
     }
 
-    /** Any durable call, workflow or not. */
+    /** Any durable call, workflow or not; a workflow with its steps' history. */
     @GET
     @Path("calls/{id}")
     @RolesAllowed(Roles.VIEWER)
-    public CallStatus call(@PathParam("id") String id) {
-        return calls.status(id).orElseThrow(() -> notFound("durable call", id));
+    public CallView call(@PathParam("id") String id) {
+        CallStatus status = calls.status(id).orElseThrow(() -> notFound("durable call", id));
+        return new CallView(status, status.workflow() ? calls.steps(id) : List.of());
+    }
+
+    /**
+     * A call's status and, beside its fields, its steps: each with its start, end, attempts and duration,
+     * the history Temporal users read for an activity.
+     */
+    public record CallView(@JsonUnwrapped CallStatus status, List<CallStep> steps) {
     }
 
     /**

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.errand.CallStep;
 import dev.errand.OutsideTransaction;
 import dev.errand.Steps;
 import io.agroal.api.AgroalDataSource;
@@ -43,8 +46,31 @@ public class StepRecorder implements Steps {
     private static final String NO_CONSUMER = "";
 
     private static final String RECORD = """
-            insert into errand_step (consumer, owner_id, seq, name, result, compensation) values (?, ?, ?, ?, ?, ?)
+            insert into errand_step (consumer, owner_id, seq, name, result, compensation, started_at)
+            values (?, ?, ?, ?, ?, ?, ?)
             on conflict do nothing""";
+
+    /**
+     * A workflow's step, with the attempts that threw before this one (kept on its call's row while the
+     * step failed, {@code CallStore#stepFailed}): read in the same statement, so a step that works first
+     * time costs no more than before.
+     */
+    private static final String RECORD_WORKFLOW_STEP = """
+            insert into errand_step (consumer, owner_id, seq, name, result, compensation, started_at, attempts)
+            select '', ?, ?, ?, ?, ?, coalesce(c.failing_since, ?), 1 + coalesce(c.failing_attempts, 0)
+            from (values (1)) as one left join errand_call c on c.id = ? and c.failing_seq = ?
+            on conflict do nothing""";
+
+    /** A workflow's steps done, then the one failing now (retried, not recorded yet), in replay order. */
+    private static final String HISTORY = """
+            select seq, name, compensation, started_at, done_at, attempts, null from errand_step
+            where consumer = '' and owner_id = ? and seq is not null
+            union all
+            select c.failing_seq, c.current_step, false, c.failing_since, null, c.failing_attempts, c.failing_error
+            from errand_call c
+            where c.id = ? and c.failing_seq is not null
+              and not exists (select 1 from errand_step s where s.owner_id = c.id and s.seq = c.failing_seq)
+            order by 1""";
 
     private final DataSource dataSource;
     private final OutsideTransaction outsideTransaction;
@@ -69,8 +95,9 @@ public class StepRecorder implements Steps {
         if (recorded.isPresent()) {
             return recorded.get();
         }
+        Instant started = Instant.now();
         String result = outsideTransaction.call(work);
-        QuarkusTransaction.requiringNew().run(() -> insert(consumer, messageId, null, step, result, false));
+        QuarkusTransaction.requiringNew().run(() -> insert(consumer, messageId, step, result, started));
         return result;
     }
 
@@ -148,28 +175,74 @@ public class StepRecorder implements Steps {
 
     /** Records step {@code seq} of a workflow, unless that number is recorded already. */
     public void record(String callId, int seq, String name, String result) {
-        insert(NO_CONSUMER, callId, seq, name, result, false);
+        record(callId, seq, name, result, Instant.now());
+    }
+
+    /**
+     * Records step {@code seq} of a workflow, begun at {@code startedAt} (its first attempt's start when
+     * earlier attempts threw), unless that number is recorded already.
+     */
+    public void record(String callId, int seq, String name, String result, Instant startedAt) {
+        insertWorkflowStep(callId, seq, name, result, false, startedAt);
     }
 
     /** Records a step of a workflow's compensation ({@code Workflow.compensate}), marked as such. */
-    public void recordCompensation(String callId, int seq, String name, String result) {
-        insert(NO_CONSUMER, callId, seq, name, result, true);
+    public void recordCompensation(String callId, int seq, String name, String result, Instant startedAt) {
+        insertWorkflowStep(callId, seq, name, result, true, startedAt);
     }
 
-    private void insert(String consumer, String ownerId, Integer seq, String name, String result,
-            boolean compensation) {
+    /** A workflow's steps, with their start, end, attempts and duration; the failing one last, unfinished. */
+    public List<CallStep> history(String callId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(HISTORY)) {
+            query.setString(1, callId);
+            query.setString(2, callId);
+            List<CallStep> steps = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    steps.add(CallStep.of(rows.getInt(1), rows.getString(2), rows.getBoolean(3),
+                            instant(rows.getTimestamp(4)), instant(rows.getTimestamp(5)), rows.getInt(6),
+                            rows.getString(7)));
+                }
+            }
+            return steps;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the steps of workflow " + callId, e);
+        }
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private void insertWorkflowStep(String callId, int seq, String name, String result, boolean compensation,
+            Instant startedAt) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(RECORD_WORKFLOW_STEP)) {
+            insert.setString(1, callId);
+            insert.setInt(2, seq);
+            insert.setString(3, name);
+            insert.setString(4, result);
+            insert.setBoolean(5, compensation);
+            insert.setTimestamp(6, Timestamp.from(startedAt));
+            insert.setString(7, callId);
+            insert.setInt(8, seq);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not record step " + name + " of " + callId, e);
+        }
+    }
+
+    private void insert(String consumer, String ownerId, String name, String result, Instant startedAt) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(RECORD)) {
             insert.setString(1, consumer);
             insert.setString(2, ownerId);
-            if (seq == null) {
-                insert.setNull(3, Types.INTEGER);
-            } else {
-                insert.setInt(3, seq);
-            }
+            insert.setNull(3, Types.INTEGER);
             insert.setString(4, name);
             insert.setString(5, result);
-            insert.setBoolean(6, compensation);
+            insert.setBoolean(6, false);
+            insert.setTimestamp(7, Timestamp.from(startedAt));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not record step " + name + " of " + ownerId, e);

@@ -1,0 +1,5 @@
+package dev.errand.deployment.devui;
+
+/** The payload of {@link Greeter}'s messages. */
+public record Greeting(String name) {
+}
