@@ -61,9 +61,16 @@ final class DataFolderLock implements AutoCloseable {
      */
     static boolean isFree(Path dataDir) {
         try {
-            if (!Files.exists(dataDir.resolve(FILE))) {
+            // A process writes its PID into the file as soon as it holds the lock: a file touched within the
+            // last minute may belong to a process between creating it and locking it.
+            java.time.Instant recently = java.time.Instant.now().minus(java.time.Duration.ofMinutes(1));
+            Path file = dataDir.resolve(FILE);
+            if (!Files.exists(file)) {
                 return Files.getLastModifiedTime(dataDir).toInstant()
                         .isBefore(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+            }
+            if (Files.getLastModifiedTime(file).toInstant().isAfter(recently)) {
+                return false;
             }
             acquire(dataDir).close();
             return true;

@@ -41,7 +41,8 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
             boolean forTests) throws Exception {
         if (forTests) {
             Path dataDir = newTestFolder();
-            return needBroker ? startForTests(dataDir, List.of()) : startDatabaseForTests(dataDir);
+            return startUntilExit(dataDir, withDeadLetterQueue(List.of(), WireContract.DEAD_LETTER_QUEUE), needBroker,
+                    needDatabase);
         }
         Map<String, String> properties = new LinkedHashMap<>();
         Path dataDir = dataDir(config);
@@ -211,7 +212,7 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
      * folder (a fresh one of the test run's) is deleted then.
      */
     public static Map<String, String> startDatabaseForTests(Path dataDir) throws Exception {
-        return startUntilExit(dataDir, List.of(), false);
+        return startUntilExit(dataDir, List.of(), false, true);
     }
 
     /**
@@ -219,13 +220,13 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
      * fresh one of the test run's) is deleted then.
      */
     public static Map<String, String> startForTests(Path dataDir, List<String> queues) throws Exception {
-        return startUntilExit(dataDir, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE), true);
+        return startUntilExit(dataDir, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE), true, true);
     }
 
-    private static Map<String, String> startUntilExit(Path dataDir, List<String> queues, boolean withBroker)
-            throws Exception {
+    private static Map<String, String> startUntilExit(Path dataDir, List<String> queues, boolean withBroker,
+            boolean withDatabase) throws Exception {
         EmbeddedSettings settings = EmbeddedSettings.forTests(dataDir, queues);
-        EmbeddedServers servers = EmbeddedServers.start(settings, withBroker, true);
+        EmbeddedServers servers = EmbeddedServers.start(settings, withBroker, withDatabase);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             close(servers);
             // The run's folder goes with it: a test run leaves 200 MB (PostgreSQL's binaries and cluster,

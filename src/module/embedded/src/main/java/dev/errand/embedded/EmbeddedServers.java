@@ -10,8 +10,8 @@ import org.jboss.logging.Logger;
  * The broker and the database a newcomer needs, started together in one data folder.
  * <p>
  * {@link #connectionProperties()} are the Quarkus settings that point the AMQP connector and the
- * datasource at them; the launcher puts them in system properties, the test resource hands them to
- * {@code @QuarkusTest}.
+ * datasource at them; {@code EmbeddedServersSource} hands them to Quarkus as configuration, and a
+ * module's own test resource (test-support's {@code TestServers}) to its {@code @QuarkusTest}s.
  */
 public final class EmbeddedServers implements AutoCloseable {
 

@@ -7,8 +7,8 @@ import java.util.Optional;
  * Whether the embedded PostgreSQL on a port is running, as its watchdog (dev.errand:errand-embedded)
  * last saw it, for the liveness check.
  * <p>
- * Kept in system properties, keyed by port: the embedded servers start before Quarkus, in the
- * launcher or in a test resource, whose class loader need not be the application's, while system
+ * Kept in system properties, keyed by port: the embedded servers start while Quarkus builds its
+ * configuration or in a test resource, whose class loader need not be the application's, while system
  * properties are one per JVM. A test JVM may run several embedded databases; each has its own port.
  *
  * @param downSince when the database was found dead, or null while it runs

@@ -35,8 +35,15 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 public class EmbeddedServersSource implements ConfigBuilder {
 
     static final String STARTED_PREFIX = "errand-embedded-started.";
-    /** Below every source of the service's own; the servers are only started for settings it left out. */
-    private static final int ORDINAL = 150;
+    /**
+     * Above application.properties (250), below the environment (300) and system properties (400): the
+     * servers are started only for what the service left out, and then their own credentials and ports
+     * must win over unprefixed ones written for production (an {@code amqp-password} beside a
+     * {@code %prod.amqp-host}), which would not open them.
+     */
+    private static final int ORDINAL = 275;
+    /** Credentials given to the connector directly count as credentials too. */
+    static final String CONNECTOR_USERNAME = "mp.messaging.connector.smallrye-amqp.username";
     static final String BROKER_HOST = "amqp-host";
     static final String DATASOURCE_URL = "quarkus.datasource.jdbc.url";
 
@@ -60,7 +67,7 @@ public class EmbeddedServersSource implements ConfigBuilder {
     static synchronized Map<String, String> settings(ConfigSourceContext context) {
         boolean needBroker = !isSet(context, BROKER_HOST);
         boolean needDatabase = !isSet(context, DATASOURCE_URL);
-        if (!needBroker && !isSet(context, "amqp-username")) {
+        if (!needBroker && !isSet(context, "amqp-username") && !isSet(context, CONNECTOR_USERNAME)) {
             // Brokers that accept anonymous producers let anyone enqueue work; refuse to be one of their clients.
             throw new ConfigurationException("amqp-host is set but amqp-username and amqp-password are not:"
                     + " Errand connects to a broker with credentials only");
@@ -69,25 +76,40 @@ public class EmbeddedServersSource implements ConfigBuilder {
             return Map.of();
         }
         Map<String, String> started = startedBefore();
-        if (started.isEmpty()) {
+        // What runs already is used again; what a later start needs and is not running yet (a test profile
+        // without the broker the first one configured) is started now.
+        boolean startBroker = needBroker && !started.containsKey(BROKER_HOST);
+        boolean startDatabase = needDatabase && !started.containsKey(DATASOURCE_URL);
+        if (startBroker || startDatabase) {
             EmbeddedStarter starter = embeddedStarter();
             if (starter == null) {
                 // A build without the embedded servers: Quarkus reports the missing datasource itself.
                 return Map.of();
             }
-            started = start(starter, context, needBroker, needDatabase);
-            started.forEach((name, value) -> System.setProperty(STARTED_PREFIX + name, value));
+            if (!started.isEmpty() && LaunchMode.current() != LaunchMode.TEST) {
+                // Outside tests the servers share errand.data-dir, locked by the ones already running.
+                throw new ConfigurationException("The embedded " + (startBroker ? "broker" : "database")
+                        + " is needed now (" + (startBroker ? BROKER_HOST : DATASOURCE_URL) + " is no longer set),"
+                        + " but this process started only the embedded " + (startBroker ? "database" : "broker")
+                        + ": restart it");
+            }
+            Map<String, String> more = start(starter, context, startBroker, startDatabase);
+            more.forEach((name, value) -> System.setProperty(STARTED_PREFIX + name, value));
+            started.putAll(more);
         }
         // Explicit settings win, also those added after the servers started (a dev-mode reload).
         Map<String, String> missing = new HashMap<>(started);
         if (!needBroker) {
-            missing.keySet().removeIf(name -> name.startsWith("amqp-") || name.startsWith("errand.broker.")
-                    || name.startsWith("quarkus.tls."));
+            missing.keySet().removeIf(EmbeddedServersSource::isBrokerSetting);
         }
         if (!needDatabase) {
             missing.keySet().removeIf(name -> name.startsWith("quarkus.datasource."));
         }
         return missing;
+    }
+
+    private static boolean isBrokerSetting(String name) {
+        return name.startsWith("amqp-") || name.startsWith("errand.broker.") || name.startsWith("quarkus.tls.");
     }
 
     private static Map<String, String> start(EmbeddedStarter starter, ConfigSourceContext context, boolean needBroker,

@@ -340,7 +340,10 @@ public class WorkflowRuntime {
     /** Keeps the attempt's failure on the call's row; a failure to keep it must not hide the step's own. */
     private void failed(Execution workflow, int seq, String name, Instant started, Exception error) {
         String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
-        String shown = text.length() > 1000 ? text.substring(0, 1000) : text;
+        // Stored as text: what PostgreSQL refuses (a NUL) goes, and a cut never splits a surrogate pair.
+        String safe = SafeText.of(text);
+        String shown = safe.length() > 1000 ? safe.substring(0, Character.isHighSurrogate(safe.charAt(999)) ? 999 : 1000)
+                : safe;
         try {
             QuarkusTransaction.requiringNew().run(() -> store.stepFailed(workflow.callId, seq, name, started, shown));
         } catch (RuntimeException e) {

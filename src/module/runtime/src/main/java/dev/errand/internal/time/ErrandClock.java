@@ -77,6 +77,10 @@ public class ErrandClock extends Clock {
         if (time.isNegative()) {
             throw new IllegalArgumentException("time only goes forward; cannot skip " + time);
         }
+        if (io.quarkus.runtime.LaunchMode.current() != io.quarkus.runtime.LaunchMode.TEST) {
+            // Only tests skip time: a running service's timers, deadlines and retries keep the wall clock.
+            throw new IllegalStateException("Errand's time is skipped in tests only");
+        }
         skippedMillis.addAndGet(time.toMillis());
     }
 }
