@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
@@ -36,7 +37,8 @@ public final class ErrandSchema {
             "V5__errand_origin.sql", "V6__errand_one_step_record.sql", "V7__errand_retention.sql",
             "V8__errand_workflow_wakeups.sql", "V9__errand_keyed_start.sql", "V10__errand_cancellation.sql",
             "V11__errand_workflow_restarts.sql", "V12__errand_schedules.sql",
-            "V13__errand_compensation_steps.sql", "V14__errand_step_timing.sql");
+            "V13__errand_compensation_steps.sql", "V14__errand_step_timing.sql",
+            "V15__errand_call_waiting_index.sql");
 
     private ErrandSchema() {
     }
@@ -60,6 +62,11 @@ public final class ErrandSchema {
      */
     public static void migrate(DataSource dataSource, String targetVersion, int connectRetries, Duration retryInterval) {
         var result = Flyway.configure(ErrandSchema.class.getClassLoader())
+                // Flyway's default lock on PostgreSQL is held by an open transaction on a connection of its
+                // own; V15's create index concurrently waits for every open transaction to end, so it
+                // would wait forever. The session lock it takes instead is tried and retried, never waited
+                // for inside a statement, so replicas starting together cannot deadlock on it either.
+                .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
                 .dataSource(dataSource)
                 .connectRetries(connectRetries)
                 .connectRetriesInterval((int) Math.max(1, retryInterval.toSeconds()))

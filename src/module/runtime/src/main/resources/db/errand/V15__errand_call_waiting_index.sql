@@ -1,0 +1,11 @@
+-- Issue 27: the workflows that wait, and those whose wake-up is overdue (errand.workflows.waiting,
+-- .overdue, .overdue.oldest), read every 30 s without reading the whole call table: waiting rows only,
+-- by when they are due.
+--
+-- Built concurrently, so that an errand_call of millions of rows keeps taking writes while it is built
+-- (a plain create index would hold back every call's start and end until it is done). Flyway runs this
+-- statement outside a transaction by itself (PostgreSQL refuses it inside one), which is why it is the
+-- only statement here; ErrandSchema turns off Flyway's transactional lock, whose open transaction the
+-- build would otherwise wait for, forever. A build that fails half way leaves an invalid index of this
+-- name: drop it and start again (if not exists would skip it).
+create index concurrently if not exists errand_call_waiting on errand_call (wake_at) where status = 'WAITING';
