@@ -2,10 +2,13 @@
 -- .overdue, .overdue.oldest), read every 30 s without reading the whole call table: waiting rows only,
 -- by when they are due.
 --
--- Built concurrently, so that an errand_call of millions of rows keeps taking writes while it is built
--- (a plain create index would hold back every call's start and end until it is done). Flyway runs this
--- statement outside a transaction by itself (PostgreSQL refuses it inside one), which is why it is the
--- only statement here; ErrandSchema turns off Flyway's transactional lock, whose open transaction the
--- build would otherwise wait for, forever. A build that fails half way leaves an invalid index of this
--- name: drop it and start again (if not exists would skip it).
-create index concurrently if not exists errand_call_waiting on errand_call (wake_at) where status = 'WAITING';
+-- A plain create index, not concurrently: while it is built, writes to errand_call wait (calls that
+-- start, wait or end), for as long as one read of the table takes; reads go on. Concurrently cannot be
+-- used here. Flyway runs such a statement outside a transaction, but Errand keeps Flyway's transactional
+-- lock (an advisory lock held by an open transaction, which a transaction pooler such as PgBouncer
+-- cannot lose; BehindPgBouncerTest), and a concurrent build waits for that open transaction to end: the
+-- migration hangs (tried: it never got past this script). A session lock instead could be left behind on
+-- a pooler's server connection. An errand_call kept small by retention builds this in seconds; for a
+-- very large one, build it by hand first, concurrently, and this statement finds it there:
+--   create index concurrently if not exists errand_call_waiting on errand_call (wake_at) where status = 'WAITING';
+create index if not exists errand_call_waiting on errand_call (wake_at) where status = 'WAITING';

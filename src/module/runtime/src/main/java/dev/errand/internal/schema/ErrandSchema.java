@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
@@ -62,11 +61,6 @@ public final class ErrandSchema {
      */
     public static void migrate(DataSource dataSource, String targetVersion, int connectRetries, Duration retryInterval) {
         var result = Flyway.configure(ErrandSchema.class.getClassLoader())
-                // Flyway's default lock on PostgreSQL is held by an open transaction on a connection of its
-                // own; V15's create index concurrently waits for every open transaction to end, so it
-                // would wait forever. The session lock it takes instead is tried and retried, never waited
-                // for inside a statement, so replicas starting together cannot deadlock on it either.
-                .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
                 .dataSource(dataSource)
                 .connectRetries(connectRetries)
                 .connectRetriesInterval((int) Math.max(1, retryInterval.toSeconds()))
