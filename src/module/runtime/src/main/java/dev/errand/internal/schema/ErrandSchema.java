@@ -36,7 +36,8 @@ public final class ErrandSchema {
             "V5__errand_origin.sql", "V6__errand_one_step_record.sql", "V7__errand_retention.sql",
             "V8__errand_workflow_wakeups.sql", "V9__errand_keyed_start.sql", "V10__errand_cancellation.sql",
             "V11__errand_workflow_restarts.sql", "V12__errand_schedules.sql",
-            "V13__errand_compensation_steps.sql", "V14__errand_step_timing.sql");
+            "V13__errand_compensation_steps.sql", "V14__errand_step_timing.sql",
+            "V15__errand_call_waiting_index.sql");
 
     private ErrandSchema() {
     }

@@ -1,0 +1,14 @@
+-- Issue 27: the workflows that wait, and those whose wake-up is overdue (errand.workflows.waiting,
+-- .overdue, .overdue.oldest), read every 30 s without reading the whole call table: waiting rows only,
+-- by when they are due.
+--
+-- A plain create index, not concurrently: while it is built, writes to errand_call wait (calls that
+-- start, wait or end), for as long as one read of the table takes; reads go on. Concurrently cannot be
+-- used here. Flyway runs such a statement outside a transaction, but Errand keeps Flyway's transactional
+-- lock (an advisory lock held by an open transaction, which a transaction pooler such as PgBouncer
+-- cannot lose; BehindPgBouncerTest), and a concurrent build waits for that open transaction to end: the
+-- migration hangs (tried: it never got past this script). A session lock instead could be left behind on
+-- a pooler's server connection. An errand_call kept small by retention builds this in seconds; for a
+-- very large one, build it by hand first, concurrently, and this statement finds it there:
+--   create index concurrently if not exists errand_call_waiting on errand_call (wake_at) where status = 'WAITING';
+create index if not exists errand_call_waiting on errand_call (wake_at) where status = 'WAITING';
