@@ -41,8 +41,7 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
             boolean forTests) throws Exception {
         if (forTests) {
             Path dataDir = newTestFolder();
-            return startUntilExit(dataDir, withDeadLetterQueue(List.of(), WireContract.DEAD_LETTER_QUEUE), needBroker,
-                    needDatabase);
+            return startUntilExit(dataDir, List.of(), needBroker, needDatabase);
         }
         Map<String, String> properties = new LinkedHashMap<>();
         Path dataDir = dataDir(config);
@@ -220,12 +219,13 @@ public final class EmbeddedLauncher implements EmbeddedStarter {
      * fresh one of the test run's) is deleted then.
      */
     public static Map<String, String> startForTests(Path dataDir, List<String> queues) throws Exception {
-        return startUntilExit(dataDir, withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE), true, true);
+        return startUntilExit(dataDir, queues, true, true);
     }
 
     private static Map<String, String> startUntilExit(Path dataDir, List<String> queues, boolean withBroker,
             boolean withDatabase) throws Exception {
-        EmbeddedSettings settings = EmbeddedSettings.forTests(dataDir, queues);
+        EmbeddedSettings settings = EmbeddedSettings.forTests(dataDir,
+                withBroker ? withDeadLetterQueue(queues, WireContract.DEAD_LETTER_QUEUE) : queues);
         EmbeddedServers servers = EmbeddedServers.start(settings, withBroker, withDatabase);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             close(servers);

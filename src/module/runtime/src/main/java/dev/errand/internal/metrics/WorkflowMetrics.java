@@ -65,7 +65,17 @@ public class WorkflowMetrics {
 
     private final AgroalDataSource dataSource;
     private final MeterRegistry registry;
-    private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+    /** The three readings of one workflow function, registered as its gauges. */
+    private record Readings(AtomicLong waiting, AtomicLong overdue, AtomicLong oldest) {
+
+        void set(long waitingNow, long overdueNow, long oldestNow) {
+            waiting.set(waitingNow);
+            overdue.set(overdueNow);
+            oldest.set(oldestNow);
+        }
+    }
+
+    private final Map<String, Readings> readings = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "errand-workflow-metrics");
         thread.setDaemon(true);
@@ -86,23 +96,21 @@ public class WorkflowMetrics {
      * functions feature tells, at start-up; metrics sits below it and does not read its catalog).
      */
     public void gauges(String function) {
-        gauge(WAITING, function, "Workflows waiting: a durable sleep, a signal, their children", null);
-        gauge(OVERDUE, function, "Waiting workflows due more than a minute ago: a wake-up nobody took", null);
-        gauge(OLDEST, function, "How long past due the most overdue waiting workflow is", "seconds");
+        readingsOf(function);
     }
 
-    private void gauge(String name, String function, String description, String unit) {
-        values.computeIfAbsent(function + "|" + name, any -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder(name, value, AtomicLong::get).description(description).baseUnit(unit)
-                    .tag("function", function).register(registry);
-            return value;
-        });
+    private Readings readingsOf(String function) {
+        return readings.computeIfAbsent(function, any -> new Readings(
+                gauge(WAITING, function, "Workflows waiting: a durable sleep, a signal, their children", null),
+                gauge(OVERDUE, function, "Waiting workflows due more than a minute ago: a wake-up nobody took", null),
+                gauge(OLDEST, function, "How long past due the most overdue waiting workflow is", "seconds")));
     }
 
-    private AtomicLong value(String function, String name) {
-        gauges(function);
-        return values.get(function + "|" + name);
+    private AtomicLong gauge(String name, String function, String description, String unit) {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder(name, value, AtomicLong::get).description(description).baseUnit(unit)
+                .tag("function", function).register(registry);
+        return value;
     }
 
     /** A scheduled task that throws is never run again: every failure is caught and logged. */
@@ -126,18 +134,16 @@ public class WorkflowMetrics {
                 while (rows.next()) {
                     String function = rows.getString(1);
                     seen.add(function);
-                    value(function, WAITING).set(rows.getLong(2));
-                    value(function, OVERDUE).set(rows.getLong(3));
-                    value(function, OLDEST).set((long) rows.getDouble(4));
+                    readingsOf(function).set(rows.getLong(2), rows.getLong(3), (long) rows.getDouble(4));
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not count the waiting workflows", e);
         }
         // A function with nothing waiting any more reads 0, not its last count.
-        values.forEach((key, value) -> {
-            if (!seen.contains(key.substring(0, key.indexOf('|')))) {
-                value.set(0);
+        readings.forEach((function, read) -> {
+            if (!seen.contains(function)) {
+                read.set(0, 0, 0);
             }
         });
     }
